@@ -1,0 +1,256 @@
+"""Load and validate the three config files, reporting problems an admin can act on.
+
+Each problem names the file, the line, the key path and what is wrong, in Chinese
+first and English after. Nothing here raises a traceback at the admin for a
+config mistake: everything wrong is collected into one :class:`ConfigError`.
+"""
+
+from __future__ import annotations
+
+import os
+import zoneinfo
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .schema import Scoring, Settings, UnitConfig, UnitsFile
+
+FILES = ("settings.yaml", "units.yaml", "scoring.yaml")
+ENV_VAR = "BAOSONG_CONFIG"
+
+# pydantic error type -> (Chinese, English) explanation
+_MESSAGES: dict[str, tuple[str, str]] = {
+    "missing": ("缺少必填项", "required key is missing"),
+    "extra_forbidden": ("不认识的配置项（是否拼写错误？）", "unknown key (typo?)"),
+    "string_type": ("应填写文字", "must be text"),
+    "int_type": ("应填写整数", "must be a whole number"),
+    "int_parsing": ("应填写整数", "must be a whole number"),
+    "int_from_float": ("应填写整数", "must be a whole number"),
+    "float_type": ("应填写数字", "must be a number"),
+    "float_parsing": ("应填写数字", "must be a number"),
+    "bool_type": ("应填写 true 或 false", "must be true or false"),
+    "bool_parsing": ("应填写 true 或 false", "must be true or false"),
+    "list_type": ("应填写列表（每项以“- ”开头）", "must be a list"),
+    "dict_type": ("应填写键值对", "must be a mapping of key: value"),
+    "model_type": ("应填写键值对", "must be a mapping of key: value"),
+    "too_short": ("不能为空", "must not be empty"),
+    "string_too_short": ("不能为空", "must not be empty"),
+    "greater_than_equal": ("数值太小", "value too small"),
+    "greater_than": ("数值太小", "value too small"),
+    "less_than_equal": ("数值太大", "value too large"),
+    "literal_error": ("取值不在允许范围内", "value not allowed"),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file} 第 {self.line} 行"
+        key = f" [{self.key}]" if self.key else ""
+        return f"{where}{key}：{self.message}"
+
+
+class ConfigError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Config:
+    directory: Path
+    settings: Settings
+    units: tuple[UnitConfig, ...]
+    scoring: Scoring
+    warnings: tuple[Problem, ...] = ()
+    _by_address: dict[str, UnitConfig] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for unit in self.units:
+            for address in unit.addresses:
+                self._by_address[address.lower()] = unit
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.settings.timezone)
+
+    def _path(self, value: str) -> Path:
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else (self.directory / path)
+
+    @property
+    def data_dir(self) -> Path:
+        return self._path(self.settings.data_dir)
+
+    @property
+    def archive_dir(self) -> Path:
+        if self.settings.archive_dir:
+            return self._path(self.settings.archive_dir)
+        return self.data_dir / "archive"
+
+    @property
+    def database_url(self) -> str:
+        if self.settings.database:
+            return self.settings.database
+        return f"sqlite:///{(self.data_dir / 'baosong.db').resolve()}"
+
+    def unit_for(self, address: str) -> UnitConfig | None:
+        """The unit that registered ``address`` (case-insensitive), if any."""
+        return self._by_address.get(address.strip().lower())
+
+
+def default_config_dir() -> Path:
+    return Path(os.environ.get(ENV_VAR) or "config")
+
+
+def example_config_dir() -> Path:
+    """The shipped, commented Tengzhou example (package data)."""
+    return Path(str(resources.files("baosong.config")))
+
+
+def secret(value: str | None, env: str | None) -> str | None:
+    """Resolve a ``password`` / ``password_env`` pair."""
+    if value is not None:
+        return value
+    if env:
+        return os.environ.get(env)
+    return None
+
+
+# ------------------------------------------------------------------ loading
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """Follow a pydantic error location through the YAML node tree; 1-based line."""
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == str(part):
+                    node = value_node
+                    line = key_node.start_mark.line + 1
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                return line
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def _key(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _explain(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "value_error":
+        # our own validators already speak both languages
+        return str(error.get("ctx", {}).get("error") or error["msg"]).removeprefix("Value error, ")
+    zh, en = _MESSAGES.get(kind, ("取值不正确", error["msg"]))
+    given = error.get("input")
+    shown = "" if kind in ("missing",) or isinstance(given, dict | list) else f"（现在是 {given!r}）"
+    return f"{zh}{shown} / {en}"
+
+
+def _read(path: Path, problems: list[Problem]) -> tuple[Any, yaml.Node | None]:
+    name = path.name
+    if not path.is_file():
+        problems.append(Problem(name, None, "", f"找不到文件 {path} / file not found"))
+        return None, None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(
+            Problem(name, None, "", f"文件不是 UTF-8 编码，请用 UTF-8 保存 / not UTF-8 ({exc.reason})")
+        )
+        return None, None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problems.append(
+            Problem(name, line, "", f"YAML 格式错误：{exc.problem}（检查缩进和冒号） / YAML syntax error")
+        )
+        return None, None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        problems.append(Problem(name, 1, "", "文件内容应为“键: 值”的形式 / top level must be a mapping"))
+        return None, None
+    return data, node
+
+
+def _validate(model: type[BaseModel], name: str, data: Any, node: yaml.Node | None,
+              problems: list[Problem]) -> Any:
+    if data is None:
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            problems.append(Problem(name, _line_of(node, loc), _key(loc), _explain(error)))
+        return None
+
+
+def load_config(directory: Path | str | None = None) -> Config:
+    """Load, validate and cross-check the config directory; raise ConfigError listing every problem."""
+    directory = Path(directory) if directory is not None else default_config_dir()
+    problems: list[Problem] = []
+    if not directory.is_dir():
+        raise ConfigError(
+            [Problem(str(directory), None, "", "配置目录不存在（用 --config 指定或设置 BAOSONG_CONFIG）"
+                     " / config directory not found")]
+        )
+    raw = {name: _read(directory / name, problems) for name in FILES}
+    settings = _validate(Settings, "settings.yaml", *raw["settings.yaml"], problems)
+    units = _validate(UnitsFile, "units.yaml", *raw["units.yaml"], problems)
+    scoring = _validate(Scoring, "scoring.yaml", *raw["scoring.yaml"], problems)
+
+    warnings: list[Problem] = []
+    if units is not None and scoring is not None:
+        node = raw["units.yaml"][1]
+        for i, unit in enumerate(units.units):
+            if unit.class_ not in scoring.classes:
+                known = "、".join(scoring.classes)
+                problems.append(Problem(
+                    "units.yaml", _line_of(node, ("units", i, "class")), f"units[{i}].class",
+                    f"单位“{unit.name}”的类别 {unit.class_!r} 未在 scoring.yaml 的 classes 中定义"
+                    f"（可用：{known}） / class not defined in scoring.yaml",
+                ))
+    if settings is not None:
+        node = raw["settings.yaml"][1]
+        secrets = [(("mailboxes", i), m) for i, m in enumerate(settings.mailboxes)]
+        if settings.smtp is not None:
+            secrets.append((("smtp",), settings.smtp))
+        for loc, item in secrets:
+            if item.password is None and item.password_env and item.password_env not in os.environ:
+                warnings.append(Problem(
+                    "settings.yaml", _line_of(node, (*loc, "password_env")), _key((*loc, "password_env")),
+                    f"环境变量 {item.password_env} 未设置，连接时将无法登录 / environment variable not set",
+                ))
+    if problems:
+        raise ConfigError(problems)
+    return Config(directory=directory.resolve(), settings=settings, units=tuple(units.units),
+                  scoring=scoring, warnings=tuple(warnings))
