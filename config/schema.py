@@ -11,7 +11,7 @@ import re
 import zoneinfo
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 # A pragmatic addr-spec check: local@domain.tld, no spaces, no display name.
 _ADDRESS = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
@@ -30,7 +30,7 @@ def _check_address(value: str) -> str:
     return value.lower()
 
 
-Address = Annotated[str, Field(min_length=3)]
+Address = Annotated[str, AfterValidator(_check_address)]
 
 
 # ---------------------------------------------------------------- units.yaml
@@ -38,12 +38,7 @@ Address = Annotated[str, Field(min_length=3)]
 
 class Principal(_Model):
     name: str = Field(min_length=1)
-    email: str
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, v: str) -> str:
-        return _check_address(v)
+    email: Address
 
 
 class UnitConfig(_Model):
@@ -60,11 +55,6 @@ class UnitConfig(_Model):
         if not v:
             raise ValueError("单位名称不能为空 / unit name must not be empty")
         return v
-
-    @field_validator("addresses")
-    @classmethod
-    def _addresses(cls, v: list[str]) -> list[str]:
-        return [_check_address(a) for a in v]
 
 
 class UnitsFile(_Model):
@@ -143,12 +133,7 @@ class OfficeConfig(_Model):
     name: str = "滕州市人民政府办公室"
     department: str = "信息科"
     phone: str | None = None
-    to: list[str] = Field(default_factory=list)
-
-    @field_validator("to")
-    @classmethod
-    def _to(cls, v: list[str]) -> list[str]:
-        return [_check_address(a) for a in v]
+    to: list[Address] = Field(default_factory=list)
 
 
 class MonthlyNoticeSchedule(_Model):

@@ -89,7 +89,7 @@ def score_period(
     """Per unit: pieces submitted, pieces adopted and score; ranked within class.
 
     Classes come out in scoring.yaml's order; within a class by score descending,
-    ties sharing a rank and listed by unit name.
+    ties sharing a rank and listed in units.yaml order.
     """
     credits = list(credits)
     submitted: dict[str, int] = {}
@@ -111,7 +111,8 @@ def score_period(
     for u in units:
         by_class.setdefault(u.class_, []).append(u)
     for class_ in sorted(by_class, key=lambda k: (class_order.get(k, len(class_order)), k)):
-        members = sorted(by_class[class_], key=lambda u: (-score.get(u.name, 0.0), u.name))
+        # sorted() is stable: tied units keep their units.yaml order
+        members = sorted(by_class[class_], key=lambda u: -score.get(u.name, 0.0))
         ranks = _rank([score.get(u.name, 0.0) for u in members])
         for u, rank in zip(members, ranks, strict=True):
             result.append(

@@ -1,0 +1,94 @@
+"""Config validation: every mistake reported with file, line, key, in Chinese and English."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from baosong.config.loader import ConfigError, load_config
+
+SHIPPED = Path(__file__).resolve().parents[1] / "config"
+
+
+@pytest.fixture
+def cfg(tmp_path: Path) -> Path:
+    for name in ("settings.yaml", "units.yaml", "scoring.yaml"):
+        shutil.copyfile(SHIPPED / name, tmp_path / name)
+    return tmp_path
+
+
+def problems(directory: Path) -> list[str]:
+    with pytest.raises(ConfigError) as info:
+        load_config(directory)
+    return [str(p) for p in info.value.problems]
+
+
+def test_shipped_example_is_valid():
+    config = load_config(SHIPPED)
+    assert len(config.units) == 9
+    assert {u.class_ for u in config.units} == {"A", "B", "C"}
+    assert config.unit_for("BINHU-XX@example.com").name == "滨湖镇人民政府"
+    assert config.settings.timezone == "Asia/Shanghai"
+    assert config.database_url.startswith("sqlite:///")
+
+
+def test_unknown_key_reports_file_line_and_key(cfg: Path):
+    text = (cfg / "settings.yaml").read_text(encoding="utf-8").replace("password_env: BAOSONG_IMAP_PASSWORD",
+                                                                     "pasword_env: BAOSONG_IMAP_PASSWORD")
+    (cfg / "settings.yaml").write_text(text, encoding="utf-8")
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "pasword_env" in l)
+    [p] = problems(cfg)
+    assert p.startswith(f"settings.yaml 第 {line} 行 [mailboxes[0].pasword_env]")
+    assert "不认识的配置项" in p and "unknown key" in p
+
+
+def test_unit_class_must_exist_in_scoring(cfg: Path):
+    text = (cfg / "units.yaml").read_text(encoding="utf-8").replace("class: C", "class: D", 1)
+    (cfg / "units.yaml").write_text(text, encoding="utf-8")
+    [p] = problems(cfg)
+    assert "units.yaml" in p and "'D'" in p and "未在 scoring.yaml 的 classes 中定义" in p
+
+
+def test_bad_address(cfg: Path):
+    text = (cfg / "units.yaml").read_text(encoding="utf-8").replace("- binhu-xx@example.com", "- binhu-xx.example.com")
+    (cfg / "units.yaml").write_text(text, encoding="utf-8")
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "binhu-xx.example.com" in l)
+    [p] = problems(cfg)
+    assert p.startswith(f"units.yaml 第 {line} 行 [units[0].addresses[0]]")
+    assert "binhu-xx.example.com" in p and "不是有效的邮箱地址" in p
+
+
+def test_address_registered_to_two_units(cfg: Path):
+    text = (cfg / "units.yaml").read_text(encoding="utf-8").replace("- tiyu-xx@example.org", "- SHANGWU-xx@example.org")
+    (cfg / "units.yaml").write_text(text, encoding="utf-8")
+    [p] = problems(cfg)
+    assert "shangwu-xx@example.org" in p and "同时登记" in p
+
+
+def test_yaml_syntax_error_names_the_line(cfg: Path):
+    (cfg / "scoring.yaml").write_text("outlets:\n  国办专报: 60\n bad: [\n", encoding="utf-8")
+    [p] = problems(cfg)
+    assert p.startswith("scoring.yaml 第 ") and "YAML 格式错误" in p
+
+
+def test_wrong_types_are_explained(cfg: Path):
+    text = (cfg / "settings.yaml").read_text(encoding="utf-8").replace("poll_minutes: 10", "poll_minutes: 十分钟")
+    text = text.replace("timezone: Asia/Shanghai", "timezone: Asia/Beijing")
+    (cfg / "settings.yaml").write_text(text, encoding="utf-8")
+    found = problems(cfg)
+    assert any("[schedule.poll_minutes]" in p and "应填写整数" in p and "十分钟" in p for p in found)
+    assert any("[timezone]" in p and "未知的时区" in p for p in found)
+
+
+def test_missing_file_and_directory(tmp_path: Path):
+    assert any("找不到文件" in p for p in problems(tmp_path))
+    with pytest.raises(ConfigError, match="配置目录不存在"):
+        load_config(tmp_path / "nope")
+
+
+def test_unset_password_env_is_a_warning_not_an_error(cfg: Path, monkeypatch):
+    monkeypatch.delenv("BAOSONG_IMAP_PASSWORD", raising=False)
+    config = load_config(cfg)
+    assert any("BAOSONG_IMAP_PASSWORD" in str(w) for w in config.warnings)
