@@ -1,0 +1,85 @@
+"""Judge one raw message: parse, examine its documents, run the gate. Pure (no I/O).
+
+This is what `baosong inspect` shows and what the poller records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .documents import Document, examine_message
+from .extract import DEFAULT_CATEGORIES
+from .gate import CHAIN, Action, Candidate, GateContext, Rule, run_chain
+from .message import ParsedMessage, parse_message
+from .wordcount import CountOptions
+
+
+@dataclass(frozen=True)
+class PieceResult:
+    source: str
+    sha256: str
+    title: str | None
+    unit: str | None       # as stated in the document, else the registered unit
+    stated_unit: str | None
+    author: str | None
+    category: str | None
+    word_count: int
+
+    def as_json(self) -> dict:
+        return {
+            "source": self.source,
+            "title": self.title,
+            "unit": self.unit,
+            "author": self.author,
+            "category": self.category,
+            "word_count": self.word_count,
+        }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    verdict: Action
+    reason: str | None
+    rule: str | None
+    detail: str | None
+    sender: str
+    unit: str | None
+    pieces: tuple[PieceResult, ...]
+    message: ParsedMessage
+
+    def as_json(self) -> dict:
+        return {
+            "verdict": self.verdict.value,
+            "reason": self.reason,
+            "sender": self.sender,
+            "unit": self.unit,
+            "pieces": [p.as_json() for p in self.pieces],
+        }
+
+
+def _piece(doc: Document, unit: str | None) -> PieceResult:
+    ex = doc.extracted
+    assert ex is not None
+    return PieceResult(
+        source=doc.source, sha256=doc.sha256, title=ex.title, unit=ex.unit or unit, stated_unit=ex.unit,
+        author=ex.author, category=ex.category, word_count=ex.word_count,
+    )
+
+
+def judge(
+    raw: bytes,
+    *,
+    unit_for: Callable[[str], str | None],
+    ctx: GateContext = GateContext(),
+    categories: Sequence[str] = DEFAULT_CATEGORIES,
+    options: CountOptions = CountOptions(),
+    chain: Sequence[Rule] = CHAIN,
+) -> Verdict:
+    message = parse_message(raw)
+    unit = unit_for(message.sender) if message.sender else None
+    documents, body = examine_message(message, categories=categories, options=options)
+    decision = run_chain(Candidate(message, unit, documents, body), ctx, chain)
+    pieces = tuple(_piece(d, unit) for d in decision.pieces) if decision.action is Action.ACCEPT else ()
+    return Verdict(decision.action, decision.reason, decision.rule, decision.detail,
+                   message.sender, unit, pieces, message)
