@@ -1,0 +1,40 @@
+"""The running application: loaded config plus an open ledger. Shared by the CLI and the daemon."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from baosong.config.loader import Config, load_config, secret
+from baosong.ledger.db import make_sessionmaker
+from baosong.ledger.record import sync_units
+from baosong.notify.send import SmtpTransport
+
+
+@dataclass
+class App:
+    config: Config
+
+    @classmethod
+    def open(cls, config_dir: Path | str | None = None) -> App:
+        return cls(load_config(config_dir))
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        sessions = make_sessionmaker(self.config.database_url)
+        with sessions() as session:
+            sync_units(session, self.config.units)
+            session.commit()
+        return sessions
+
+    def smtp_transport(self) -> SmtpTransport | None:
+        smtp = self.config.settings.smtp
+        if smtp is None:
+            return None
+        return SmtpTransport(
+            host=smtp.host, port=smtp.port, sender=smtp.sender, use_ssl=smtp.ssl, starttls=smtp.starttls,
+            username=smtp.username, password=secret(smtp.password, smtp.password_env), timeout=smtp.timeout,
+        )

@@ -1,0 +1,407 @@
+"""The `baosong` command line. Messages for people are in Chinese; JSON output is a stable contract."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from baosong.config.loader import ConfigError, default_config_dir, load_config
+
+app = typer.Typer(
+    help="报送（baosong）：政务信息报送邮箱自动收稿、登记、计分和通报。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+ledger_app = typer.Typer(help="台账：查看已登记的稿件。", no_args_is_help=True)
+notify_app = typer.Typer(help="通报：发送月度通报。", no_args_is_help=True)
+app.add_typer(ledger_app, name="ledger")
+app.add_typer(notify_app, name="notify")
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+_state: dict[str, Any] = {"config": None}
+
+ConfigOption = Annotated[
+    Optional[Path],
+    typer.Option("--config", "-c", help="配置目录（默认 ./config，或环境变量 BAOSONG_CONFIG）。",
+                 envvar="BAOSONG_CONFIG", show_default=False),
+]
+
+
+@app.callback()
+def _main(config: ConfigOption = None) -> None:
+    _state["config"] = config
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    err.print(f"[bold red]错误：[/]{message}", soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _print_problems(e: ConfigError) -> None:
+    err.print(f"[bold red]配置有 {len(e.problems)} 处问题：[/]")
+    for p in e.problems:
+        err.print(f"  • {p}", soft_wrap=True, markup=False)
+
+
+def _config_dir() -> Path:
+    return _state["config"] or default_config_dir()
+
+
+def open_app():  # -> baosong.app.App
+    from baosong.app import App
+
+    try:
+        return App.open(_config_dir())
+    except ConfigError as e:
+        _print_problems(e)
+        raise typer.Exit(1)
+
+
+def _json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        fail(f"无法读取文件 {path}：{exc.strerror or exc}")
+
+
+def _parse_when(text: str, tz) -> datetime:
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        fail(f"时间格式不对：{text!r}，应为 ISO 格式，例如 2026-10-12T09:30:00+08:00 或 2026-10-12 09:30")
+    return when if when.tzinfo else when.replace(tzinfo=tz)
+
+
+def _month(text: str):
+    from baosong.ledger.periods import Month
+
+    try:
+        return Month.parse(text)
+    except ValueError as exc:
+        fail(str(exc))
+
+
+# ------------------------------------------------------------------ commands
+
+
+@app.command("check-config")
+def check_config() -> None:
+    """检查配置文件（settings.yaml、units.yaml、scoring.yaml）。"""
+    directory = _config_dir()
+    try:
+        config = load_config(directory)
+    except ConfigError as e:
+        _print_problems(e)
+        raise typer.Exit(1)
+    for w in config.warnings:
+        err.print(f"[yellow]提醒：[/]{w}", soft_wrap=True, markup=False)
+    classes: dict[str, int] = {}
+    for u in config.units:
+        classes[u.class_] = classes.get(u.class_, 0) + 1
+    summary = "，".join(f"{k}类 {v} 个" for k, v in classes.items())
+    out.print(f"配置正确：{config.directory}")
+    out.print(f"  单位 {len(config.units)} 个（{summary}），报送邮箱 {len(config.settings.mailboxes)} 个，"
+              f"刊物 {len(config.scoring.outlets)} 种")
+    out.print(f"  数据库：{config.database_url}")
+
+
+@app.command()
+def inspect(
+    file: Annotated[Path, typer.Argument(help="一封邮件（.eml 文件）。", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+) -> None:
+    """判断一封邮件会被受理还是退回（不写台账）。"""
+    from baosong.processing import judge_raw
+
+    application = open_app()
+    raw = _read_file(file)
+    with application.sessions() as session:
+        verdict = judge_raw(application, raw, session)
+    if as_json:
+        _json(verdict.as_json())
+        return
+    names = {"accepted": "受理", "rejected": "退回", "ignored": "忽略", "quarantined": "隔离"}
+    out.print(f"结论：{names[verdict.verdict.value]}（{verdict.verdict.value}）"
+              + (f"  原因：{verdict.reason}" if verdict.reason else ""))
+    out.print(f"发件人：{verdict.sender or '（无）'}  单位：{verdict.unit or '未登记'}")
+    if verdict.detail:
+        out.print(f"说明：{verdict.detail}", markup=False)
+    for p in verdict.pieces:
+        out.print(f"  稿件：{p.title or '（无标题）'}｜{p.category or '未标明分类'}｜{p.word_count} 字｜"
+                  f"作者 {p.author or '—'}｜来源 {p.source}", markup=False)
+
+
+@app.command()
+def extract(
+    file: Annotated[Path, typer.Argument(help="一篇 Word 文档（.docx）。", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+) -> None:
+    """从一篇 .docx 稿件中提取标题、单位、作者、分类和字数。"""
+    from baosong.intake.docx_text import CorruptDocument
+    from baosong.intake.extract import DEFAULT_CATEGORIES, extract_docx
+
+    categories = DEFAULT_CATEGORIES
+    try:
+        categories = tuple(load_config(_config_dir()).scoring.categories)
+    except ConfigError:
+        pass  # extraction works without a config; categories fall back to Tengzhou's five
+    try:
+        ex = extract_docx(_read_file(file), filename=file.name, categories=categories)
+    except CorruptDocument as exc:
+        fail(f"{file} 不是可读的 .docx 文档：{exc}")
+    data = {"title": ex.title, "unit": ex.unit, "author": ex.author, "category": ex.category,
+            "word_count": ex.word_count}
+    if as_json:
+        _json(data)
+        return
+    labels = {"title": "标题", "unit": "单位", "author": "作者", "category": "分类", "word_count": "字数"}
+    for key, label in labels.items():
+        out.print(f"{label}：{data[key] if data[key] is not None else '（未识别）'}", markup=False)
+
+
+_VERDICT_ZH = {"accepted": "受理", "rejected": "退回", "ignored": "忽略", "quarantined": "隔离"}
+
+
+@app.command()
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="一封或多封邮件（.eml 文件）。", show_default=False)],
+    received_at: Annotated[Optional[str], typer.Option(
+        "--received-at", help="收到时间（ISO 格式）；不填则取最新一条 Received 头的时间。")] = None,
+) -> None:
+    """把 .eml 文件当作刚收到的邮件登记入账（用于导入历史邮件）。"""
+    from baosong.intake.message import parse_message
+    from baosong.poll import deliver
+    from baosong.processing import process
+
+    application = open_app()
+    tz = application.config.tz
+    fixed = _parse_when(received_at, tz) if received_at else None
+    failures = 0
+    for path in files:
+        raw = _read_file(path)
+        when = fixed or parse_message(raw).received_at
+        if when is None:
+            err.print(f"[yellow]提醒：[/]{path} 没有 Received 头，也没有 --received-at，按当前时间登记", markup=False)
+        try:
+            outcome = process(application, raw, mailbox="ingest", received_at=when)
+        except Exception as exc:  # report and continue with the other files
+            failures += 1
+            err.print(f"[red]失败：[/]{path}：{exc!r}", markup=False)
+            continue
+        state = "已登记" if outcome.new else "此前已登记，跳过"
+        out.print(f"{path.name}：{state}｜{_VERDICT_ZH[outcome.verdict]}"
+                  + (f"（{outcome.reason}）" if outcome.reason else "")
+                  + f"｜{outcome.unit or outcome.sender}｜稿件 {outcome.pieces} 篇｜台账编号 {outcome.ledger_id}",
+                  markup=False)
+    report = deliver(application)
+    if report and (report.sent or report.failed):
+        out.print(f"回复邮件：发出 {report.sent} 封" + (f"，失败 {report.failed} 封（下次重试）" if report.failed else ""))
+    if failures:
+        raise typer.Exit(1)
+
+
+def _poll_once(application) -> bool:
+    from baosong.poll import poll_all
+
+    reports, delivery = poll_all(application)
+    ok = True
+    for r in reports:
+        counts = "，".join(f"{_VERDICT_ZH[k]} {v}" for k, v in r.counts.items()) or "无新邮件"
+        out.print(f"邮箱“{r.mailbox}”：取到 {r.fetched} 封，新登记 {r.new} 封（{counts}）"
+                  + (f"，此前已登记 {r.already} 封" if r.already else ""), markup=False)
+        for e in r.errors:
+            ok = False
+            err.print(f"[red]  问题：[/]{e}", markup=False, soft_wrap=True)
+    if not reports:
+        err.print("[yellow]提醒：[/]settings.yaml 中没有配置报送邮箱（mailboxes）")
+    if delivery is not None and (delivery.sent or delivery.failed):
+        out.print(f"发出邮件 {delivery.sent} 封" + (f"，失败 {delivery.failed} 封（下次重试）" if delivery.failed else ""))
+        for e in delivery.errors:
+            err.print(f"[red]  发信问题：[/]{e}", markup=False, soft_wrap=True)
+    return ok
+
+
+@app.command()
+def poll(
+    once: Annotated[bool, typer.Option("--once", help="只收一次就退出。")] = False,
+) -> None:
+    """收取所有报送邮箱的新邮件并登记（不加 --once 则按设置的间隔一直收）。"""
+    application = open_app()
+    if once:
+        if not _poll_once(application):
+            raise typer.Exit(1)
+        return
+    minutes = application.config.settings.schedule.poll_minutes
+    out.print(f"每 {minutes} 分钟收一次邮件，按 Ctrl-C 停止。")
+    try:
+        while True:
+            _poll_once(application)
+            time.sleep(minutes * 60)
+    except KeyboardInterrupt:
+        out.print("已停止。")
+
+
+@ledger_app.command("list")
+def ledger_list(
+    month: Annotated[Optional[str], typer.Option("--month", help="月份 YYYY-MM；不填则列出全部。")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+) -> None:
+    """列出已登记的稿件。"""
+    from baosong.ledger.record import pieces_in
+
+    application = open_app()
+    tz = application.config.tz
+    period = _month(month) if month else None
+    with application.sessions() as session:
+        pieces = pieces_in(session, period, tz)
+        rows = [{
+            "id": p.id,
+            "received_at": p.received_at.astimezone(tz).isoformat(),
+            "unit": p.unit.name,
+            "title": p.title,
+            "author": p.author,
+            "category": p.category,
+            "word_count": p.word_count,
+            "source": p.source,
+            "adoptions": [a.outlet for a in p.adoptions],
+            "instructions": [i.level for i in p.instructions],
+        } for p in pieces]
+    if as_json:
+        _json(rows)
+        return
+    table = Table(title=f"稿件台账{'（' + period.label + '）' if period else ''}，共 {len(rows)} 篇")
+    for col in ("编号", "收到时间", "单位", "标题", "分类", "字数", "采用"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(str(r["id"]), r["received_at"][:16].replace("T", " "), r["unit"], r["title"] or "—",
+                      r["category"] or "—", str(r["word_count"]), "、".join(r["adoptions"] + r["instructions"]) or "")
+    out.print(table)
+
+
+@app.command()
+def adopt(
+    piece_id: Annotated[int, typer.Argument(metavar="ID", help="稿件编号（见 baosong ledger list）。", show_default=False)],
+    outlet: Annotated[str, typer.Argument(metavar="OUTLET", help="采用的刊物，须是 scoring.yaml 中 outlets 的一个键。", show_default=False)],
+    instruction: Annotated[Optional[str], typer.Option("--instruction", metavar="LEVEL", help="领导批示级别，须是 scoring.yaml 中 instructions 的一个键。")] = None,
+    on: Annotated[Optional[str], typer.Option("--date", help="采用日期 YYYY-MM-DD，决定计入哪个月；默认今天。")] = None,
+) -> None:
+    """登记一篇稿件被某刊物采用（可同时登记领导批示）。"""
+    from baosong.ledger.record import LedgerError, record_adoption
+
+    application = open_app()
+    if on:
+        try:
+            day = date.fromisoformat(on)
+        except ValueError:
+            fail(f"日期格式不对：{on!r}，应为 YYYY-MM-DD")
+    else:
+        day = datetime.now(application.config.tz).date()
+    with application.sessions() as session:
+        try:
+            adoption, instr = record_adoption(session, piece_id, outlet, application.config.scoring,
+                                              on=day, instruction=instruction)
+        except LedgerError as exc:
+            fail(str(exc))
+        session.commit()
+        title = adoption.piece.title if adoption else instr.piece.title
+    parts = []
+    if adoption:
+        parts.append(f"被“{outlet}”采用（{application.config.scoring.outlets[outlet]:g} 分）")
+    if instr:
+        parts.append(f"获“{instruction}”批示（{application.config.scoring.instructions[instruction]:g} 分）")
+    out.print(f"已登记：稿件 {piece_id}《{title or '无标题'}》" + "，".join(parts) + f"，日期 {day}", markup=False)
+
+
+@app.command()
+def score(
+    month: Annotated[str, typer.Option("--month", help="月份 YYYY-MM。", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+) -> None:
+    """计算某月各单位得分和分类排名。"""
+    from baosong.notices import month_scores
+
+    application = open_app()
+    period = _month(month)
+    scores = month_scores(application, period)
+    if as_json:
+        _json([s.as_json() for s in scores])
+        return
+    labels = {k: (c.label or f"{k}类") for k, c in application.config.scoring.classes.items()}
+    table = Table(title=f"{period.label}政务信息得分排名")
+    for col in ("类别", "排名", "单位", "报送数", "采用数", "得分"):
+        table.add_column(col)
+    for s in scores:
+        table.add_row(labels.get(s.class_, s.class_), str(s.rank), s.unit, str(s.submitted), str(s.adopted),
+                      f"{s.score:g}")
+    out.print(table)
+
+
+@notify_app.command("monthly")
+def notify_monthly(
+    month: Annotated[str, typer.Option("--month", help="通报的月份 YYYY-MM。", show_default=False)],
+    outbox: Annotated[Optional[Path], typer.Option("--outbox", help="不发送，把每封邮件写成 .eml 文件放到这个目录。")] = None,
+    resend: Annotated[bool, typer.Option("--resend", help="本月通报已发过也再发一次。")] = False,
+) -> None:
+    """发送月度通报（给办公室收件人和各单位主要负责同志）。"""
+    from baosong.notices import NoticeError, send_monthly
+    from baosong.notify.send import FolderTransport
+
+    application = open_app()
+    period = _month(month)
+    transport = FolderTransport(outbox) if outbox else None
+    try:
+        run = send_monthly(application, period, transport=transport, resend=resend)
+    except NoticeError as exc:
+        fail(str(exc))
+    if run.skipped and not run.queued:
+        out.print(f"{period.label}的通报此前已发送（{run.skipped} 封），未重复发送；如需重发请加 --resend。")
+        return
+    where = f"已写入 {outbox}" if outbox else "已发送"
+    out.print(f"{period.label}通报：{where} {run.delivery.sent} 封"
+              + (f"，失败 {run.delivery.failed} 封（下次重试）" if run.delivery.failed else ""))
+    for e in run.delivery.errors:
+        err.print(f"[red]  发信问题：[/]{e}", markup=False, soft_wrap=True)
+    if run.delivery.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def run() -> None:
+    """以守护进程方式运行：定时收信，每月按时发送通报。"""
+    from baosong.daemon import run_daemon
+
+    application = open_app()
+    run_daemon(application, out)
+
+
+@app.command()
+def demo(
+    directory: Annotated[Optional[Path], typer.Option("--dir", help="演示数据目录（默认 ./baosong-demo）。")] = None,
+) -> None:
+    """在本机演示完整流程：启动本地 IMAP/SMTP 服务器，投递一个月的样稿，收稿、计分、发通报。"""
+    from baosong.demo import run_demo
+
+    run_demo(directory or Path("baosong-demo"), out)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,135 @@
+"""`baosong demo`: the whole job on this machine, with nothing contacted outside 127.0.0.1.
+
+Starts a real IMAP server (pymap, in-memory) and a real SMTP server (aiosmtpd),
+mails in last month's sample submissions from the example units, runs the
+daemon's intake cycle, records a few adoptions as office staff would, sends the
+monthly notice, and prints the ledger and the ranking.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+
+import yaml
+from imapclient import IMAPClient
+from rich.console import Console
+from rich.table import Table
+
+from baosong.app import App
+from baosong.config.loader import example_config_dir, load_config
+from baosong.devservers import PymapServer, SmtpSink
+from baosong.ledger.periods import Month
+from baosong.ledger.record import pieces_in, record_adoption
+from baosong.notices import month_scores, send_monthly
+from baosong.poll import poll_all
+from baosong.samples import month_of_submissions
+
+VERDICT_ZH = {"accepted": "受理", "rejected": "退回", "ignored": "忽略", "quarantined": "隔离"}
+SUBMISSION_ADDRESS = "tzxxk-demo@example.com"
+# (index of the unit's piece, outlet, instruction) recorded by "office staff" in the demo
+ADOPTIONS = [(0, "每日要情", None), (1, "政务信息交流", None), (2, "枣庄普刊", "滕州市政府领导")]
+
+
+def _settings(workdir: Path, imap: PymapServer, smtp: SmtpSink) -> dict:
+    return {
+        "timezone": "Asia/Shanghai",
+        "data_dir": str(workdir / "data"),
+        "mailboxes": [{
+            "name": "信息科报送邮箱（演示）", "host": imap.host, "port": imap.port, "ssl": False,
+            "username": imap.username, "password": imap.password, "folder": "INBOX",
+        }],
+        "smtp": {"host": smtp.host, "port": smtp.port, "ssl": False, "starttls": False,
+                 "sender": f"滕州市人民政府办公室信息科 <{SUBMISSION_ADDRESS}>"},
+        "office": {"name": "滕州市人民政府办公室", "department": "信息科", "phone": "0632-0000000",
+                   "to": ["leaders-office@example.com", "xinxike@example.com"]},
+    }
+
+
+def _prepare(workdir: Path) -> Path:
+    for sub in ("config", "data", "sent"):
+        shutil.rmtree(workdir / sub, ignore_errors=True)
+    config_dir = workdir / "config"
+    config_dir.mkdir(parents=True)
+    for name in ("units.yaml", "scoring.yaml"):
+        shutil.copyfile(example_config_dir() / name, config_dir / name)
+    return config_dir
+
+
+def run_demo(workdir: Path, console: Console) -> None:
+    workdir = workdir.resolve()
+    config_dir = _prepare(workdir)
+    sent_dir = workdir / "sent"
+    example = load_config(example_config_dir())
+    tz = example.tz
+    today = datetime.now(tz)
+    month = Month(today.year, today.month).previous()
+
+    console.print(f"[bold]baosong 演示[/]：目录 {workdir}，演示月份 {month.label}（只连接 127.0.0.1）")
+    with PymapServer(username=SUBMISSION_ADDRESS, password="demo-password") as imap, \
+            SmtpSink(outdir=sent_dir) as smtp:
+        console.print(f"1. 已启动 IMAP 服务器 {imap.host}:{imap.port}（pymap）和 SMTP 服务器 {smtp.host}:{smtp.port}（aiosmtpd）")
+        (config_dir / "settings.yaml").write_text(
+            "# 演示用设置，由 baosong demo 生成\n"
+            + yaml.safe_dump(_settings(workdir, imap, smtp), allow_unicode=True, sort_keys=False),
+            encoding="utf-8")
+        application = App(load_config(config_dir))
+
+        samples = month_of_submissions(example.units, mailbox=SUBMISSION_ADDRESS, year=month.year,
+                                       month=month.month, tz=tz)
+        with IMAPClient(imap.host, port=imap.port, ssl=False) as client:
+            client.login(imap.username, imap.password)
+            # one MULTIAPPEND (RFC 3502): INTERNALDATE set to each sample's arrival time
+            client.multiappend("INBOX", [{"msg": s.raw, "date": s.when} for s in samples])
+        console.print(f"2. 已向报送邮箱投递 {len(samples)} 封邮件：各单位的稿件，另有一封未登记邮箱的来稿、"
+                      f"一封纸质稿照片、一封自动回复")
+
+        console.print("3. 运行守护进程的收信周期（收信、判断、存档、登记、回复、归档）：")
+        reports, delivery = poll_all(application)
+        for r in reports:
+            counts = "，".join(f"{VERDICT_ZH.get(k, k)} {v}" for k, v in r.counts.items())
+            console.print(f"   邮箱“{r.mailbox}”：取到 {r.fetched} 封，登记 {r.new} 封（{counts}）")
+            for e in r.errors:
+                console.print(f"   [red]问题：{e}[/]")
+        if delivery:
+            console.print(f"   自动回复（回执和退回原因）已发出 {delivery.sent} 封")
+
+        adopted_on = date(month.year, month.month, 28)
+        with application.sessions() as session:
+            pieces = pieces_in(session, month, tz)
+            by_unit: dict[str, list] = {}
+            for p in pieces:
+                by_unit.setdefault(p.unit.name, []).append(p)
+            recorded = 0
+            for u_index, (unit, unit_pieces) in enumerate(sorted(by_unit.items())):
+                for index, outlet, instruction in ADOPTIONS[: 1 + u_index % len(ADOPTIONS)]:
+                    if index < len(unit_pieces):
+                        record_adoption(session, unit_pieces[index].id, outlet, application.config.scoring,
+                                        on=adopted_on, instruction=instruction)
+                        recorded += 1
+            session.commit()
+        console.print(f"4. 信息科登记了 {recorded} 条采用（和领导批示）记录")
+
+        table = Table(title=f"稿件台账（{month.label}）")
+        for col in ("编号", "收到时间", "单位", "标题", "分类", "字数", "采用"):
+            table.add_column(col)
+        with application.sessions() as session:
+            for p in pieces_in(session, month, tz):
+                table.add_row(str(p.id), p.received_at.astimezone(tz).strftime("%m-%d %H:%M"), p.unit.short or p.unit.name,
+                              p.title or "—", p.category or "—", str(p.word_count),
+                              "、".join([a.outlet for a in p.adoptions] + [i.level for i in p.instructions]))
+        console.print(table)
+
+        ranking = Table(title=f"{month.label}得分排名")
+        for col in ("类别", "排名", "单位", "报送数", "采用数", "得分"):
+            ranking.add_column(col)
+        for s in month_scores(application, month):
+            ranking.add_row(s.class_, str(s.rank), s.unit, str(s.submitted), str(s.adopted), f"{s.score:g}")
+        console.print(ranking)
+
+        run = send_monthly(application, month)
+        notices = run.delivery.sent
+        console.print(f"5. 已发送{month.label}月度通报 {notices} 封（办公室收件人和各单位主要负责同志）")
+    console.print(f"\n完成。SMTP 服务器收到的全部邮件（回执、退回通知、{notices} 封月度通报）在：[bold]{sent_dir}[/]")
+    console.print(f"台账数据库和原始邮件存档在：{workdir / 'data'}")

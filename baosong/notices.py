@@ -1,0 +1,82 @@
+"""Monthly notices: score the month, render, queue in the outbox, deliver."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+
+from baosong.app import App
+from baosong.ledger.models import OutboxMail
+from baosong.ledger.periods import Month
+from baosong.ledger.record import active_units, enqueue, period_events
+from baosong.ledger.scoring import UnitScore, score_period
+from baosong.notify.compose import compose
+from baosong.notify.monthly import Recipient, notice_mails
+from baosong.notify.send import DeliveryReport, Transport, deliver_pending
+
+
+class NoticeError(Exception):
+    pass
+
+
+def month_scores(app: App, month: Month) -> list[UnitScore]:
+    with app.sessions() as session:
+        units, pieces, credits = period_events(session, month, app.config.tz)
+    return score_period(units, pieces, credits, app.config.scoring)
+
+
+def notice_sent(app: App, month: Month) -> bool:
+    with app.sessions() as session:
+        key = f"notice:{month}:office"
+        return session.scalar(select(OutboxMail.id).where(OutboxMail.key.startswith(key))) is not None
+
+
+@dataclass(frozen=True)
+class NoticeRun:
+    month: Month
+    queued: int
+    skipped: int
+    recipients: tuple[str, ...]
+    delivery: DeliveryReport
+
+
+def send_monthly(app: App, month: Month, *, transport: Transport | None = None, resend: bool = False) -> NoticeRun:
+    settings = app.config.settings
+    if settings.smtp is None:
+        raise NoticeError("settings.yaml 中没有 smtp 设置，无法发送通报 / no smtp settings")
+    transport = transport or app.smtp_transport()
+    scores = month_scores(app, month)
+    by_unit = {s.unit: s for s in scores}
+    recipients: list[Recipient] = []
+    if settings.office.to:
+        recipients.append(Recipient("office", tuple(settings.office.to), "各位领导、各单位", None))
+    with app.sessions() as session:
+        for unit in active_units(session):
+            if unit.principal_email:
+                recipients.append(Recipient(f"unit:{unit.name}", (unit.principal_email,),
+                                            f"{unit.principal_name}同志", by_unit.get(unit.name)))
+    if not recipients:
+        raise NoticeError("没有通报收件人：请在 settings.yaml 的 office.to 或 units.yaml 的 principal 中填写邮箱"
+                          " / no recipients")
+    labels = {k: (c.label or f"{k}类") for k, c in app.config.scoring.classes.items()}
+    mails = notice_mails(month=month, scores=scores, recipients=recipients, office_name=settings.office.name,
+                         department=settings.office.department, class_labels=labels,
+                         regime=app.config.scoring.regime)
+    suffix = f":resend-{datetime.now(timezone.utc):%Y%m%d%H%M%S}" if resend else ""
+    ids: set[int] = set()
+    skipped = 0
+    with app.sessions() as session:
+        for mail in mails:
+            message = compose(sender=settings.smtp.sender, to=mail.to, subject=mail.subject, text=mail.text,
+                              html=mail.html, auto_submitted="auto-generated")
+            row = enqueue(session, key=mail.key + suffix, kind="notice", recipients=mail.to,
+                          subject=mail.subject, raw=message.as_bytes())
+            if row is None:
+                skipped += 1
+            else:
+                ids.add(row.id)
+        session.commit()
+    delivery = deliver_pending(app.sessions, transport, only_ids=ids) if ids else DeliveryReport(0, 0, ())
+    return NoticeRun(month, len(ids), skipped, tuple(a for m in mails for a in m.to), delivery)

@@ -1,0 +1,96 @@
+"""One intake cycle over every configured mailbox."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from sqlalchemy import update
+
+from baosong.app import App
+from baosong.config.loader import secret
+from baosong.config.schema import MailboxConfig
+from baosong.intake.mailbox import Mailbox, MailboxError
+from baosong.ledger.models import Message
+from baosong.notify.send import DeliveryReport, deliver_pending
+from baosong.processing import Outcome, process
+
+log = logging.getLogger("baosong.poll")
+
+
+@dataclass
+class MailboxReport:
+    mailbox: str
+    fetched: int = 0
+    new: int = 0
+    already: int = 0
+    counts: dict[str, int] = field(default_factory=dict)   # verdict -> number of new messages
+    errors: list[str] = field(default_factory=list)
+
+
+def folder_for(cfg: MailboxConfig, verdict: str) -> str:
+    return {
+        "accepted": cfg.processed_folder,
+        "quarantined": cfg.quarantine_folder,
+    }.get(verdict, cfg.rejected_folder)
+
+
+def _mark_filed(app: App, ledger_id: int) -> None:
+    with app.sessions() as session:
+        session.execute(update(Message).where(Message.id == ledger_id).values(filed_at=datetime.now(timezone.utc)))
+        session.commit()
+
+
+def poll_mailbox(app: App, cfg: MailboxConfig,
+                 on_message: Callable[[Outcome], None] | None = None) -> MailboxReport:
+    report = MailboxReport(cfg.name)
+    box = Mailbox(name=cfg.name, host=cfg.host, port=cfg.port, ssl=cfg.ssl, username=cfg.username,
+                  password=secret(cfg.password, cfg.password_env), folder=cfg.folder, timeout=cfg.timeout)
+    try:
+        box.connect()
+    except MailboxError as exc:
+        report.errors.append(str(exc))
+        return report
+    try:
+        uids = box.uids()
+        for fetched in box.fetch(uids):
+            report.fetched += 1
+            try:
+                outcome = process(app, fetched.raw, mailbox=cfg.name, uidvalidity=fetched.uidvalidity,
+                                  uid=fetched.uid, received_at=fetched.internaldate)
+            except Exception as exc:  # keep the message in the inbox; report and go on with the rest
+                log.exception("processing UID %s of %s failed", fetched.uid, cfg.name)
+                report.errors.append(f"UID {fetched.uid}：处理失败，邮件保留在收件箱，下次重试 / {exc!r}")
+                continue
+            if outcome.new:
+                report.new += 1
+                report.counts[outcome.verdict] = report.counts.get(outcome.verdict, 0) + 1
+            else:
+                report.already += 1
+            # only now, with the ledger committed, does the message leave the inbox
+            box.file(fetched.uid, folder_for(cfg, outcome.verdict))
+            _mark_filed(app, outcome.ledger_id)
+            if on_message:
+                on_message(outcome)
+    except MailboxError as exc:
+        report.errors.append(str(exc))
+    except Exception as exc:  # IMAP protocol errors, dropped connections
+        log.exception("mailbox %s failed", cfg.name)
+        report.errors.append(f"邮箱“{cfg.name}”收信中断：{exc} / mailbox error")
+    finally:
+        box.close()
+    return report
+
+
+def deliver(app: App) -> DeliveryReport | None:
+    transport = app.smtp_transport()
+    if transport is None:
+        return None
+    return deliver_pending(app.sessions, transport)
+
+
+def poll_all(app: App, on_message: Callable[[Outcome], None] | None = None) -> tuple[list[MailboxReport], DeliveryReport | None]:
+    reports = [poll_mailbox(app, cfg, on_message) for cfg in app.config.settings.mailboxes]
+    return reports, deliver(app)

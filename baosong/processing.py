@@ -1,0 +1,124 @@
+"""One message through the whole flow: archive → judge (intake) → record (ledger) → queue reply (notify).
+
+A message is recorded at most once: it is known by (mailbox, UIDVALIDITY, UID) and by
+the SHA-256 of its raw bytes, so a crash before the IMAP move, or a UIDVALIDITY reset,
+never records it twice. The reply is queued in the same transaction as the record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy.orm import Session
+
+from baosong.app import App
+from baosong.archive import archive_raw
+from baosong.intake.documents import sha256 as sha256_of
+from baosong.intake.gate import Action, GateContext
+from baosong.intake.judge import Verdict, judge
+from baosong.intake.wordcount import CountOptions
+from baosong.ledger.models import Message
+from baosong.ledger.record import (
+    MessageRecord,
+    PieceRecord,
+    enqueue,
+    find_message,
+    find_message_by_sha,
+    piece_seen,
+    record_message,
+)
+from baosong.notify.compose import compose
+from baosong.notify.replies import ReplyPiece, render_alert, render_reply
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ledger_id: int
+    verdict: str
+    reason: str | None
+    sender: str
+    unit: str | None
+    pieces: int
+    new: bool            # False when the message had been recorded before
+
+
+def gate_context(app: App, session: Session | None) -> GateContext:
+    limits = app.config.settings.limits
+    if session is None:
+        seen = lambda sha, unit: False  # noqa: E731 - inspect without a ledger
+    else:
+        seen = lambda sha, unit: piece_seen(session, sha, unit) is not None  # noqa: E731
+    return GateContext(max_bytes=int(limits.max_message_mb * 1024 * 1024),
+                       min_body_words=limits.min_body_words, seen_piece=seen)
+
+
+def judge_raw(app: App, raw: bytes, session: Session | None = None) -> Verdict:
+    def unit_for(address: str) -> str | None:
+        unit = app.config.unit_for(address)
+        return unit.name if unit else None
+
+    return judge(raw, unit_for=unit_for, ctx=gate_context(app, session),
+                 categories=app.config.scoring.categories, options=CountOptions())
+
+
+def _outcome(message: Message, new: bool) -> Outcome:
+    return Outcome(message.id, message.verdict, message.reason, message.sender,
+                   message.unit.name if message.unit else None, len(message.pieces), new)
+
+
+def already_recorded(session: Session, mailbox: str, uidvalidity: int | None, uid: int | None,
+                     sha: str) -> Message | None:
+    return find_message(session, mailbox, uidvalidity, uid) or find_message_by_sha(session, sha)
+
+
+def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = None, uid: int | None = None,
+            received_at: datetime | None = None) -> Outcome:
+    sha = sha256_of(raw)
+    with app.sessions() as session:
+        seen = already_recorded(session, mailbox, uidvalidity, uid, sha)
+        if seen is not None:
+            return _outcome(seen, new=False)
+    when = received_at or datetime.now(timezone.utc)
+    path = archive_raw(app.config.archive_dir, raw, sha, when, app.config.tz)
+
+    with app.sessions() as session:
+        verdict = judge_raw(app, raw, session)
+        m = verdict.message
+        message = record_message(session, MessageRecord(
+            mailbox=mailbox, uidvalidity=uidvalidity, uid=uid, sha256=sha, message_id=m.message_id,
+            sender=m.sender, subject=m.subject, received_at=when, size=len(raw), archive_path=str(path),
+            verdict=verdict.verdict.value, reason=verdict.reason, detail=verdict.detail, unit_name=verdict.unit,
+            pieces=tuple(PieceRecord(p.source, p.sha256, p.title, p.stated_unit, p.author, p.category,
+                                     p.word_count) for p in verdict.pieces),
+        ))
+        _queue_mail(app, session, verdict, message)
+        session.commit()
+        return _outcome(message, new=True)
+
+
+def _queue_mail(app: App, session: Session, verdict: Verdict, message: Message) -> None:
+    """Queue the reply to the sender (and, for quarantine, an alert to the office)."""
+    smtp = app.config.settings.smtp
+    office = app.config.settings.office
+    if verdict.verdict is Action.IGNORE or not verdict.sender or smtp is None:
+        return
+    received = message.received_at.astimezone(app.config.tz).strftime("%Y年%m月%d日 %H:%M")
+    subject, text = render_reply(
+        verdict=verdict.verdict.value, reason=verdict.reason, detail=verdict.detail, sender=verdict.sender,
+        subject=verdict.message.subject, unit=verdict.unit,
+        pieces=[ReplyPiece(p.source, p.title, p.category, p.word_count) for p in verdict.pieces],
+        office_name=office.name, department=office.department, phone=office.phone, received_at=received,
+    )
+    mail = compose(sender=smtp.sender, to=[verdict.sender], subject=subject, text=text,
+                   in_reply_to=verdict.message.message_id, auto_submitted="auto-replied")
+    enqueue(session, key=f"reply:{message.id}", kind="reply", recipients=[verdict.sender], subject=subject,
+            raw=mail.as_bytes(), message_ref=message.id)
+    if verdict.verdict is Action.QUARANTINE and office.to:
+        subject, text = render_alert(reason=verdict.reason or "", detail=verdict.detail, sender=verdict.sender,
+                                     subject=verdict.message.subject, unit=verdict.unit, received_at=received,
+                                     archive_path=message.archive_path)
+        alert = compose(sender=smtp.sender, to=office.to, subject=subject, text=text,
+                        auto_submitted="auto-generated")
+        enqueue(session, key=f"alert:{message.id}", kind="alert", recipients=office.to, subject=subject,
+                raw=alert.as_bytes(), message_ref=message.id)
