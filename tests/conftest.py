@@ -49,3 +49,42 @@ def smtp_sink() -> Iterator[SmtpSink]:
     """A running SmtpSink on 127.0.0.1 (free port), stopped after the test."""
     with SmtpSink() as sink:
         yield sink
+
+
+# ---------------------------------------------------------------- office config
+
+from pathlib import Path  # noqa: E402
+import shutil  # noqa: E402
+
+import yaml  # noqa: E402
+
+SHIPPED_CONFIG = Path(__file__).resolve().parents[1] / "config"
+
+
+def write_office_config(directory: Path, *, smtp: SmtpSink | None = None, mailboxes: list[dict] | None = None,
+                        database: str | None = None) -> Path:
+    """The shipped Tengzhou example's units and scoring, with settings pointing at test servers."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name in ("units.yaml", "scoring.yaml"):
+        shutil.copyfile(SHIPPED_CONFIG / name, directory / name)
+    settings: dict = {
+        "timezone": "Asia/Shanghai",
+        "data_dir": str(directory / "data"),
+        "mailboxes": mailboxes or [],
+        "office": {"name": "滕州市人民政府办公室", "department": "信息科", "phone": "0632-0000000",
+                   "to": ["leaders-office@example.com", "xinxike@example.com"]},
+    }
+    if database:
+        settings["database"] = database
+    if smtp is not None:
+        settings["smtp"] = {"host": smtp.host, "port": smtp.port, "ssl": False, "starttls": False,
+                            "sender": "滕州市人民政府办公室信息科 <tzxxk@example.com>"}
+    (directory / "settings.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False),
+                                             encoding="utf-8")
+    return directory
+
+
+@pytest.fixture
+def office_config(tmp_path: Path, smtp_sink: SmtpSink) -> Path:
+    """A config directory (Tengzhou example units) whose SMTP is the test's SmtpSink; no mailboxes."""
+    return write_office_config(tmp_path / "config", smtp=smtp_sink)
