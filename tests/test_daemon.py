@@ -1,0 +1,78 @@
+"""The daemon: catch-up of an overdue notice, a real `baosong run` process polling Dovecot, clean SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from baosong.app import App
+from baosong.daemon import notice_due
+from baosong.ledger.periods import Month
+from baosong.notices import send_monthly
+from baosong.notify.send import FolderTransport
+from baosong.samples import DOCX_TYPE, docx_bytes, mail
+from conftest import write_office_config
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def test_notice_due_only_after_the_configured_time_and_only_once(office_config: Path, tmp_path: Path):
+    app = App.open(office_config)  # notice on day 3 at 09:00 (settings default)
+    assert notice_due(app, datetime(2026, 11, 3, 8, 59, tzinfo=TZ)) is None
+    assert notice_due(app, datetime(2026, 11, 3, 9, 0, tzinfo=TZ)) == Month(2026, 10)
+    assert notice_due(app, datetime(2026, 11, 30, 23, 0, tzinfo=TZ)) == Month(2026, 10)  # a daemon down on the day
+    assert notice_due(app, datetime(2027, 1, 5, 12, 0, tzinfo=TZ)) == Month(2026, 12)
+    send_monthly(app, Month(2026, 10), transport=FolderTransport(tmp_path / "out"))
+    assert notice_due(app, datetime(2026, 11, 30, 23, 0, tzinfo=TZ)) is None
+
+
+def _wait_for(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_run_polls_sends_overdue_notice_and_stops_cleanly(tmp_path: Path, imap_account, smtp_sink):
+    config = write_office_config(tmp_path / "config", smtp=smtp_sink, mailboxes=[{
+        "name": "报送邮箱", "host": imap_account.host, "port": imap_account.port, "ssl": False,
+        "username": imap_account.username, "password": imap_account.password}])
+    settings = yaml.safe_load((config / "settings.yaml").read_text(encoding="utf-8"))
+    # due since the first minute of this month: the first cycle must catch up on last month's notice
+    settings["schedule"] = {"poll_minutes": 60, "monthly_notice": {"day": 1, "hour": 0, "minute": 0}}
+    (config / "settings.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+
+    piece = docx_bytes("滕州市商务局促进消费回暖", ["正文。"], "（滕州市商务局 王芳）")
+    client = imap_account.client()
+    client.append("INBOX", mail(sender="shangwu-xx@example.org", to="tzxxk@example.com", subject="【工作动态】促消费",
+                                body="请审阅", when=datetime.now(TZ), attachments=[("a.docx", piece, DOCX_TYPE)]))
+
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
+    proc = subprocess.Popen([sys.executable, "-m", "baosong", "--config", str(config), "run"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    try:
+        # the receipt for the piece, then last month's notice (office + six principals)
+        got = _wait_for(lambda: len(smtp_sink.messages) >= 8 and smtp_sink.messages, 30, "receipt and notices")
+        assert got[0].rcpt_tos == ["shangwu-xx@example.org"]
+        assert client.select_folder("INBOX")[b"EXISTS"] == 0
+        proc.send_signal(signal.SIGTERM)
+        output, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    text = output.decode("utf-8")
+    assert proc.returncode == 0, text
+    assert "baosong 已启动" in text and "新登记 1 封" in text and "通报已发送 7 封" in text
+    assert "baosong 已停止" in text
+    assert len(smtp_sink.messages) == 8  # nothing sent twice
