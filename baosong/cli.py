@@ -11,7 +11,6 @@ from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from baosong.config.loader import ConfigError, default_config_dir, load_config
 
@@ -262,35 +261,16 @@ def ledger_list(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
 ) -> None:
     """列出已登记的稿件。"""
-    from baosong.ledger.record import pieces_in
+    from baosong.views import ledger_table, piece_rows
 
     application = open_app()
-    tz = application.config.tz
     period = _month(month) if month else None
     with application.sessions() as session:
-        pieces = pieces_in(session, period, tz)
-        rows = [{
-            "id": p.id,
-            "received_at": p.received_at.astimezone(tz).isoformat(),
-            "unit": p.unit.name,
-            "title": p.title,
-            "author": p.author,
-            "category": p.category,
-            "word_count": p.word_count,
-            "source": p.source,
-            "adoptions": [a.outlet for a in p.adoptions],
-            "instructions": [i.level for i in p.instructions],
-        } for p in pieces]
+        rows = piece_rows(session, period, application.config.tz)
     if as_json:
         _json(rows)
         return
-    table = Table(title=f"稿件台账{'（' + period.label + '）' if period else ''}，共 {len(rows)} 篇")
-    for col in ("编号", "收到时间", "单位", "标题", "分类", "字数", "采用"):
-        table.add_column(col)
-    for r in rows:
-        table.add_row(str(r["id"]), r["received_at"][:16].replace("T", " "), r["unit"], r["title"] or "—",
-                      r["category"] or "—", str(r["word_count"]), "、".join(r["adoptions"] + r["instructions"]) or "")
-    out.print(table)
+    out.print(ledger_table(rows, period))
 
 
 @app.command()
@@ -334,6 +314,7 @@ def score(
 ) -> None:
     """计算某月各单位得分和分类排名。"""
     from baosong.notices import month_scores
+    from baosong.views import class_labels, ranking_table
 
     application = open_app()
     period = _month(month)
@@ -341,14 +322,7 @@ def score(
     if as_json:
         _json([s.as_json() for s in scores])
         return
-    labels = {k: (c.label or f"{k}类") for k, c in application.config.scoring.classes.items()}
-    table = Table(title=f"{period.label}政务信息得分排名")
-    for col in ("类别", "排名", "单位", "报送数", "采用数", "得分"):
-        table.add_column(col)
-    for s in scores:
-        table.add_row(labels.get(s.class_, s.class_), str(s.rank), s.unit, str(s.submitted), str(s.adopted),
-                      f"{s.score:g}")
-    out.print(table)
+    out.print(ranking_table(scores, class_labels(application.config.scoring.classes), period))
 
 
 @notify_app.command("monthly")

@@ -15,7 +15,6 @@ from pathlib import Path
 import yaml
 from imapclient import IMAPClient
 from rich.console import Console
-from rich.table import Table
 
 from baosong.app import App
 from baosong.config.loader import example_config_dir, load_config
@@ -24,6 +23,7 @@ from baosong.ledger.periods import Month
 from baosong.ledger.record import pieces_in, record_adoption
 from baosong.notices import month_scores, send_monthly
 from baosong.poll import poll_all
+from baosong.views import class_labels, ledger_table, piece_rows, ranking_table
 from baosong.samples import month_of_submissions
 
 VERDICT_ZH = {"accepted": "受理", "rejected": "退回", "ignored": "忽略", "quarantined": "隔离"}
@@ -111,22 +111,10 @@ def run_demo(workdir: Path, console: Console) -> None:
             session.commit()
         console.print(f"4. 信息科登记了 {recorded} 条采用（和领导批示）记录")
 
-        table = Table(title=f"稿件台账（{month.label}）")
-        for col in ("编号", "收到时间", "单位", "标题", "分类", "字数", "采用"):
-            table.add_column(col)
         with application.sessions() as session:
-            for p in pieces_in(session, month, tz):
-                table.add_row(str(p.id), p.received_at.astimezone(tz).strftime("%m-%d %H:%M"), p.unit.short or p.unit.name,
-                              p.title or "—", p.category or "—", str(p.word_count),
-                              "、".join([a.outlet for a in p.adoptions] + [i.level for i in p.instructions]))
-        console.print(table)
-
-        ranking = Table(title=f"{month.label}得分排名")
-        for col in ("类别", "排名", "单位", "报送数", "采用数", "得分"):
-            ranking.add_column(col)
-        for s in month_scores(application, month):
-            ranking.add_row(s.class_, str(s.rank), s.unit, str(s.submitted), str(s.adopted), f"{s.score:g}")
-        console.print(ranking)
+            console.print(ledger_table(piece_rows(session, month, tz), month))
+        labels = class_labels(application.config.scoring.classes)
+        console.print(ranking_table(month_scores(application, month), labels, month))
 
         run = send_monthly(application, month)
         notices = run.delivery.sent

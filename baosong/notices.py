@@ -15,6 +15,7 @@ from baosong.ledger.scoring import UnitScore, score_period
 from baosong.notify.compose import compose
 from baosong.notify.monthly import Recipient, notice_mails
 from baosong.notify.send import DeliveryReport, Transport, deliver_pending
+from baosong.views import class_labels
 
 
 class NoticeError(Exception):
@@ -60,7 +61,7 @@ def send_monthly(app: App, month: Month, *, transport: Transport | None = None, 
     if not recipients:
         raise NoticeError("没有通报收件人：请在 settings.yaml 的 office.to 或 units.yaml 的 principal 中填写邮箱"
                           " / no recipients")
-    labels = {k: (c.label or f"{k}类") for k, c in app.config.scoring.classes.items()}
+    labels = class_labels(app.config.scoring.classes)
     mails = notice_mails(month=month, scores=scores, recipients=recipients, office_name=settings.office.name,
                          department=settings.office.department, class_labels=labels,
                          regime=app.config.scoring.regime)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from email.message import EmailMessage
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
