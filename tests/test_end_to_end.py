@@ -212,3 +212,33 @@ def test_mail_in_to_notice_out(tmp_path: Path, imap_account, smtp_sink):
     with application.sessions() as session:
         statuses = [m.status for m in session.scalars(select(OutboxMail))]
     assert statuses == ["sent"] * (4 + 7)
+
+
+def test_wrong_password_is_reported_and_nothing_is_lost(tmp_path: Path, imap_account, smtp_sink):
+    config = write_office_config(tmp_path / "config", smtp=smtp_sink, mailboxes=[{
+        "name": "信息科报送邮箱", "host": imap_account.host, "port": imap_account.port, "ssl": False,
+        "username": imap_account.username, "password": "wrong-password",
+    }])
+    client = imap_account.client()
+    client.append("INBOX", foxmail("shangwu-xx@example.org", "【工作动态】促消费", "请审阅。",
+                                   [("促消费.docx", SHANGWU, DOCX)]))
+    result = invoke(config, "poll", "--once")
+    assert result.exit_code == 1
+    assert "登录或打开文件夹失败" in result.output and "Traceback" not in result.output
+    assert folder_count(client, "INBOX") == 1
+    assert smtp_sink.messages == []
+
+
+def test_ingest_takes_the_newest_received_header(tmp_path: Path, smtp_sink):
+    import mailcorpus as mc
+
+    config = write_office_config(tmp_path / "config", smtp=smtp_sink)
+    provider_time = datetime(2026, 10, 31, 23, 59, 30, tzinfo=TZ)  # still October in Tengzhou
+    raw = mc.netease_126(sender="shangwu-xx@example.org", subject="【工作动态】促消费",
+                         attachments=[("促消费.docx", SHANGWU, DOCX)],
+                         date=datetime(2026, 11, 2, 8, 0, tzinfo=TZ), received_at=provider_time)
+    path = tmp_path / "m.eml"
+    path.write_bytes(raw)
+    assert invoke(config, "ingest", str(path)).exit_code == 0
+    rows = json.loads(invoke(config, "ledger", "list", "--month", "2026-10", "--json").stdout)
+    assert [r["received_at"] for r in rows] == ["2026-10-31T23:59:30+08:00"]
