@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from baosong.config.schema import DEFAULT_CATEGORIES
 
 from .docx_text import read_docx
 from .wordcount import CountOptions, word_count
 
 __all__ = ["DEFAULT_CATEGORIES", "Extracted", "extract_fields", "extract_docx", "extract_text"]
-
-DEFAULT_CATEGORIES = ("工作动态", "经验亮点", "调研分析", "问题建议", "社情民意")
 
 
 @dataclass(frozen=True)
@@ -187,6 +187,24 @@ def extract_docx(data: bytes, *, subject: str = "", filename: str = "",
 
 def extract_text(body: str, *, subject: str = "", categories: Sequence[str] = DEFAULT_CATEGORIES,
                  options: CountOptions = CountOptions()) -> Extracted:
-    """A piece written in a mail body: each line is a paragraph."""
+    """A piece written in a mail body: each line is a paragraph.
+
+    Leading salutation lines ('信息科：', '各位领导：') are not part of the piece. The
+    first remaining line is the title if it reads like one; when it is a sentence of
+    running text instead, the subject (without its category tag) is the title.
+    """
     lines = body.splitlines()
-    return extract_fields(lines, "\n".join(lines), subject=subject, categories=categories, options=options)
+    while lines and (not lines[0].strip() or _SALUTATION.match(lines[0].strip())):
+        lines.pop(0)
+    extracted = extract_fields(lines, "\n".join(lines), subject=subject, categories=categories, options=options)
+    if extracted.title and _looks_like_title(extracted.title):
+        return extracted
+    subject_title = _strip_leading_tag(_clean(subject), categories)
+    return replace(extracted, title=subject_title) if subject_title else extracted
+
+
+def _looks_like_title(line: str) -> bool:
+    return len(line) <= 60 and not line.endswith(("。", "！", "？", ".", "!", "?"))
+
+
+_SALUTATION = re.compile(r"^[^，。,.!！?？]{1,15}[：:]$")

@@ -185,3 +185,12 @@ def test_extract_docx_lets_corrupt_document_through():
 
 def test_default_categories():
     assert DEFAULT_CATEGORIES == ("工作动态", "经验亮点", "调研分析", "问题建议", "社情民意")
+
+
+def test_body_salutation_is_skipped_and_running_text_falls_back_to_the_subject():
+    body = "信息科：\n\n滨湖镇召开秋季安全生产工作会议\n10月12日，滨湖镇召开秋季安全生产工作会议，部署重点工作。\n"
+    assert extract_text(body, subject="【工作动态】安全生产").title == "滨湖镇召开秋季安全生产工作会议"
+    body = "各位领导：\n10月12日，滨湖镇召开秋季安全生产工作会议，部署下一阶段重点工作。\n"
+    result = extract_text(body, subject="【工作动态】滨湖镇部署秋季安全生产")
+    assert result.title == "滨湖镇部署秋季安全生产" and result.category == "工作动态"
+    assert result.word_count == word_count("10月12日，滨湖镇召开秋季安全生产工作会议，部署下一阶段重点工作。")
