@@ -215,9 +215,20 @@ def ingest(
 
 
 def _poll_once(application) -> bool:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     from baosong.poll import poll_all
 
-    reports, delivery = poll_all(application)
+    columns = (TextColumn("收信：{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(mailbox: str, done: int, total: int) -> None:
+            if mailbox not in tasks:
+                tasks[mailbox] = bar.add_task(mailbox, total=total)
+            bar.update(tasks[mailbox], completed=done)
+
+        reports, delivery = poll_all(application, progress)
     ok = True
     for r in reports:
         counts = "，".join(f"{_VERDICT_ZH[k]} {v}" for k, v in r.counts.items()) or "无新邮件"

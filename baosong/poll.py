@@ -15,7 +15,7 @@ from baosong.config.schema import MailboxConfig
 from baosong.intake.mailbox import Mailbox, MailboxError
 from baosong.ledger.models import Message
 from baosong.notify.send import DeliveryReport, deliver_pending
-from baosong.processing import Outcome, process
+from baosong.processing import process
 
 log = logging.getLogger("baosong.poll")
 
@@ -43,8 +43,11 @@ def _mark_filed(app: App, ledger_id: int) -> None:
         session.commit()
 
 
-def poll_mailbox(app: App, cfg: MailboxConfig,
-                 on_message: Callable[[Outcome], None] | None = None) -> MailboxReport:
+# progress(mailbox name, messages done, messages in the inbox folder)
+Progress = Callable[[str, int, int], None]
+
+
+def poll_mailbox(app: App, cfg: MailboxConfig, progress: Progress | None = None) -> MailboxReport:
     report = MailboxReport(cfg.name)
     box = Mailbox(name=cfg.name, host=cfg.host, port=cfg.port, ssl=cfg.ssl, username=cfg.username,
                   password=secret(cfg.password, cfg.password_env), folder=cfg.folder, timeout=cfg.timeout)
@@ -55,6 +58,8 @@ def poll_mailbox(app: App, cfg: MailboxConfig,
         return report
     try:
         uids = box.uids()
+        if progress:
+            progress(cfg.name, 0, len(uids))
         for fetched in box.fetch(uids):
             report.fetched += 1
             try:
@@ -72,8 +77,8 @@ def poll_mailbox(app: App, cfg: MailboxConfig,
             # only now, with the ledger committed, does the message leave the inbox
             box.file(fetched.uid, folder_for(cfg, outcome.verdict))
             _mark_filed(app, outcome.ledger_id)
-            if on_message:
-                on_message(outcome)
+            if progress:
+                progress(cfg.name, report.fetched, len(uids))
     except MailboxError as exc:
         report.errors.append(str(exc))
     except Exception as exc:  # IMAP protocol errors, dropped connections
@@ -91,6 +96,6 @@ def deliver(app: App) -> DeliveryReport | None:
     return deliver_pending(app.sessions, transport)
 
 
-def poll_all(app: App, on_message: Callable[[Outcome], None] | None = None) -> tuple[list[MailboxReport], DeliveryReport | None]:
-    reports = [poll_mailbox(app, cfg, on_message) for cfg in app.config.settings.mailboxes]
+def poll_all(app: App, progress: Progress | None = None) -> tuple[list[MailboxReport], DeliveryReport | None]:
+    reports = [poll_mailbox(app, cfg, progress) for cfg in app.config.settings.mailboxes]
     return reports, deliver(app)
