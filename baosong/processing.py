@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from baosong.app import App
@@ -75,14 +76,13 @@ def already_recorded(session: Session, mailbox: str, uidvalidity: int | None, ui
 def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = None, uid: int | None = None,
             received_at: datetime | None = None) -> Outcome:
     sha = sha256_of(raw)
+    when = received_at or datetime.now(timezone.utc)
+    path = archive_raw(app.config.archive_dir, raw, sha, when, app.config.tz)  # idempotent
+
     with app.sessions() as session:
         seen = already_recorded(session, mailbox, uidvalidity, uid, sha)
         if seen is not None:
             return _outcome(seen, new=False)
-    when = received_at or datetime.now(timezone.utc)
-    path = archive_raw(app.config.archive_dir, raw, sha, when, app.config.tz)
-
-    with app.sessions() as session:
         verdict = judge_raw(app, raw, session)
         m = verdict.message
         message = record_message(session, MessageRecord(
@@ -93,7 +93,14 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
                                      p.word_count) for p in verdict.pieces),
         ))
         _queue_mail(app, session, verdict, message)
-        session.commit()
+        try:
+            session.commit()
+        except IntegrityError:  # lost a race to another process (`poll --once` beside the daemon)
+            session.rollback()
+            seen = already_recorded(session, mailbox, uidvalidity, uid, sha)
+            if seen is None:
+                raise
+            return _outcome(seen, new=False)
         return _outcome(message, new=True)
 
 

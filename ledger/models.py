@@ -98,7 +98,7 @@ class Message(Base):
     mailbox: Mapped[str] = mapped_column(String(200))
     uidvalidity: Mapped[int | None] = mapped_column(Integer)
     uid: Mapped[int | None] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)  # raw bytes: one record per message
     message_id: Mapped[str | None] = mapped_column(String(998))
     sender: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(Text, default="")
