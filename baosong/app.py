@@ -37,4 +37,5 @@ class App:
         return SmtpTransport(
             host=smtp.host, port=smtp.port, sender=smtp.sender, use_ssl=smtp.ssl, starttls=smtp.starttls,
             username=smtp.username, password=secret(smtp.password, smtp.password_env), timeout=smtp.timeout,
+            helo=smtp.helo,
         )

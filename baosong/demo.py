@@ -40,7 +40,7 @@ def _settings(workdir: Path, imap: PymapServer, smtp: SmtpSink) -> dict:
             "name": "信息科报送邮箱（演示）", "host": imap.host, "port": imap.port, "ssl": False,
             "username": imap.username, "password": imap.password, "folder": "INBOX",
         }],
-        "smtp": {"host": smtp.host, "port": smtp.port, "ssl": False, "starttls": False,
+        "smtp": {"host": smtp.host, "port": smtp.port, "ssl": False, "starttls": False, "helo": "localhost",
                  "sender": f"滕州市人民政府办公室信息科 <{SUBMISSION_ADDRESS}>"},
         "office": {"name": "滕州市人民政府办公室", "department": "信息科", "phone": "0632-0000000",
                    "to": ["leaders-office@example.com", "xinxike@example.com"]},

@@ -187,6 +187,8 @@ class SmtpSink:
         kwargs: dict[str, Any] = {
             "decode_data": False,
             "enable_SMTPUTF8": True,
+            # a fixed greeting name: aiosmtpd would otherwise call socket.getfqdn() (a DNS lookup)
+            "server_hostname": "localhost",
         }
         if self.username is not None:
             kwargs.update(

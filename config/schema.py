@@ -118,6 +118,8 @@ class SmtpConfig(_Secret):
     username: str | None = None
     sender: str = Field(min_length=3)
     timeout: float = Field(default=60.0, gt=0)
+    # name given in EHLO; empty means this machine's name (looked up in DNS)
+    helo: str | None = None
 
     @model_validator(mode="after")
     def _tls_modes(self) -> SmtpConfig:

@@ -31,15 +31,17 @@ class SmtpTransport:
     username: str | None = None
     password: str | None = None
     timeout: float = 60.0
+    helo: str | None = None
     _conn: smtplib.SMTP | None = None
 
     def _connect(self) -> smtplib.SMTP:
         if self._conn is None:
             context = ssl.create_default_context()
             if self.use_ssl:
-                conn: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+                conn: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, local_hostname=self.helo,
+                                                      timeout=self.timeout, context=context)
             else:
-                conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+                conn = smtplib.SMTP(self.host, self.port, local_hostname=self.helo, timeout=self.timeout)
                 if self.starttls:
                     conn.starttls(context=context)
             if self.username:

@@ -77,7 +77,7 @@ def write_office_config(directory: Path, *, smtp: SmtpSink | None = None, mailbo
     if database:
         settings["database"] = database
     if smtp is not None:
-        settings["smtp"] = {"host": smtp.host, "port": smtp.port, "ssl": False, "starttls": False,
+        settings["smtp"] = {"host": smtp.host, "port": smtp.port, "ssl": False, "starttls": False, "helo": "localhost",
                             "sender": "滕州市人民政府办公室信息科 <tzxxk@example.com>"}
     (directory / "settings.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False),
                                              encoding="utf-8")
