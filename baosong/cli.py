@@ -11,6 +11,7 @@ from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from baosong.config.loader import ConfigError, default_config_dir, load_config
 
@@ -43,8 +44,16 @@ def _main(config: ConfigOption = None) -> None:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    err.print(f"[bold red]错误：[/]{message}", soft_wrap=True)
+    err.print(f"[bold red]错误：[/]{escape(message)}", soft_wrap=True)
     raise typer.Exit(code)
+
+
+def warn(message: str) -> None:
+    err.print(f"[yellow]提醒：[/]{escape(message)}", soft_wrap=True)
+
+
+def problem(label: str, message: str) -> None:
+    err.print(f"[red]{label}：[/]{escape(message)}", soft_wrap=True)
 
 
 def _print_problems(e: ConfigError) -> None:
@@ -108,7 +117,7 @@ def check_config() -> None:
         _print_problems(e)
         raise typer.Exit(1)
     for w in config.warnings:
-        err.print(f"[yellow]提醒：[/]{w}", soft_wrap=True, markup=False)
+        warn(str(w))
     classes: dict[str, int] = {}
     for u in config.units:
         classes[u.class_] = classes.get(u.class_, 0) + 1
@@ -195,12 +204,12 @@ def ingest(
         raw = _read_file(path)
         when = fixed or parse_message(raw).received_at
         if when is None:
-            err.print(f"[yellow]提醒：[/]{path} 没有 Received 头，也没有 --received-at，按当前时间登记", markup=False)
+            warn(f"{path} 没有 Received 头，也没有 --received-at，按当前时间登记")
         try:
             outcome = process(application, raw, mailbox="ingest", received_at=when)
         except Exception as exc:  # report and continue with the other files
             failures += 1
-            err.print(f"[red]失败：[/]{path}：{exc!r}", markup=False)
+            problem("失败", f"{path}：{exc!r}")
             continue
         state = "已登记" if outcome.new else "此前已登记，跳过"
         out.print(f"{path.name}：{state}｜{_VERDICT_ZH[outcome.verdict]}"
@@ -236,13 +245,13 @@ def _poll_once(application) -> bool:
                   + (f"，此前已登记 {r.already} 封" if r.already else ""), markup=False)
         for e in r.errors:
             ok = False
-            err.print(f"[red]  问题：[/]{e}", markup=False, soft_wrap=True)
+            problem("  问题", e)
     if not reports:
-        err.print("[yellow]提醒：[/]settings.yaml 中没有配置报送邮箱（mailboxes）")
+        warn("settings.yaml 中没有配置报送邮箱（mailboxes）")
     if delivery is not None and (delivery.sent or delivery.failed):
         out.print(f"发出邮件 {delivery.sent} 封" + (f"，失败 {delivery.failed} 封（下次重试）" if delivery.failed else ""))
         for e in delivery.errors:
-            err.print(f"[red]  发信问题：[/]{e}", markup=False, soft_wrap=True)
+            problem("  发信问题", e)
     return ok
 
 
@@ -360,7 +369,7 @@ def notify_monthly(
     out.print(f"{period.label}通报：{where} {run.delivery.sent} 封"
               + (f"，失败 {run.delivery.failed} 封（下次重试）" if run.delivery.failed else ""))
     for e in run.delivery.errors:
-        err.print(f"[red]  发信问题：[/]{e}", markup=False, soft_wrap=True)
+        problem("  发信问题", e)
     if run.delivery.failed:
         raise typer.Exit(1)
 

@@ -43,6 +43,7 @@ def test_check_config_ok_and_broken(office_config: Path, tmp_path: Path):
     ok = invoke(office_config, "check-config")
     assert ok.exit_code == 0, ok.output
     assert "配置正确" in ok.output and "单位 9 个" in ok.output
+    assert "[/]" not in ok.output and "[yellow]" not in ok.output  # markup rendered, never shown raw
 
     text = (office_config / "units.yaml").read_text(encoding="utf-8").replace("class: A", "clas: A", 1)
     (office_config / "units.yaml").write_text(text, encoding="utf-8")
