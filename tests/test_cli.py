@@ -43,7 +43,12 @@ def test_check_config_ok_and_broken(office_config: Path, tmp_path: Path):
     ok = invoke(office_config, "check-config")
     assert ok.exit_code == 0, ok.output
     assert "配置正确" in ok.output and "单位 9 个" in ok.output
-    assert "[/]" not in ok.output and "[yellow]" not in ok.output  # markup rendered, never shown raw
+
+    shipped = invoke(Path(__file__).resolve().parents[1] / "config", "check-config")
+    assert shipped.exit_code == 0
+    # the example names password_env variables that are not set here: a warning, rendered, not raw markup
+    assert "提醒：settings.yaml 第" in shipped.output and "BAOSONG_IMAP_PASSWORD" in shipped.output
+    assert "[/]" not in shipped.output and "[yellow]" not in shipped.output
 
     text = (office_config / "units.yaml").read_text(encoding="utf-8").replace("class: A", "clas: A", 1)
     (office_config / "units.yaml").write_text(text, encoding="utf-8")
