@@ -39,7 +39,8 @@ def eml(tmp_path: Path, name: str, **kwargs) -> Path:
     return path
 
 
-def test_check_config_ok_and_broken(office_config: Path, tmp_path: Path):
+def test_check_config_ok_and_broken(office_config: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.delenv("BAOSONG_IMAP_PASSWORD", raising=False)
     ok = invoke(office_config, "check-config")
     assert ok.exit_code == 0, ok.output
     assert "配置正确" in ok.output and "单位 9 个" in ok.output
