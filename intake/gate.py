@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache
 from enum import StrEnum
 
 from .documents import Document, Kind
@@ -228,6 +229,8 @@ CHAIN: tuple[Rule, ...] = (
 
 
 def run_chain(candidate: Candidate, ctx: GateContext, chain: Sequence[Rule] = CHAIN) -> Decision:
+    # each ledger look-up once per message, however many rules ask
+    ctx = replace(ctx, seen_piece=cache(ctx.seen_piece))
     for rule in chain:
         detail = rule.check(candidate, ctx)
         if detail is not None:
