@@ -58,9 +58,21 @@ class MessageRecord:
 
 
 def sync_units(session: Session, units: Sequence[UnitConfig]) -> None:
-    """Make the units table match units.yaml. Units dropped from the file are deactivated, never deleted."""
+    """Make the units table match units.yaml. Units dropped from the file are deactivated, never deleted.
+
+    An address may move from one unit to another (a re-registration): all stale
+    addresses are removed and flushed before any new one is added.
+    """
     existing = {u.name: u for u in session.scalars(select(Unit).options(selectinload(Unit.addresses)))}
-    wanted = {u.name for u in units}
+    wanted = {cfg.name: {a.lower() for a in cfg.addresses} for cfg in units}
+    for name, unit in existing.items():
+        keep = wanted.get(name, set())
+        for addr in list(unit.addresses):
+            if addr.address not in keep:
+                unit.addresses.remove(addr)
+        if name not in wanted:
+            unit.active = False
+    session.flush()
     for cfg in units:
         unit = existing.get(cfg.name)
         if unit is None:
@@ -72,17 +84,8 @@ def sync_units(session: Session, units: Sequence[UnitConfig]) -> None:
         unit.principal_name = cfg.principal.name if cfg.principal else None
         unit.principal_email = cfg.principal.email if cfg.principal else None
         current = {a.address for a in unit.addresses}
-        target = {a.lower() for a in cfg.addresses}
-        for addr in list(unit.addresses):
-            if addr.address not in target:
-                unit.addresses.remove(addr)
-        session.flush()  # free addresses moved between units before re-adding them
-        for address in sorted(target - current):
+        for address in sorted(wanted[cfg.name] - current):
             unit.addresses.append(UnitAddress(address=address))
-    for name, unit in existing.items():
-        if name not in wanted:
-            unit.active = False
-            unit.addresses.clear()
     session.flush()
 
 
