@@ -217,8 +217,10 @@ def ingest(
                   + f"｜{outcome.unit or outcome.sender}｜稿件 {outcome.pieces} 篇｜台账编号 {outcome.ledger_id}",
                   markup=False)
     report = deliver(application)
-    if report and (report.sent or report.failed):
-        out.print(f"回复邮件：发出 {report.sent} 封" + (f"，失败 {report.failed} 封（下次重试）" if report.failed else ""))
+    if report and report.anything:
+        out.print(report.summary("回复邮件"))
+        for e in report.errors[:5]:
+            problem("  发信问题", e)
     if failures:
         raise typer.Exit(1)
 
@@ -248,9 +250,9 @@ def _poll_once(application) -> bool:
             problem("  问题", e)
     if not reports:
         warn("settings.yaml 中没有配置报送邮箱（mailboxes）")
-    if delivery is not None and (delivery.sent or delivery.failed):
-        out.print(f"发出邮件 {delivery.sent} 封" + (f"，失败 {delivery.failed} 封（下次重试）" if delivery.failed else ""))
-        for e in delivery.errors:
+    if delivery is not None and delivery.anything:
+        out.print(delivery.summary())
+        for e in delivery.errors[:5]:
             problem("  发信问题", e)
     return ok
 
@@ -365,12 +367,11 @@ def notify_monthly(
     if run.skipped and not run.queued:
         out.print(f"{period.label}的通报此前已发送（{run.skipped} 封），未重复发送；如需重发请加 --resend。")
         return
-    where = f"已写入 {outbox}" if outbox else "已发送"
-    out.print(f"{period.label}通报：{where} {run.delivery.sent} 封"
-              + (f"，失败 {run.delivery.failed} 封（下次重试）" if run.delivery.failed else ""))
-    for e in run.delivery.errors:
+    where = f"写入 {outbox}" if outbox else "发送"
+    out.print(f"{period.label}通报（{where}）：{run.delivery.summary()}")
+    for e in run.delivery.errors[:5]:
         problem("  发信问题", e)
-    if run.delivery.failed:
+    if run.delivery.failed or run.delivery.deferred:
         raise typer.Exit(1)
 
 

@@ -53,8 +53,8 @@ class Daemon:
             for r in reports:
                 self.say(f"邮箱“{r.mailbox}”：取到 {r.fetched} 封，新登记 {r.new} 封"
                          + "".join(f"；{e}" for e in r.errors))
-            if delivery and (delivery.sent or delivery.failed):
-                self.say(f"发出邮件 {delivery.sent} 封，失败 {delivery.failed} 封")
+            if delivery and delivery.anything:
+                self.say(delivery.summary())
             self._notice_if_due()
 
     def notice_job(self) -> None:
@@ -70,7 +70,7 @@ class Daemon:
         except NoticeError as exc:
             self.say(f"{month.label}通报未能发送：{exc}")
             return
-        self.say(f"{month.label}通报已发送 {run.delivery.sent} 封，失败 {run.delivery.failed} 封")
+        self.say(f"{month.label}通报：{run.delivery.summary()}")
 
     def scheduler(self) -> BlockingScheduler:
         settings = self.app.config.settings

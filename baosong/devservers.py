@@ -62,6 +62,13 @@ class _SinkHandler:
     def __init__(self, sink: SmtpSink) -> None:
         self._sink = sink
 
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,  # noqa: N802
+                          rcpt_options: list[str]) -> str:
+        if address.lower() in self._sink.refuse:
+            return "550 5.1.1 Recipient address rejected: User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         data = envelope.original_content
         if data is None:
@@ -147,6 +154,7 @@ class SmtpSink:
       any thread.
     * ``outdir``: each message is also written there as ``0001.eml``,
       ``0002.eml``, ... (raw bytes as received).
+    * ``refuse``: recipient addresses answered with a permanent "550 user unknown".
     * ``username``/``password``: require AUTH (PLAIN/LOGIN) with these
       credentials; plaintext AUTH is allowed without TLS.
     * 8-bit data and UTF-8 addresses are accepted (8BITMIME and SMTPUTF8 are
@@ -162,6 +170,7 @@ class SmtpSink:
         username: str | None = None,
         password: str | None = None,
         ready_timeout: float = 10.0,
+        refuse: set[str] | frozenset[str] = frozenset(),
     ) -> None:
         if (username is None) != (password is None):
             raise ValueError("give both username and password, or neither")
@@ -172,6 +181,7 @@ class SmtpSink:
         self.username = username
         self.password = password
         self._ready_timeout = ready_timeout
+        self.refuse = {a.lower() for a in refuse}  # recipients answered "550 user unknown"
         self._messages: list[Received] = []
         self._written = 0  # files written to outdir (numbering survives clear())
         self._cond = threading.Condition()

@@ -79,5 +79,5 @@ def send_monthly(app: App, month: Month, *, transport: Transport | None = None, 
             else:
                 ids.add(row.id)
         session.commit()
-    delivery = deliver_pending(app.sessions, transport, only_ids=ids) if ids else DeliveryReport(0, 0, ())
+    delivery = deliver_pending(app.sessions, transport, only_ids=ids) if ids else DeliveryReport(0, 0, 0, ())
     return NoticeRun(month, len(ids), skipped, tuple(a for m in mails for a in m.to), delivery)

@@ -73,6 +73,6 @@ def test_run_polls_sends_overdue_notice_and_stops_cleanly(tmp_path: Path, imap_a
             proc.kill()
     text = output.decode("utf-8")
     assert proc.returncode == 0, text
-    assert "baosong 已启动" in text and "新登记 1 封" in text and "通报已发送 7 封" in text
+    assert "baosong 已启动" in text and "新登记 1 封" in text and "通报：发出邮件 7 封" in text
     assert "baosong 已停止" in text
     assert len(smtp_sink.messages) == 8  # nothing sent twice
