@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from baosong.config.loader import ConfigError, default_config_dir, load_config
+from baosong.views import VERDICT_LABELS
 
 app = typer.Typer(
     help="报送（baosong）：政务信息报送邮箱自动收稿、登记、计分和通报。",
@@ -134,17 +135,22 @@ def inspect(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
 ) -> None:
     """判断一封邮件会被受理还是退回（不写台账）。"""
+    from baosong.ledger.db import existing_sessionmaker
     from baosong.processing import judge_raw
 
-    application = open_app()
+    application = open_app()  # the ledger opens lazily: inspect never creates it
     raw = _read_file(file)
-    with application.sessions() as session:
-        verdict = judge_raw(application, raw, session)
+    # read the ledger if there is one (to spot duplicates), but create and change nothing
+    sessions = existing_sessionmaker(application.config.database_url)
+    if sessions is None:
+        verdict = judge_raw(application, raw)
+    else:
+        with sessions() as session:
+            verdict = judge_raw(application, raw, session)
     if as_json:
         _json(verdict.as_json())
         return
-    names = {"accepted": "受理", "rejected": "退回", "ignored": "忽略", "quarantined": "隔离"}
-    out.print(f"结论：{names[verdict.verdict.value]}（{verdict.verdict.value}）"
+    out.print(f"结论：{VERDICT_LABELS[verdict.verdict.value]}（{verdict.verdict.value}）"
               + (f"  原因：{verdict.reason}" if verdict.reason else ""))
     out.print(f"发件人：{verdict.sender or '（无）'}  单位：{verdict.unit or '未登记'}")
     if verdict.detail:
@@ -182,8 +188,6 @@ def extract(
         out.print(f"{label}：{data[key] if data[key] is not None else '（未识别）'}", markup=False)
 
 
-_VERDICT_ZH = {"accepted": "受理", "rejected": "退回", "ignored": "忽略", "quarantined": "隔离"}
-
 
 @app.command()
 def ingest(
@@ -212,7 +216,7 @@ def ingest(
             problem("失败", f"{path}：{exc!r}")
             continue
         state = "已登记" if outcome.new else "此前已登记，跳过"
-        out.print(f"{path.name}：{state}｜{_VERDICT_ZH[outcome.verdict]}"
+        out.print(f"{path.name}：{state}｜{VERDICT_LABELS[outcome.verdict]}"
                   + (f"（{outcome.reason}）" if outcome.reason else "")
                   + f"｜{outcome.unit or outcome.sender}｜稿件 {outcome.pieces} 篇｜台账编号 {outcome.ledger_id}",
                   markup=False)
@@ -242,7 +246,7 @@ def _poll_once(application) -> bool:
         reports, delivery = poll_all(application, progress)
     ok = True
     for r in reports:
-        counts = "，".join(f"{_VERDICT_ZH[k]} {v}" for k, v in r.counts.items()) or "无新邮件"
+        counts = "，".join(f"{VERDICT_LABELS[k]} {v}" for k, v in r.counts.items()) or "无新邮件"
         out.print(f"邮箱“{r.mailbox}”：取到 {r.fetched} 封，新登记 {r.new} 封（{counts}）"
                   + (f"，此前已登记 {r.already} 封" if r.already else ""), markup=False)
         for e in r.errors:

@@ -13,6 +13,9 @@ from baosong.ledger.record import pieces_in
 from baosong.ledger.scoring import UnitScore
 
 
+VERDICT_LABELS = {"accepted": "受理", "rejected": "退回", "ignored": "忽略", "quarantined": "隔离"}
+
+
 def piece_rows(session: Session, month: Month | None, tz: ZoneInfo) -> list[dict]:
     """The submissions as `baosong ledger list --json` prints them (a public contract)."""
     return [{

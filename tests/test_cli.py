@@ -104,6 +104,7 @@ def test_inspect_json(office_config: Path, tmp_path: Path, name, kwargs, verdict
     result = invoke(office_config, "inspect", str(path), "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
+    assert not (office_config / "data").exists()  # inspect creates no ledger
     assert set(data) == {"verdict", "reason", "sender", "unit", "pieces"}
     assert (data["verdict"], data["reason"], len(data["pieces"])) == (verdict, reason, pieces)
     if verdict == "accepted":
@@ -133,6 +134,11 @@ def test_ingest_adopt_score_and_notify_to_outbox(office_config: Path, tmp_path: 
 
     again = invoke(office_config, "ingest", str(files[0]))
     assert "此前已登记，跳过" in again.output
+    # the same document in a new mail: inspect reads the ledger and calls it a duplicate
+    resent = eml(tmp_path, "a1-again.eml", sender="shangwu-xx@example.org", subject="【工作动态】促消费（重发）",
+                 body="重发", attachments=[("促消费.docx", PIECE, DOCX_TYPE)])
+    dup = json.loads(invoke(office_config, "inspect", str(resent), "--json").stdout)
+    assert (dup["verdict"], dup["reason"]) == ("rejected", "duplicate")
 
     listing = json.loads(invoke(office_config, "ledger", "list", "--month", "2026-10", "--json").stdout)
     assert [p["unit"] for p in listing] == ["滕州市商务局", "滨湖镇人民政府"]
