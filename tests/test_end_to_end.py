@@ -242,3 +242,26 @@ def test_ingest_takes_the_newest_received_header(tmp_path: Path, smtp_sink):
     assert invoke(config, "ingest", str(path)).exit_code == 0
     rows = json.loads(invoke(config, "ledger", "list", "--month", "2026-10", "--json").stdout)
     assert [r["received_at"] for r in rows] == ["2026-10-31T23:59:30+08:00"]
+
+
+def test_classified_mail_is_quarantined_and_the_office_alerted(tmp_path: Path, imap_account, smtp_sink):
+    config = write_office_config(tmp_path / "config", smtp=smtp_sink, mailboxes=[{
+        "name": "信息科报送邮箱", "host": imap_account.host, "port": imap_account.port, "ssl": False,
+        "username": imap_account.username, "password": imap_account.password,
+    }])
+    secret = docx_bytes("秘密★1年", ["关于某重点项目的情况报告", "正文略。"], "（滕州市商务局 王芳）")
+    client = imap_account.client()
+    client.append("INBOX", foxmail("shangwu-xx@example.org", "情况报告", "请审阅。", [("情况报告.docx", secret, DOCX)]),
+                  msg_time=datetime(2026, 10, 9, 9, 15, tzinfo=TZ))
+    assert invoke(config, "poll", "--once").exit_code == 0
+    assert folder_count(client, "INBOX") == 0 and folder_count(client, "隔离") == 1
+    mails = {tuple(r.rcpt_tos): BytesParser(policy=policy.default).parsebytes(r.data) for r in smtp_sink.wait_for(2)}
+    alert = mails[("leaders-office@example.com", "xinxike@example.com")]
+    assert alert["Subject"].startswith("【需人工处理】疑似涉密邮件")
+    assert "秘密★" in alert.get_body(("plain",)).get_content()
+    reply = mails[("shangwu-xx@example.org",)].get_body(("plain",)).get_content()
+    assert "涉密信息不得通过电子邮件报送" in reply
+    application = App.open(config)
+    with application.sessions() as session:
+        assert [(m.verdict, m.reason) for m in session.scalars(select(Message))] == [("quarantined", "classified")]
+        assert list(session.scalars(select(Piece))) == []
