@@ -214,6 +214,26 @@ def _validate(model: type[BaseModel], name: str, data: Any, node: yaml.Node | No
         return None
 
 
+def _check_unique_units(units: UnitsFile, node: yaml.Node | None, problems: list[Problem]) -> None:
+    """Unit names are unique; an address belongs to one unit only."""
+    names: dict[str, int] = {}
+    owners: dict[str, str] = {}
+    for i, unit in enumerate(units.units):
+        if unit.name in names:
+            problems.append(Problem(
+                "units.yaml", _line_of(node, ("units", i, "name")), f"units[{i}].name",
+                f"单位名称“{unit.name}”重复（与第 {_line_of(node, ('units', names[unit.name], 'name'))} 行相同）"
+                f" / duplicate unit name"))
+        names.setdefault(unit.name, i)
+        for j, address in enumerate(unit.addresses):
+            owner = owners.setdefault(address, unit.name)
+            if owner != unit.name:
+                problems.append(Problem(
+                    "units.yaml", _line_of(node, ("units", i, "addresses", j)), f"units[{i}].addresses[{j}]",
+                    f"邮箱 {address} 同时登记在“{owner}”和“{unit.name}”名下，一个邮箱只能属于一个单位"
+                    f" / address registered to two units"))
+
+
 def load_config(directory: Path | str | None = None) -> Config:
     """Load, validate and cross-check the config directory; raise ConfigError listing every problem."""
     directory = Path(directory) if directory is not None else default_config_dir()
@@ -229,6 +249,8 @@ def load_config(directory: Path | str | None = None) -> Config:
     scoring = _validate(Scoring, "scoring.yaml", *raw["scoring.yaml"], problems)
 
     warnings: list[Problem] = []
+    if units is not None:
+        _check_unique_units(units, raw["units.yaml"][1], problems)
     if units is not None and scoring is not None:
         node = raw["units.yaml"][1]
         for i, unit in enumerate(units.units):

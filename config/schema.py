@@ -58,27 +58,8 @@ class UnitConfig(_Model):
 
 
 class UnitsFile(_Model):
+    # uniqueness of names and addresses is checked by the loader, which can point at the line
     units: list[UnitConfig] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _unique(self) -> UnitsFile:
-        seen_names: dict[str, int] = {}
-        seen_addresses: dict[str, str] = {}
-        for i, unit in enumerate(self.units):
-            if unit.name in seen_names:
-                raise ValueError(
-                    f"单位名称重复：{unit.name}（第 {seen_names[unit.name] + 1} 个和第 {i + 1} 个单位）"
-                    f" / duplicate unit name"
-                )
-            seen_names[unit.name] = i
-            for address in unit.addresses:
-                if address in seen_addresses and seen_addresses[address] != unit.name:
-                    raise ValueError(
-                        f"邮箱 {address} 同时登记在“{seen_addresses[address]}”和“{unit.name}”名下，"
-                        f"一个邮箱只能属于一个单位 / address registered to two units"
-                    )
-                seen_addresses[address] = unit.name
-        return self
 
 
 # ------------------------------------------------------------- settings.yaml

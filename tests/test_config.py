@@ -63,8 +63,18 @@ def test_bad_address(cfg: Path):
 def test_address_registered_to_two_units(cfg: Path):
     text = (cfg / "units.yaml").read_text(encoding="utf-8").replace("- tiyu-xx@example.org", "- SHANGWU-xx@example.org")
     (cfg / "units.yaml").write_text(text, encoding="utf-8")
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "SHANGWU-xx" in l)
     [p] = problems(cfg)
-    assert "shangwu-xx@example.org" in p and "同时登记" in p
+    assert p.startswith(f"units.yaml 第 {line} 行 [units[4].addresses[0]]")
+    assert "shangwu-xx@example.org" in p and "同时登记在“滕州市商务局”和“滕州市体育局”名下" in p
+
+
+def test_duplicate_unit_name_points_at_both_lines(cfg: Path):
+    text = (cfg / "units.yaml").read_text(encoding="utf-8").replace("name: 滕州市体育局", "name: 滕州市审计局")
+    (cfg / "units.yaml").write_text(text, encoding="utf-8")
+    lines = [i for i, l in enumerate(text.splitlines(), 1) if "name: 滕州市审计局" in l]
+    [p] = problems(cfg)
+    assert p.startswith(f"units.yaml 第 {lines[1]} 行 [units[4].name]") and f"与第 {lines[0]} 行相同" in p
 
 
 def test_yaml_syntax_error_names_the_line(cfg: Path):
