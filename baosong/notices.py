@@ -64,7 +64,7 @@ def send_monthly(app: App, month: Month, *, transport: Transport | None = None, 
     labels = class_labels(app.config.scoring.classes)
     mails = notice_mails(month=month, scores=scores, recipients=recipients, office_name=settings.office.name,
                          department=settings.office.department, class_labels=labels,
-                         regime=app.config.scoring.regime)
+                         regime=app.config.scoring.regime, issued_on=datetime.now(app.config.tz).date())
     suffix = f":resend-{datetime.now(timezone.utc):%Y%m%d%H%M%S}" if resend else ""
     ids: set[int] = set()
     skipped = 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from baosong.ledger.periods import Month
 from baosong.ledger.scoring import UnitScore
@@ -46,6 +47,7 @@ def notice_mails(
     department: str,
     class_labels: dict[str, str],
     regime: str,
+    issued_on: date,
 ) -> list[NoticeMail]:
     tables = class_tables(scores, class_labels)
     totals = {
@@ -58,7 +60,8 @@ def notice_mails(
     for r in recipients:
         ctx = dict(month=month, tables=tables, totals=totals, office_name=office_name,
                    department=department, greeting=r.greeting, own=r.own,
-                   class_labels=class_labels, regime=regime, title=subject)
+                   class_labels=class_labels, regime=regime, title=subject,
+                   issued=f"{issued_on.year}年{issued_on.month}月{issued_on.day}日")
         out.append(NoticeMail(
             key=f"notice:{month}:{r.key}", to=r.to, subject=subject,
             text=render("notice_monthly.txt.j2", **ctx), html=render("notice_monthly.html.j2", **ctx),
