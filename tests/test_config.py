@@ -25,6 +25,13 @@ def problems(directory: Path) -> list[str]:
     return [str(p) for p in info.value.problems]
 
 
+def edit(cfg: Path, name: str, old: str, new: str, count: int = -1) -> list[int]:
+    """Replace text in one config file; the 1-based numbers of the lines that now hold ``new``."""
+    text = (cfg / name).read_text(encoding="utf-8").replace(old, new, count)
+    (cfg / name).write_text(text, encoding="utf-8")
+    return [i for i, line in enumerate(text.splitlines(), 1) if new in line]
+
+
 def test_shipped_example_is_valid():
     config = load_config(SHIPPED)
     assert len(config.units) == 9
@@ -35,44 +42,34 @@ def test_shipped_example_is_valid():
 
 
 def test_unknown_key_reports_file_line_and_key(cfg: Path):
-    text = (cfg / "settings.yaml").read_text(encoding="utf-8").replace("password_env: BAOSONG_IMAP_PASSWORD",
-                                                                     "pasword_env: BAOSONG_IMAP_PASSWORD")
-    (cfg / "settings.yaml").write_text(text, encoding="utf-8")
-    line = next(i for i, l in enumerate(text.splitlines(), 1) if "pasword_env" in l)
+    [line] = edit(cfg, "settings.yaml", "password_env: BAOSONG_IMAP_PASSWORD", "pasword_env: BAOSONG_IMAP_PASSWORD")
     [p] = problems(cfg)
     assert p.startswith(f"settings.yaml 第 {line} 行 [mailboxes[0].pasword_env]")
     assert "不认识的配置项" in p and "unknown key" in p
 
 
 def test_unit_class_must_exist_in_scoring(cfg: Path):
-    text = (cfg / "units.yaml").read_text(encoding="utf-8").replace("class: C", "class: D", 1)
-    (cfg / "units.yaml").write_text(text, encoding="utf-8")
+    edit(cfg, "units.yaml", "class: C", "class: D", 1)
     [p] = problems(cfg)
     assert "units.yaml" in p and "'D'" in p and "未在 scoring.yaml 的 classes 中定义" in p
 
 
 def test_bad_address(cfg: Path):
-    text = (cfg / "units.yaml").read_text(encoding="utf-8").replace("- binhu-xx@example.com", "- binhu-xx.example.com")
-    (cfg / "units.yaml").write_text(text, encoding="utf-8")
-    line = next(i for i, l in enumerate(text.splitlines(), 1) if "binhu-xx.example.com" in l)
+    [line] = edit(cfg, "units.yaml", "- binhu-xx@example.com", "- binhu-xx.example.com")
     [p] = problems(cfg)
     assert p.startswith(f"units.yaml 第 {line} 行 [units[0].addresses[0]]")
     assert "binhu-xx.example.com" in p and "不是有效的邮箱地址" in p
 
 
 def test_address_registered_to_two_units(cfg: Path):
-    text = (cfg / "units.yaml").read_text(encoding="utf-8").replace("- tiyu-xx@example.org", "- SHANGWU-xx@example.org")
-    (cfg / "units.yaml").write_text(text, encoding="utf-8")
-    line = next(i for i, l in enumerate(text.splitlines(), 1) if "SHANGWU-xx" in l)
+    [line] = edit(cfg, "units.yaml", "- tiyu-xx@example.org", "- SHANGWU-xx@example.org")
     [p] = problems(cfg)
     assert p.startswith(f"units.yaml 第 {line} 行 [units[4].addresses[0]]")
     assert "shangwu-xx@example.org" in p and "同时登记在“滕州市商务局”和“滕州市体育局”名下" in p
 
 
 def test_duplicate_unit_name_points_at_both_lines(cfg: Path):
-    text = (cfg / "units.yaml").read_text(encoding="utf-8").replace("name: 滕州市体育局", "name: 滕州市审计局")
-    (cfg / "units.yaml").write_text(text, encoding="utf-8")
-    lines = [i for i, l in enumerate(text.splitlines(), 1) if "name: 滕州市审计局" in l]
+    lines = edit(cfg, "units.yaml", "name: 滕州市体育局", "name: 滕州市审计局")
     [p] = problems(cfg)
     assert p.startswith(f"units.yaml 第 {lines[1]} 行 [units[4].name]") and f"与第 {lines[0]} 行相同" in p
 
@@ -84,9 +81,8 @@ def test_yaml_syntax_error_names_the_line(cfg: Path):
 
 
 def test_wrong_types_are_explained(cfg: Path):
-    text = (cfg / "settings.yaml").read_text(encoding="utf-8").replace("poll_minutes: 10", "poll_minutes: 十分钟")
-    text = text.replace("timezone: Asia/Shanghai", "timezone: Asia/Beijing")
-    (cfg / "settings.yaml").write_text(text, encoding="utf-8")
+    edit(cfg, "settings.yaml", "poll_minutes: 10", "poll_minutes: 十分钟")
+    edit(cfg, "settings.yaml", "timezone: Asia/Shanghai", "timezone: Asia/Beijing")
     found = problems(cfg)
     assert any("[schedule.poll_minutes]" in p and "应填写整数" in p and "十分钟" in p for p in found)
     assert any("[timezone]" in p and "未知的时区" in p for p in found)
