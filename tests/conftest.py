@@ -61,9 +61,46 @@ import yaml  # noqa: E402
 SHIPPED_CONFIG = Path(__file__).resolve().parents[1] / "config"
 
 
+def fresh_postgres_database() -> str | None:
+    """With BAOSONG_TEST_POSTGRES=postgresql+psycopg://user@host:port set, a new empty database on that
+    server for each config (the suite then runs on PostgreSQL instead of SQLite files)."""
+    import os
+
+    base = os.environ.get("BAOSONG_TEST_POSTGRES")
+    if not base:
+        return None
+    from sqlalchemy import create_engine, text
+
+    name = f"baosong_test_{secrets.token_hex(6)}"
+    admin = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\''))
+    admin.dispose()
+    _postgres_databases.append((base, name))
+    return f"{base}/{name}"
+
+
+_postgres_databases: list[tuple[str, str]] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_postgres_databases() -> Iterator[None]:
+    yield
+    if not _postgres_databases:
+        return
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(f"{_postgres_databases[0][0]}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for _, name in _postgres_databases:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def write_office_config(directory: Path, *, smtp: SmtpSink | None = None, mailboxes: list[dict] | None = None,
                         database: str | None = None) -> Path:
     """The shipped Tengzhou example's units and scoring, with settings pointing at test servers."""
+    database = database or fresh_postgres_database()
     directory.mkdir(parents=True, exist_ok=True)
     for name in ("units.yaml", "scoring.yaml"):
         shutil.copyfile(SHIPPED_CONFIG / name, directory / name)
