@@ -14,6 +14,7 @@ from baosong.config.loader import secret
 from baosong.config.schema import MailboxConfig
 from baosong.intake.mailbox import Mailbox, MailboxError
 from baosong.ledger.models import Message
+from baosong.ledger.record import recorded_uids
 from baosong.notify.send import DeliveryReport, deliver_pending
 from baosong.processing import process
 
@@ -58,10 +59,23 @@ def poll_mailbox(app: App, cfg: MailboxConfig, progress: Progress | None = None)
         return report
     try:
         uids = box.uids()
+        with app.sessions() as session:
+            known = {uid: (m.id, m.verdict) for uid, m in
+                     recorded_uids(session, cfg.name, box.uidvalidity, uids).items()}
+        done = 0
         if progress:
-            progress(cfg.name, 0, len(uids))
-        for fetched in box.fetch(uids):
+            progress(cfg.name, done, len(uids))
+        # recorded in an earlier cycle that stopped before the move: file them, no download
+        for uid, (ledger_id, verdict) in sorted(known.items()):
+            report.already += 1
+            box.file(uid, folder_for(cfg, verdict))
+            _mark_filed(app, ledger_id)
+            done += 1
+            if progress:
+                progress(cfg.name, done, len(uids))
+        for fetched in box.fetch([uid for uid in uids if uid not in known]):
             report.fetched += 1
+            done += 1
             try:
                 outcome = process(app, fetched.raw, mailbox=cfg.name, uidvalidity=fetched.uidvalidity,
                                   uid=fetched.uid, received_at=fetched.internaldate)
@@ -78,7 +92,7 @@ def poll_mailbox(app: App, cfg: MailboxConfig, progress: Progress | None = None)
             box.file(fetched.uid, folder_for(cfg, outcome.verdict))
             _mark_filed(app, outcome.ledger_id)
             if progress:
-                progress(cfg.name, report.fetched, len(uids))
+                progress(cfg.name, done, len(uids))
     except MailboxError as exc:
         report.errors.append(str(exc))
     except Exception as exc:  # IMAP protocol errors, dropped connections

@@ -106,6 +106,17 @@ def find_message(session: Session, mailbox: str, uidvalidity: int | None, uid: i
     )
 
 
+def recorded_uids(session: Session, mailbox: str, uidvalidity: int, uids: Iterable[int]) -> dict[int, Message]:
+    """Those of ``uids`` (one UIDVALIDITY of one mailbox) already recorded, with their records."""
+    wanted = list(uids)
+    found: dict[int, Message] = {}
+    for i in range(0, len(wanted), 500):  # keep the IN list within every backend's limits
+        rows = session.scalars(select(Message).where(
+            Message.mailbox == mailbox, Message.uidvalidity == uidvalidity, Message.uid.in_(wanted[i:i + 500])))
+        found.update({m.uid: m for m in rows})
+    return found
+
+
 def find_message_by_sha(session: Session, sha256: str) -> Message | None:
     return session.scalar(select(Message).where(Message.sha256 == sha256).order_by(Message.id).limit(1))
 

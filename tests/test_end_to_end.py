@@ -265,3 +265,30 @@ def test_classified_mail_is_quarantined_and_the_office_alerted(tmp_path: Path, i
     with application.sessions() as session:
         assert [(m.verdict, m.reason) for m in session.scalars(select(Message))] == [("quarantined", "classified")]
         assert list(session.scalars(select(Piece))) == []
+
+
+def test_recorded_but_unmoved_message_is_filed_without_downloading_again(tmp_path: Path, imap_account, smtp_sink):
+    from baosong.processing import process
+
+    config = write_office_config(tmp_path / "config", smtp=smtp_sink, mailboxes=[{
+        "name": "信息科报送邮箱", "host": imap_account.host, "port": imap_account.port, "ssl": False,
+        "username": imap_account.username, "password": imap_account.password,
+    }])
+    raw = foxmail("shangwu-xx@example.org", "【工作动态】促消费", "请审阅。", [("促消费.docx", SHANGWU, DOCX)])
+    client = imap_account.client()
+    client.append("INBOX", raw, msg_time=datetime(2026, 10, 9, 9, 15, tzinfo=TZ))
+    uidvalidity = client.select_folder("INBOX")[b"UIDVALIDITY"]
+    [uid] = client.search(["ALL"])
+    # a cycle that recorded the message and then died before the IMAP move
+    application = App.open(config)
+    first = process(application, raw, mailbox="信息科报送邮箱", uidvalidity=uidvalidity, uid=uid,
+                    received_at=datetime(2026, 10, 9, 9, 15, tzinfo=TZ))
+    assert first.new
+
+    result = invoke(config, "poll", "--once")
+    assert result.exit_code == 0, result.output
+    assert "取到 0 封，新登记 0 封" in result.output and "此前已登记 1 封" in result.output
+    assert folder_count(client, "INBOX") == 0 and folder_count(client, "已处理") == 1
+    with application.sessions() as session:
+        [message] = session.scalars(select(Message))
+        assert message.filed_at is not None
