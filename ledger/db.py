@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, inspect
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Connection, create_engine, event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from .models import Base
+# The first migration: a ledger made before migrations existed has exactly its tables.
+BASELINE = "0001"
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -32,13 +35,30 @@ def _engine(url: str) -> Engine:
     return engine
 
 
+def alembic_config(connection: Connection) -> AlembicConfig:
+    config = AlembicConfig()
+    config.set_main_option("script_location", "baosong.ledger:migrations")
+    config.attributes["connection"] = connection
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the ledger's tables to the current version (Alembic), creating them on a new database."""
+    with engine.begin() as connection:
+        config = alembic_config(connection)
+        tables = inspect(connection).get_table_names()
+        if "units" in tables and "alembic_version" not in tables:
+            command.stamp(config, BASELINE)
+        command.upgrade(config, "head")
+
+
 def make_engine(url: str) -> Engine:
-    """The ledger's engine; creates the database (and its tables) if missing."""
+    """The ledger's engine; creates the database (and its tables) if missing, migrates an old one."""
     path = _sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = _engine(url)
-    Base.metadata.create_all(engine)
+    migrate(engine)
     return engine
 
 
