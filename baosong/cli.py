@@ -196,7 +196,7 @@ def ingest(
         "--received-at", help="收到时间（ISO 格式）；不填则取最新一条 Received 头的时间。")] = None,
 ) -> None:
     """把 .eml 文件当作刚收到的邮件登记入账（用于导入历史邮件）。"""
-    from baosong.intake.message import parse_message
+    from baosong.intake.message import received_time
     from baosong.poll import deliver
     from baosong.processing import process
 
@@ -206,7 +206,7 @@ def ingest(
     failures = 0
     for path in files:
         raw = _read_file(path)
-        when = fixed or parse_message(raw).received_at
+        when = fixed or received_time(raw)
         if when is None:
             warn(f"{path} 没有 Received 头，也没有 --received-at，按当前时间登记")
         try:

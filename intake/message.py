@@ -39,7 +39,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.message import Message
-from email.parser import BytesParser
+from email.parser import BytesHeaderParser, BytesParser
 from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
 from functools import lru_cache
@@ -377,6 +377,22 @@ def _parse_date(text: str | None) -> datetime | None:
     if dt is not None and dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     return dt
+
+
+def _received_at(value: str | bytes | None) -> datetime | None:
+    """The time stamped in one (the topmost) Received field."""
+    if value is None:
+        return None
+    return _parse_date(_received_date_text(decode_header_value(value)))
+
+
+def received_time(raw: bytes) -> datetime | None:
+    """The topmost Received header's time, reading the header block only (cheaper than parse_message)."""
+    try:
+        headers = BytesHeaderParser(policy=compat32).parsebytes(bytes(raw))
+        return _received_at(headers.get("Received"))
+    except Exception:  # never raise on junk, like parse_message
+        return None
 
 
 def _received_date_text(value: str) -> str | None:
@@ -795,10 +811,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
                for _display, addr in _addresses(value) if addr)
     message_id = _normalise_ws(text_of("message-id") or "") or None
 
-    received = first.get("received")
-    received_at = None
-    if received is not None:
-        received_at = _parse_date(_received_date_text(decode_header_value(received)))
+    received_at = _received_at(first.get("received"))
 
     collector = _Collector()
     try:

@@ -530,3 +530,13 @@ def _timed(fn, arg) -> float:
     t = time.perf_counter()
     fn(arg)
     return time.perf_counter() - t
+
+
+def test_received_time_reads_the_header_block_like_parse_message():
+    from baosong.intake.message import received_time
+
+    for raw in (mc.foxmail_gbk(), mc.qq_mail(), mc.netease_126(), mc.outlook_utf8(),
+                mc.bounce(mc.foxmail_gbk())):
+        expected = parse_message(raw).received_at
+        assert expected is not None and received_time(raw) == expected
+    assert received_time(b"") is None and received_time(b"\xff\xfe junk") is None
