@@ -22,6 +22,7 @@ class Kind(StrEnum):
     IMAGE = "image"          # photos and scans: not an electronic submission
     UNSUPPORTED = "unsupported"  # .doc, .wps, .pdf, archives ...: ask for .docx
     IGNORABLE = "ignorable"  # signatures, calendar parts, vCards: not content
+    BODY = "body"            # the mail body itself, as a possible piece
 
 
 _IMAGE_EXT = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif", ".webp"}
@@ -84,7 +85,7 @@ def examine_body(message: ParsedMessage, *, categories: Sequence[str], options: 
         return None
     extracted = extract_text(body, subject=message.subject, categories=categories, options=options)
     lead = "\n".join(body.splitlines()[:8])
-    return Document("body", Kind.DOCX, sha256(body.encode("utf-8")), extracted=extracted, lead_text=lead)
+    return Document("body", Kind.BODY, sha256(body.encode("utf-8")), extracted=extracted, lead_text=lead)
 
 
 def examine_message(message: ParsedMessage, *, categories: Sequence[str] = DEFAULT_CATEGORIES,

@@ -170,7 +170,7 @@ def _unregistered(c: Candidate, ctx: GateContext) -> str | None:
 
 
 def _offline_file(c: Candidate, ctx: GateContext) -> str | None:
-    if usable_docx(c) or any(d.kind is Kind.DOCX for d in c.documents):
+    if any(d.kind is Kind.DOCX for d in c.documents):
         return None
     text = f"{c.message.text}\n{c.message.html or ''}"
     hit = _CLOUD_LINK.search(text) or _CLOUD_WORDS.search(text)
