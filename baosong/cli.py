@@ -246,9 +246,7 @@ def _poll_once(application) -> bool:
         reports, delivery = poll_all(application, progress)
     ok = True
     for r in reports:
-        counts = "，".join(f"{VERDICT_LABELS[k]} {v}" for k, v in r.counts.items()) or "无新邮件"
-        out.print(f"邮箱“{r.mailbox}”：取到 {r.fetched} 封，新登记 {r.new} 封（{counts}）"
-                  + (f"，此前已登记 {r.already} 封" if r.already else ""), markup=False)
+        out.print(r.summary(), markup=False)
         for e in r.errors:
             ok = False
             problem("  问题", e)

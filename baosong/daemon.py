@@ -51,8 +51,7 @@ class Daemon:
         with self.lock:
             reports, delivery = poll_all(self.app)
             for r in reports:
-                self.say(f"邮箱“{r.mailbox}”：取到 {r.fetched} 封，新登记 {r.new} 封"
-                         + "".join(f"；{e}" for e in r.errors))
+                self.say(r.summary() + "".join(f"；{e}" for e in r.errors))
             if delivery and delivery.anything:
                 self.say(delivery.summary())
             self._notice_if_due()

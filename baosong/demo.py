@@ -23,7 +23,7 @@ from baosong.ledger.periods import Month
 from baosong.ledger.record import pieces_in, record_adoption
 from baosong.notices import month_scores, send_monthly
 from baosong.poll import poll_all
-from baosong.views import VERDICT_LABELS, class_labels, ledger_table, piece_rows, ranking_table
+from baosong.views import class_labels, ledger_table, piece_rows, ranking_table
 from baosong.samples import month_of_submissions
 
 SUBMISSION_ADDRESS = "tzxxk-demo@example.com"
@@ -87,8 +87,7 @@ def run_demo(workdir: Path, console: Console) -> None:
         console.print("3. 运行守护进程的收信周期（收信、判断、存档、登记、回复、归档）：")
         reports, delivery = poll_all(application)
         for r in reports:
-            counts = "，".join(f"{VERDICT_LABELS.get(k, k)} {v}" for k, v in r.counts.items())
-            console.print(f"   邮箱“{r.mailbox}”：取到 {r.fetched} 封，登记 {r.new} 封（{counts}）")
+            console.print(f"   {r.summary()}", markup=False)
             for e in r.errors:
                 console.print(f"   [red]问题：{e}[/]")
         if delivery:

@@ -17,6 +17,7 @@ from baosong.ledger.models import Message
 from baosong.ledger.record import recorded_uids
 from baosong.notify.send import DeliveryReport, deliver_pending
 from baosong.processing import process
+from baosong.views import VERDICT_LABELS
 
 log = logging.getLogger("baosong.poll")
 
@@ -29,6 +30,11 @@ class MailboxReport:
     already: int = 0
     counts: dict[str, int] = field(default_factory=dict)   # verdict -> number of new messages
     errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        counts = "，".join(f"{VERDICT_LABELS.get(k, k)} {v}" for k, v in self.counts.items()) or "无新邮件"
+        return (f"邮箱“{self.mailbox}”：取到 {self.fetched} 封，新登记 {self.new} 封（{counts}）"
+                + (f"，此前已登记 {self.already} 封" if self.already else ""))
 
 
 def folder_for(cfg: MailboxConfig, verdict: str) -> str:
@@ -63,19 +69,24 @@ def poll_mailbox(app: App, cfg: MailboxConfig, progress: Progress | None = None)
             known = {uid: (m.id, m.verdict) for uid, m in
                      recorded_uids(session, cfg.name, box.uidvalidity, uids).items()}
         done = 0
-        if progress:
-            progress(cfg.name, done, len(uids))
-        # recorded in an earlier cycle that stopped before the move: file them, no download
-        for uid, (ledger_id, verdict) in sorted(known.items()):
-            report.already += 1
+
+        def file_away(uid: int, ledger_id: int, verdict: str) -> None:
+            # called only once the message is in the ledger: then it may leave the inbox
+            nonlocal done
             box.file(uid, folder_for(cfg, verdict))
             _mark_filed(app, ledger_id)
             done += 1
             if progress:
                 progress(cfg.name, done, len(uids))
+
+        if progress:
+            progress(cfg.name, done, len(uids))
+        # recorded in an earlier cycle that stopped before the move: file them, no download
+        for uid, (ledger_id, verdict) in sorted(known.items()):
+            report.already += 1
+            file_away(uid, ledger_id, verdict)
         for fetched in box.fetch([uid for uid in uids if uid not in known]):
             report.fetched += 1
-            done += 1
             try:
                 outcome = process(app, fetched.raw, mailbox=cfg.name, uidvalidity=fetched.uidvalidity,
                                   uid=fetched.uid, received_at=fetched.internaldate)
@@ -88,11 +99,7 @@ def poll_mailbox(app: App, cfg: MailboxConfig, progress: Progress | None = None)
                 report.counts[outcome.verdict] = report.counts.get(outcome.verdict, 0) + 1
             else:
                 report.already += 1
-            # only now, with the ledger committed, does the message leave the inbox
-            box.file(fetched.uid, folder_for(cfg, outcome.verdict))
-            _mark_filed(app, outcome.ledger_id)
-            if progress:
-                progress(cfg.name, done, len(uids))
+            file_away(fetched.uid, outcome.ledger_id, outcome.verdict)
     except MailboxError as exc:
         report.errors.append(str(exc))
     except Exception as exc:  # IMAP protocol errors, dropped connections
