@@ -1,0 +1,1 @@
+"""Gate rules: one module per rule (see docs/architecture.md)."""
