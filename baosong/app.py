@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from baosong.config.loader import Config, load_config, secret
 from baosong.ledger.db import make_sessionmaker
-from baosong.ledger.record import sync_units
+from baosong.ledger.units import sync_units
 from baosong.notify.send import SmtpTransport
 
 

@@ -297,6 +297,22 @@ def ledger_list(
     out.print(ledger_table(rows, period))
 
 
+@ledger_app.command("failures")
+def ledger_failures(
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（含完整的错误追踪）。")] = False,
+) -> None:
+    """列出处理失败的邮件：失败次数、最后的错误，以及是否已移入隔离文件夹。"""
+    from baosong.views import failure_rows, failures_table
+
+    application = open_app()
+    with application.sessions() as session:
+        rows = failure_rows(session, application.config.tz)
+    if as_json:
+        _json(rows)
+        return
+    out.print(failures_table(rows))
+
+
 @app.command()
 def adopt(
     piece_id: Annotated[int, typer.Argument(metavar="ID", help="稿件编号（见 baosong ledger list）。", show_default=False)],
@@ -305,7 +321,8 @@ def adopt(
     on: Annotated[Optional[str], typer.Option("--date", help="采用日期 YYYY-MM-DD，决定计入哪个月；默认今天。")] = None,
 ) -> None:
     """登记一篇稿件被某刊物采用（可同时登记领导批示）。"""
-    from baosong.ledger.record import LedgerError, record_adoption
+    from baosong.ledger.credits import record_adoption
+    from baosong.ledger.errors import LedgerError
 
     application = open_app()
     if on:

@@ -20,7 +20,8 @@ from baosong.app import App
 from baosong.config.loader import example_config_dir, load_config
 from baosong.devservers import PymapServer, SmtpSink
 from baosong.ledger.periods import Month
-from baosong.ledger.record import pieces_in, record_adoption
+from baosong.ledger.credits import record_adoption
+from baosong.ledger.messages import pieces_in
 from baosong.notices import month_scores, send_monthly
 from baosong.poll import poll_all
 from baosong.views import class_labels, ledger_table, piece_rows, ranking_table

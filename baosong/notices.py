@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import select
-
 from baosong.app import App
-from baosong.ledger.models import OutboxMail
+from baosong.ledger.credits import period_events
+from baosong.ledger.outbox import NOTHING_DELIVERED, DeliveryReport, Transport, deliver_pending, enqueue, queued_with_prefix
 from baosong.ledger.periods import Month
-from baosong.ledger.record import active_units, enqueue, period_events
 from baosong.ledger.scoring import UnitScore, score_period
+from baosong.ledger.units import active_units
 from baosong.notify.compose import compose
-from baosong.notify.monthly import Recipient, notice_mails
-from baosong.notify.send import DeliveryReport, Transport, deliver_pending
+from baosong.notify.monthly import notice_mails
+from baosong.notify.recipients import Principal, notice_recipients
+from baosong.vocabulary import MailKind
 from baosong.views import class_labels
 
 
@@ -30,8 +30,7 @@ def month_scores(app: App, month: Month) -> list[UnitScore]:
 
 def notice_sent(app: App, month: Month) -> bool:
     with app.sessions() as session:
-        key = f"notice:{month}:office"
-        return session.scalar(select(OutboxMail.id).where(OutboxMail.key.startswith(key))) is not None
+        return queued_with_prefix(session, f"notice:{month}:office")
 
 
 @dataclass(frozen=True)
@@ -50,14 +49,9 @@ def send_monthly(app: App, month: Month, *, transport: Transport | None = None, 
     transport = transport or app.smtp_transport()
     scores = month_scores(app, month)
     by_unit = {s.unit: s for s in scores}
-    recipients: list[Recipient] = []
-    if settings.office.to:
-        recipients.append(Recipient("office", tuple(settings.office.to), "各位领导、各单位", None))
     with app.sessions() as session:
-        for unit in active_units(session):
-            if unit.principal_email:
-                recipients.append(Recipient(f"unit:{unit.name}", (unit.principal_email,),
-                                            f"{unit.principal_name}同志", by_unit.get(unit.name)))
+        principals = [Principal(u.name, u.principal_name, u.principal_email) for u in active_units(session)]
+    recipients = notice_recipients(settings.office.to, principals, by_unit)
     if not recipients:
         raise NoticeError("没有通报收件人：请在 settings.yaml 的 office.to 或 units.yaml 的 principal 中填写邮箱"
                           " / no recipients")
@@ -72,12 +66,12 @@ def send_monthly(app: App, month: Month, *, transport: Transport | None = None, 
         for mail in mails:
             message = compose(sender=settings.smtp.sender, to=mail.to, subject=mail.subject, text=mail.text,
                               html=mail.html, auto_submitted="auto-generated")
-            row = enqueue(session, key=mail.key + suffix, kind="notice", recipients=mail.to,
+            row = enqueue(session, key=mail.key + suffix, kind=MailKind.NOTICE, recipients=mail.to,
                           subject=mail.subject, raw=message.as_bytes())
             if row is None:
                 skipped += 1
             else:
                 ids.add(row.id)
         session.commit()
-    delivery = deliver_pending(app.sessions, transport, only_ids=ids) if ids else DeliveryReport(0, 0, 0, ())
+    delivery = deliver_pending(app.sessions, transport, only_ids=ids) if ids else NOTHING_DELIVERED
     return NoticeRun(month, len(ids), skipped, tuple(a for m in mails for a in m.to), delivery)

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-
-from sqlalchemy import update
 
 from baosong.app import App
 from baosong.config.loader import secret
 from baosong.config.schema import MailboxConfig
+from baosong.failures import note_failure
 from baosong.intake.mailbox import Mailbox, MailboxError
-from baosong.ledger.models import Message
-from baosong.ledger.record import recorded_uids
-from baosong.notify.send import DeliveryReport, deliver_pending
+from baosong.ledger.messages import mark_filed, recorded_uids
+from baosong.ledger.outbox import DeliveryReport, deliver_pending
 from baosong.processing import process
 from baosong.views import VERDICT_LABELS
+from baosong.vocabulary import DISPOSITIONS, Verdict
 
 log = logging.getLogger("baosong.poll")
 
@@ -30,23 +29,23 @@ class MailboxReport:
     already: int = 0
     counts: dict[str, int] = field(default_factory=dict)   # verdict -> number of new messages
     errors: list[str] = field(default_factory=list)
+    set_aside: int = 0   # failed too often: moved to quarantine, recorded, the office alerted
 
     def summary(self) -> str:
         counts = "，".join(f"{VERDICT_LABELS.get(k, k)} {v}" for k, v in self.counts.items()) or "无新邮件"
         return (f"邮箱“{self.mailbox}”：取到 {self.fetched} 封，新登记 {self.new} 封（{counts}）"
-                + (f"，此前已登记 {self.already} 封" if self.already else ""))
+                + (f"，此前已登记 {self.already} 封" if self.already else "")
+                + (f"，{self.set_aside} 封多次处理失败已移入隔离" if self.set_aside else ""))
 
 
-def folder_for(cfg: MailboxConfig, verdict: str) -> str:
-    return {
-        "accepted": cfg.processed_folder,
-        "quarantined": cfg.quarantine_folder,
-    }.get(verdict, cfg.rejected_folder)
+def folder_for(cfg: MailboxConfig, verdict: Verdict | str) -> str:
+    """The IMAP folder a message with this verdict is filed in (the verdict's disposition names it)."""
+    return getattr(cfg, DISPOSITIONS[Verdict(verdict)].folder)
 
 
 def _mark_filed(app: App, ledger_id: int) -> None:
     with app.sessions() as session:
-        session.execute(update(Message).where(Message.id == ledger_id).values(filed_at=datetime.now(timezone.utc)))
+        mark_filed(session, ledger_id)
         session.commit()
 
 
@@ -90,9 +89,19 @@ def poll_mailbox(app: App, cfg: MailboxConfig, progress: Progress | None = None)
             try:
                 outcome = process(app, fetched.raw, mailbox=cfg.name, uidvalidity=fetched.uidvalidity,
                                   uid=fetched.uid, received_at=fetched.internaldate)
-            except Exception as exc:  # keep the message in the inbox; report and go on with the rest
+            except Exception as exc:  # counted; kept in the inbox until it has failed max_attempts times
                 log.exception("processing UID %s of %s failed", fetched.uid, cfg.name)
-                report.errors.append(f"UID {fetched.uid}：处理失败，邮件保留在收件箱，下次重试 / {exc!r}")
+                failed = note_failure(app, mailbox=cfg.name, uidvalidity=fetched.uidvalidity, uid=fetched.uid,
+                                      raw=fetched.raw, received_at=fetched.internaldate,
+                                      error=traceback.format_exc())
+                if failed.set_aside_id is None:
+                    report.errors.append(f"UID {fetched.uid}：第 {failed.attempts}/{failed.max_attempts} 次处理失败，"
+                                         f"邮件保留在收件箱，下次重试 / {exc!r}")
+                    continue
+                report.set_aside += 1
+                report.errors.append(f"UID {fetched.uid}：连续 {failed.attempts} 次处理失败，已移入隔离文件夹"
+                                     f"“{cfg.quarantine_folder}”并通知信息科 / {exc!r}")
+                file_away(fetched.uid, failed.set_aside_id, Verdict.QUARANTINED)
                 continue
             if outcome.new:
                 report.new += 1

@@ -16,21 +16,23 @@ from sqlalchemy.orm import Session
 from baosong.app import App
 from baosong.archive import archive_raw
 from baosong.intake.documents import sha256 as sha256_of
-from baosong.intake.gate import Action, GateContext
+from baosong.intake.gate import GateContext
 from baosong.intake.judge import Verdict, judge
 from baosong.intake.wordcount import CountOptions
 from baosong.ledger.models import Message
-from baosong.ledger.record import (
+from baosong.ledger.messages import (
     MessageRecord,
     PieceRecord,
-    enqueue,
     find_message,
     find_message_by_sha,
     piece_seen,
     record_message,
 )
+from baosong.ledger.outbox import enqueue
 from baosong.notify.compose import compose
+from baosong.notify.recipients import alert_to, reply_to
 from baosong.notify.replies import ReplyPiece, render_alert, render_reply
+from baosong.vocabulary import MailKind
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,9 @@ def _queue_mail(app: App, session: Session, verdict: Verdict, message: Message) 
     """Queue the reply to the sender (and, for quarantine, an alert to the office)."""
     smtp = app.config.settings.smtp
     office = app.config.settings.office
-    if verdict.verdict is Action.IGNORE or not verdict.sender or smtp is None:
+    replied = reply_to(verdict.verdict.value, verdict.sender, smtp_configured=smtp is not None)
+    alerted = alert_to(verdict.verdict.value, office.to, smtp_configured=smtp is not None)
+    if not replied or smtp is None:
         return
     received = message.received_at.astimezone(app.config.tz).strftime("%Y年%m月%d日 %H:%M")
     subject, text = render_reply(
@@ -117,15 +121,15 @@ def _queue_mail(app: App, session: Session, verdict: Verdict, message: Message) 
         pieces=[ReplyPiece(p.source, p.title, p.category, p.word_count) for p in verdict.pieces],
         office_name=office.name, department=office.department, phone=office.phone, received_at=received,
     )
-    mail = compose(sender=smtp.sender, to=[verdict.sender], subject=subject, text=text,
+    mail = compose(sender=smtp.sender, to=replied, subject=subject, text=text,
                    in_reply_to=verdict.message.message_id, auto_submitted="auto-replied")
-    enqueue(session, key=f"reply:{message.id}", kind="reply", recipients=[verdict.sender], subject=subject,
+    enqueue(session, key=f"reply:{message.id}", kind=MailKind.REPLY, recipients=replied, subject=subject,
             raw=mail.as_bytes(), message_ref=message.id)
-    if verdict.verdict is Action.QUARANTINE and office.to:
+    if alerted:
         subject, text = render_alert(reason=verdict.reason or "", detail=verdict.detail, sender=verdict.sender,
                                      subject=verdict.message.subject, unit=verdict.unit, received_at=received,
                                      archive_path=message.archive_path)
-        alert = compose(sender=smtp.sender, to=office.to, subject=subject, text=text,
+        alert = compose(sender=smtp.sender, to=alerted, subject=subject, text=text,
                         auto_submitted="auto-generated")
-        enqueue(session, key=f"alert:{message.id}", kind="alert", recipients=office.to, subject=subject,
+        enqueue(session, key=f"alert:{message.id}", kind=MailKind.ALERT, recipients=alerted, subject=subject,
                 raw=alert.as_bytes(), message_ref=message.id)

@@ -9,7 +9,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from baosong.ledger.periods import Month
-from baosong.ledger.record import pieces_in
+from baosong.ledger.messages import pieces_in
 from baosong.ledger.scoring import UnitScore
 
 
@@ -61,3 +61,38 @@ def ranking_table(scores: Sequence[UnitScore], labels: dict[str, str], month: Mo
 
 def class_labels(classes: dict) -> dict[str, str]:
     return {k: (c.label or f"{k}类") for k, c in classes.items()}
+
+
+def failure_rows(session: Session, tz: ZoneInfo) -> list[dict]:
+    """Messages whose processing failed, as `baosong ledger failures --json` prints them."""
+    from baosong.ledger.failures import failures
+
+    def when(value):
+        return value.astimezone(tz).isoformat() if value is not None else None
+
+    return [{
+        "id": f.id,
+        "mailbox": f.mailbox,
+        "uidvalidity": f.uidvalidity,
+        "uid": f.uid,
+        "sha256": f.sha256,
+        "attempts": f.attempts,
+        "first_at": when(f.first_at),
+        "last_at": when(f.last_at),
+        "set_aside_at": when(f.set_aside_at),
+        "message_id": f.message_ref,
+        "last_error": f.last_error,
+    } for f in failures(session)]
+
+
+def failures_table(rows: Sequence[dict]) -> Table:
+    table = Table(title=f"处理失败的邮件，共 {len(rows)} 封")
+    for col in ("编号", "邮箱", "UID", "次数", "首次失败", "最近失败", "状态", "最后错误"):
+        table.add_column(col, justify="right" if col in ("编号", "UID", "次数") else "left",
+                         overflow="fold" if col == "最后错误" else "ellipsis")
+    for r in rows:
+        last_line = (r["last_error"] or "").strip().splitlines()[-1:] or [""]
+        state = f"已隔离（{r['set_aside_at'][:16].replace('T', ' ')}）" if r["set_aside_at"] else "待重试"
+        table.add_row(str(r["id"]), r["mailbox"], str(r["uid"] if r["uid"] is not None else "—"), str(r["attempts"]),
+                      r["first_at"][:16].replace("T", " "), r["last_at"][:16].replace("T", " "), state, last_line[0])
+    return table

@@ -134,6 +134,8 @@ class LimitsConfig(_Model):
     max_message_mb: float = Field(default=50, gt=0)
     # A mail body counts as a piece only if it has at least this many 字.
     min_body_words: int = Field(default=50, ge=1)
+    # a message whose processing fails this many times is moved to quarantine and the office alerted
+    max_attempts: int = Field(default=3, ge=1, le=100)
 
 
 class Settings(_Model):

@@ -44,12 +44,28 @@ def alembic_config(connection: Connection) -> AlembicConfig:
 
 def migrate(engine: Engine) -> None:
     """Bring the ledger's tables to the current version (Alembic), creating them on a new database."""
-    with engine.begin() as connection:
-        config = alembic_config(connection)
-        tables = inspect(connection).get_table_names()
-        if "units" in tables and "alembic_version" not in tables:
-            command.stamp(config, BASELINE)
-        command.upgrade(config, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            # batch migrations rebuild tables (copy, drop, rename): SQLite checks foreign keys at the
+            # end instead (the pragma is a no-op inside a transaction, so it is set before one starts)
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                config = alembic_config(connection)
+                tables = inspect(connection).get_table_names()
+                if "units" in tables and "alembic_version" not in tables:
+                    command.stamp(config, BASELINE)
+                command.upgrade(config, "head")
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"ledger migration left broken foreign keys: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 def make_engine(url: str) -> Engine:

@@ -12,18 +12,37 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
+    MetaData,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from baosong.vocabulary import MailKind, OutboxState, Reason, Verdict, values_of
+
+# Alembic's documented convention: every constraint and index gets a predictable name, so a later
+# migration can drop or alter it by name on every backend (SQLite's batch mode needs the names).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """SQL for ``column IN (...)``: a vocabulary value stored as a constrained value."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -57,6 +76,7 @@ def utcnow() -> datetime:
 
 
 class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime(), dict: JSON, list: JSON}
 
 
@@ -92,7 +112,11 @@ class Message(Base):
     """One received e-mail and what the gate decided about it (the processed-mail record)."""
 
     __tablename__ = "messages"
-    __table_args__ = (UniqueConstraint("mailbox", "uidvalidity", "uid", name="uq_message_mailbox_uid"),)
+    __table_args__ = (
+        UniqueConstraint("mailbox", "uidvalidity", "uid", name="uq_message_mailbox_uid"),
+        CheckConstraint(one_of("verdict", values_of(Verdict)), name="verdict"),
+        CheckConstraint(one_of("reason", values_of(Reason)), name="reason"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mailbox: Mapped[str] = mapped_column(String(200))
@@ -179,16 +203,44 @@ class OutboxMail(Base):
     """
 
     __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint(one_of("status", values_of(OutboxState)), name="status"),
+        CheckConstraint(one_of("kind", values_of(MailKind)), name="kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(300), unique=True)
-    kind: Mapped[str] = mapped_column(String(20))  # reply | notice | letter
+    kind: Mapped[str] = mapped_column(String(20))  # a MailKind
     recipients: Mapped[list] = mapped_column(JSON)
     subject: Mapped[str] = mapped_column(Text)
     raw: Mapped[bytes] = mapped_column(LargeBinary)
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | sent | failed
+    status: Mapped[str] = mapped_column(String(20), default=OutboxState.PENDING.value)  # an OutboxState
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    message_ref: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+
+
+class Failure(Base):
+    """A received message whose processing raised: counted per attempt, set aside after N.
+
+    Known by (mailbox, UIDVALIDITY, UID); ``sha256`` is of the raw bytes. Once ``set_aside_at`` is
+    set, the message has been moved to the quarantine folder and recorded as a message row
+    (``message_ref``: verdict quarantined, reason processing_failed) and the office alerted once.
+    """
+
+    __tablename__ = "failures"
+    __table_args__ = (UniqueConstraint("mailbox", "uidvalidity", "uid", name="uq_failures_mailbox_uid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mailbox: Mapped[str] = mapped_column(String(200))
+    uidvalidity: Mapped[int | None] = mapped_column(Integer)
+    uid: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text)  # the last traceback
+    first_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_at: Mapped[datetime] = mapped_column(default=utcnow)
+    set_aside_at: Mapped[datetime | None]
     message_ref: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))

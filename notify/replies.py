@@ -52,3 +52,12 @@ def render_alert(*, reason: str, detail: str | None, sender: str, subject: str, 
     text = render("alert.txt.j2", reason=reason, detail=detail, sender=sender, subject=subject, unit=unit,
                   received_at=received_at, archive_path=archive_path)
     return f"【需人工处理】疑似涉密邮件：{subject or '（无主题）'}", text
+
+
+def render_failure_alert(*, attempts: int, folder: str, sender: str | None, subject: str, received_at: str,
+                         mailbox: str, uid: int | None, first_at: str, error: str,
+                         archive_path: str | None) -> tuple[str, str]:
+    """An alert to the office about a message set aside after repeated processing failures."""
+    context = dict(attempts=attempts, folder=folder, sender=sender, subject=subject, received_at=received_at,
+                   mailbox=mailbox, uid=uid, first_at=first_at, error=error, archive_path=archive_path)
+    return render("failure_alert_subject.txt.j2", **context).strip(), render("failure_alert.txt.j2", **context)

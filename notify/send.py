@@ -1,24 +1,23 @@
-"""Deliver the outbox: every pending mail goes out once, by SMTP or into a folder of .eml files."""
+"""Transports for the outbox (``baosong.ledger.outbox.deliver_pending``): SMTP, or a folder of .eml files.
+
+Each turns what went wrong into a :class:`~baosong.ledger.outbox.DeliveryError` saying whether the
+refusal is permanent and whether it concerns one mail or the whole server.
+"""
 
 from __future__ import annotations
 
 import smtplib
 import ssl
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Protocol
-
-from sqlalchemy.orm import Session, sessionmaker
 
 from baosong.ledger.models import OutboxMail
-from baosong.ledger.record import pending_mail
+from baosong.ledger.outbox import DeliveryError
 
 
-class Transport(Protocol):
-    def send(self, mail: OutboxMail) -> None: ...
-    def close(self) -> None: ...
+def _delivery_error(exc: Exception) -> DeliveryError:
+    return DeliveryError(f"{type(exc).__name__}: {exc}", permanent=_permanent(exc), per_mail=_per_mail(exc))
 
 
 @dataclass
@@ -51,7 +50,10 @@ class SmtpTransport:
 
     def send(self, mail: OutboxMail) -> None:
         envelope_from = parseaddr(self.sender)[1]
-        self._connect().sendmail(envelope_from, list(mail.recipients), mail.raw)
+        try:
+            self._connect().sendmail(envelope_from, list(mail.recipients), mail.raw)
+        except (smtplib.SMTPException, OSError) as exc:
+            raise _delivery_error(exc) from exc
 
     def close(self) -> None:
         if self._conn is not None:
@@ -69,34 +71,17 @@ class FolderTransport:
     folder: Path
 
     def send(self, mail: OutboxMail) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        target = self.folder / f"{mail.id:05d}-{mail.kind}.eml"
-        tmp = target.with_suffix(".tmp")
-        tmp.write_bytes(mail.raw)
-        tmp.replace(target)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            target = self.folder / f"{mail.id:05d}-{mail.kind}.eml"
+            tmp = target.with_suffix(".tmp")
+            tmp.write_bytes(mail.raw)
+            tmp.replace(target)
+        except OSError as exc:  # a full disk or a missing permission: stop the run, keep the mail pending
+            raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
 
     def close(self) -> None:
         pass
-
-
-@dataclass(frozen=True)
-class DeliveryReport:
-    sent: int
-    failed: int      # refused for good by the server (e.g. 550 no such user): status "failed"
-    deferred: int    # still pending (server unreachable, temporary refusal): tried again next cycle
-    errors: tuple[str, ...]
-
-    @property
-    def anything(self) -> bool:
-        return bool(self.sent or self.failed or self.deferred)
-
-    def summary(self, what: str = "邮件") -> str:
-        parts = [f"发出{what} {self.sent} 封"]
-        if self.deferred:
-            parts.append(f"{self.deferred} 封暂未发出（发信服务器不可用或暂时拒收，下次自动重试）")
-        if self.failed:
-            parts.append(f"{self.failed} 封被收信服务器拒收，不再重试")
-        return "，".join(parts)
 
 
 def _permanent(exc: Exception) -> bool:
@@ -110,50 +95,3 @@ def _permanent(exc: Exception) -> bool:
 
 def _per_mail(exc: Exception) -> bool:
     return isinstance(exc, (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError))
-
-
-def deliver_pending(sessions: sessionmaker[Session], transport: Transport, *,
-                    only_ids: set[int] | None = None) -> DeliveryReport:
-    """Send pending outbox mail (all, or just ``only_ids``); each is marked sent in its own commit.
-
-    Nothing is ever dropped: a mail the server refuses for good is marked "failed" with
-    the server's answer (visible to the admin); anything else stays pending. When the
-    server cannot be reached or logged in to, the run stops at once and the rest wait
-    for the next cycle, instead of timing out mail by mail.
-
-    A crash between the SMTP hand-over and the commit would send that one mail again
-    on the next run (it keeps its Message-ID, so mail clients show it once).
-    """
-    sent = failed = 0
-    errors: list[str] = []
-    with sessions() as session:
-        ids = [m.id for m in pending_mail(session) if only_ids is None or m.id in only_ids]
-    skipped = 0
-    try:
-        for mail_id in ids:
-            with sessions() as session:
-                mail = session.get(OutboxMail, mail_id)
-                if mail is None or mail.status != "pending":  # sent meanwhile by another process
-                    skipped += 1
-                    continue
-                mail.attempts += 1
-                try:
-                    transport.send(mail)
-                except (smtplib.SMTPException, OSError) as exc:
-                    mail.last_error = f"{type(exc).__name__}: {exc}"
-                    errors.append(f"#{mail.id}《{mail.subject}》：{mail.last_error}")
-                    if _permanent(exc):
-                        mail.status = "failed"
-                        failed += 1
-                    session.commit()
-                    if not _per_mail(exc):
-                        break  # the server itself is unreachable or refuses us: try again next cycle
-                    continue
-                sent += 1
-                mail.status = "sent"
-                mail.sent_at = datetime.now(timezone.utc)
-                mail.last_error = None
-                session.commit()
-    finally:
-        transport.close()
-    return DeliveryReport(sent, failed, len(ids) - skipped - sent - failed, tuple(errors))

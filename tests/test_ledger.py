@@ -14,15 +14,10 @@ from baosong.config.schema import UnitConfig
 from baosong.ledger.db import make_sessionmaker
 from baosong.ledger.models import Piece, Unit, UnitAddress
 from baosong.ledger.periods import Month
-from baosong.ledger.record import (
-    LedgerError,
-    MessageRecord,
-    PieceRecord,
-    pieces_in,
-    record_adoption,
-    record_message,
-    sync_units,
-)
+from baosong.ledger.credits import record_adoption
+from baosong.ledger.errors import LedgerError
+from baosong.ledger.messages import MessageRecord, PieceRecord, pieces_in, record_message
+from baosong.ledger.units import sync_units
 
 TZ = ZoneInfo("Asia/Shanghai")
 SCORING = load_config(Path(__file__).resolve().parents[1] / "config").scoring

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from baosong.devservers import SmtpSink, free_port
 from baosong.ledger.db import make_sessionmaker
 from baosong.ledger.models import OutboxMail
-from baosong.ledger.record import enqueue
+from baosong.ledger.outbox import deliver_pending, enqueue
 from baosong.notify.compose import compose
-from baosong.notify.send import SmtpTransport, deliver_pending
+from baosong.notify.send import SmtpTransport
 
 SENDER = "信息科 <tzxxk@example.com>"
 

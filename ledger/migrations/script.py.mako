@@ -3,13 +3,15 @@
 Revision ID: ${up_revision}
 Revises: ${down_revision | comma,n}
 Create Date: ${create_date}
+
+Self-contained: never import baosong.ledger.models here (the models move on; a migration
+describes the tables as they were at its revision).
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-import baosong.ledger.models
 ${imports if imports else ""}
 
 revision = ${repr(up_revision)}

@@ -3,14 +3,15 @@
 Revision ID: 0001
 Revises: (none)
 Create Date: 2026-11-22 07:41:54.016096
+
+Self-contained: the tables as they were at this revision, never the live models
+(``baosong.ledger.models.UTCDateTime`` is stored as ``DateTime(timezone=True)``).
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-
-import baosong.ledger.models
 
 revision = '0001'
 down_revision = None
@@ -39,15 +40,15 @@ def upgrade() -> None:
     sa.Column('message_id', sa.String(length=998), nullable=True),
     sa.Column('sender', sa.String(length=320), nullable=False),
     sa.Column('subject', sa.Text(), nullable=False),
-    sa.Column('received_at', baosong.ledger.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('size', sa.Integer(), nullable=False),
     sa.Column('archive_path', sa.Text(), nullable=False),
     sa.Column('verdict', sa.String(length=20), nullable=False),
     sa.Column('reason', sa.String(length=40), nullable=True),
     sa.Column('detail', sa.Text(), nullable=True),
     sa.Column('unit_id', sa.Integer(), nullable=True),
-    sa.Column('recorded_at', baosong.ledger.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('filed_at', baosong.ledger.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('filed_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('mailbox', 'uidvalidity', 'uid', name='uq_message_mailbox_uid'),
@@ -71,8 +72,8 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
-    sa.Column('created_at', baosong.ledger.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', baosong.ledger.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('message_ref', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['message_ref'], ['messages.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -89,7 +90,7 @@ def upgrade() -> None:
     sa.Column('author', sa.String(length=200), nullable=True),
     sa.Column('category', sa.String(length=50), nullable=True),
     sa.Column('word_count', sa.Integer(), nullable=False),
-    sa.Column('received_at', baosong.ledger.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['message_id'], ['messages.id'], ),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -103,7 +104,7 @@ def upgrade() -> None:
     sa.Column('piece_id', sa.Integer(), nullable=False),
     sa.Column('outlet', sa.String(length=100), nullable=False),
     sa.Column('adopted_on', sa.Date(), nullable=False),
-    sa.Column('recorded_at', baosong.ledger.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['piece_id'], ['pieces.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('piece_id', 'outlet', name='uq_adoption_piece_outlet')
@@ -113,7 +114,7 @@ def upgrade() -> None:
     sa.Column('piece_id', sa.Integer(), nullable=False),
     sa.Column('level', sa.String(length=100), nullable=False),
     sa.Column('instructed_on', sa.Date(), nullable=False),
-    sa.Column('recorded_at', baosong.ledger.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['piece_id'], ['pieces.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('piece_id', 'level', name='uq_instruction_piece_level')

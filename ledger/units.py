@@ -1,0 +1,48 @@
+"""Units and their registered addresses, kept in step with units.yaml. Callers commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from baosong.config.schema import UnitConfig
+
+from .models import Unit, UnitAddress
+
+
+def sync_units(session: Session, units: Sequence[UnitConfig]) -> None:
+    """Make the units table match units.yaml. Units dropped from the file are deactivated, never deleted.
+
+    An address may move from one unit to another (a re-registration): all stale
+    addresses are removed and flushed before any new one is added.
+    """
+    existing = {u.name: u for u in session.scalars(select(Unit).options(selectinload(Unit.addresses)))}
+    wanted = {cfg.name: {a.lower() for a in cfg.addresses} for cfg in units}
+    for name, unit in existing.items():
+        keep = wanted.get(name, set())
+        for addr in list(unit.addresses):
+            if addr.address not in keep:
+                unit.addresses.remove(addr)
+        if name not in wanted:
+            unit.active = False
+    session.flush()
+    for cfg in units:
+        unit = existing.get(cfg.name)
+        if unit is None:
+            unit = Unit(name=cfg.name, class_=cfg.class_)
+            session.add(unit)
+        unit.short = cfg.short
+        unit.class_ = cfg.class_
+        unit.active = True
+        unit.principal_name = cfg.principal.name if cfg.principal else None
+        unit.principal_email = cfg.principal.email if cfg.principal else None
+        current = {a.address for a in unit.addresses}
+        for address in sorted(wanted[cfg.name] - current):
+            unit.addresses.append(UnitAddress(address=address))
+    session.flush()
+
+
+def active_units(session: Session) -> list[Unit]:
+    return list(session.scalars(select(Unit).where(Unit.active).order_by(Unit.id)))

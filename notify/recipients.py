@@ -1,0 +1,60 @@
+"""Who receives each outgoing mail: pure decisions over plain values, tested without servers.
+
+- a reply goes to the sender, unless the verdict's disposition sends none (ignored mail), the
+  sender is unknown, or no SMTP server is configured;
+- an alert goes to the office (``office.to``) when the verdict's disposition says so (quarantine),
+  or when a message is set aside after failing again and again;
+- the monthly notice goes to the office, and to each active unit's principal with their own line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from baosong.ledger.scoring import UnitScore
+from baosong.vocabulary import DISPOSITIONS, Verdict
+
+from .monthly import Recipient
+
+OFFICE_GREETING = "各位领导、各单位"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """A unit's principal (负责人), as far as the notice needs them."""
+
+    unit: str
+    name: str | None
+    email: str | None
+
+
+def reply_to(verdict: Verdict | str, sender: str | None, *, smtp_configured: bool) -> tuple[str, ...]:
+    """The reply's recipients: the sender, or nobody."""
+    if not smtp_configured or not sender or DISPOSITIONS[Verdict(verdict)].reply_template is None:
+        return ()
+    return (sender,)
+
+
+def alert_to(verdict: Verdict | str, office_to: Sequence[str], *, smtp_configured: bool) -> tuple[str, ...]:
+    """The alert's recipients: the office when the verdict calls for a person, else nobody."""
+    if not smtp_configured or not DISPOSITIONS[Verdict(verdict)].alert:
+        return ()
+    return tuple(office_to)
+
+
+def failure_alert_to(office_to: Sequence[str], *, smtp_configured: bool) -> tuple[str, ...]:
+    """A message set aside after repeated processing failures: the office is told (once)."""
+    return tuple(office_to) if smtp_configured else ()
+
+
+def notice_recipients(office_to: Sequence[str], principals: Sequence[Principal],
+                      scores: Mapping[str, UnitScore]) -> list[Recipient]:
+    """The office (whole notice) first, then every principal with an address (with their unit's line)."""
+    recipients: list[Recipient] = []
+    if office_to:
+        recipients.append(Recipient("office", tuple(office_to), OFFICE_GREETING, None))
+    for p in principals:
+        if p.email:
+            recipients.append(Recipient(f"unit:{p.unit}", (p.email,), f"{p.name}同志", scores.get(p.unit)))
+    return recipients
