@@ -90,7 +90,8 @@ def poll_mailbox(app: App, cfg: MailboxConfig, progress: Progress | None = None)
                 outcome = process(app, fetched.raw, mailbox=cfg.name, uidvalidity=fetched.uidvalidity,
                                   uid=fetched.uid, received_at=fetched.internaldate)
             except Exception as exc:  # counted; kept in the inbox until it has failed max_attempts times
-                log.exception("processing UID %s of %s failed", fetched.uid, cfg.name)
+                # the traceback is kept in the ledger's failures table (`baosong ledger failures`)
+                log.info("processing UID %s of %s failed", fetched.uid, cfg.name, exc_info=True)
                 failed = note_failure(app, mailbox=cfg.name, uidvalidity=fetched.uidvalidity, uid=fetched.uid,
                                       raw=fetched.raw, received_at=fetched.internaldate,
                                       error=traceback.format_exc())
