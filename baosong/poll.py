@@ -92,9 +92,15 @@ def poll_mailbox(app: App, cfg: MailboxConfig, progress: Progress | None = None)
             except Exception as exc:  # counted; kept in the inbox until it has failed max_attempts times
                 # the traceback is kept in the ledger's failures table (`baosong ledger failures`)
                 log.info("processing UID %s of %s failed", fetched.uid, cfg.name, exc_info=True)
-                failed = note_failure(app, mailbox=cfg.name, uidvalidity=fetched.uidvalidity, uid=fetched.uid,
-                                      raw=fetched.raw, received_at=fetched.internaldate,
-                                      error=traceback.format_exc())
+                try:
+                    failed = note_failure(app, mailbox=cfg.name, uidvalidity=fetched.uidvalidity, uid=fetched.uid,
+                                          raw=fetched.raw, received_at=fetched.internaldate,
+                                          error=traceback.format_exc())
+                except Exception as again:  # the ledger itself is failing: keep the message, go on
+                    log.info("recording the failure of UID %s of %s failed", fetched.uid, cfg.name, exc_info=True)
+                    report.errors.append(f"UID {fetched.uid}：处理失败，且无法记入台账，邮件保留在收件箱 / "
+                                         f"{exc!r}; {again!r}")
+                    continue
                 if failed.set_aside_id is None:
                     report.errors.append(f"UID {fetched.uid}：第 {failed.attempts}/{failed.max_attempts} 次处理失败，"
                                          f"邮件保留在收件箱，下次重试 / {exc!r}")

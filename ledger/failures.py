@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .messages import MessageRecord, record_message
+from .messages import MessageRecord, find_message_by_sha, record_message
 from .models import Failure
 
 
@@ -45,8 +45,11 @@ def exhausted(failure: Failure, max_attempts: int) -> bool:
 
 
 def set_aside(session: Session, failure: Failure, record: MessageRecord) -> int:
-    """Record the message (quarantined, processing_failed) and mark the failure set aside; the message id."""
-    message = record_message(session, record)
+    """Record the message (quarantined, processing_failed) and mark the failure set aside; the message id.
+
+    The same bytes recorded before (under another UID) are not recorded twice: the failure points at them.
+    """
+    message = find_message_by_sha(session, record.sha256) or record_message(session, record)
     failure.message_ref = message.id
     failure.set_aside_at = datetime.now(timezone.utc)
     session.flush()

@@ -129,3 +129,37 @@ def test_max_attempts_is_validated(tmp_path: Path):
     result = invoke(config, "check-config")
     assert result.exit_code != 0
     assert "max_attempts" in result.output
+
+
+def test_failures_are_counted_and_set_aside_once_per_message(tmp_path: Path):
+    from datetime import timezone
+
+    from baosong.ledger.db import make_sessionmaker
+    from baosong.ledger.failures import exhausted, failures, record_failure, set_aside
+    from baosong.ledger.messages import MessageRecord
+
+    sessions = make_sessionmaker(f"sqlite:///{tmp_path / 'l.db'}")
+    when = datetime(2026, 10, 9, 1, 0, tzinfo=timezone.utc)
+
+    def record(uid: int) -> MessageRecord:
+        return MessageRecord(mailbox="box", uidvalidity=1, uid=uid, sha256="ab" * 32, message_id=None,
+                             sender="a@example.org", subject="稿件", received_at=when, size=10, archive_path="",
+                             verdict=Verdict.QUARANTINED, reason=Reason.PROCESSING_FAILED, detail="boom",
+                             unit_name=None)
+
+    with sessions() as s:
+        for n in (1, 2):
+            f = record_failure(s, mailbox="box", uidvalidity=1, uid=3, sha256="ab" * 32, error=f"error {n}")
+            assert (f.attempts, exhausted(f, 3)) == (n, False)
+        f = record_failure(s, mailbox="box", uidvalidity=1, uid=3, sha256="ab" * 32, error="error 3")
+        assert exhausted(f, 3)
+        first = set_aside(s, f, record(3))
+        assert not exhausted(f, 3) and f.set_aside_at is not None
+        # the same bytes again under a new UID (a UIDVALIDITY reset): pointed at, never recorded twice
+        g = record_failure(s, mailbox="box", uidvalidity=2, uid=1, sha256="ab" * 32, error="error")
+        assert set_aside(s, g, record(1)) == first
+        s.commit()
+    with sessions() as s:
+        assert [(f.uidvalidity, f.attempts, f.last_error, f.message_ref) for f in failures(s)] == [
+            (1, 3, "error 3", first), (2, 1, "error", first)]
+        assert len(list(s.scalars(select(Message)))) == 1
