@@ -7,7 +7,14 @@ from datetime import datetime, timezone
 
 from baosong.app import App
 from baosong.ledger.credits import period_events
-from baosong.ledger.outbox import NOTHING_DELIVERED, DeliveryReport, Transport, deliver_pending, enqueue, queued_with_prefix
+from baosong.ledger.outbox import (
+    NOTHING_DELIVERED,
+    DeliveryReport,
+    Transport,
+    deliver_pending,
+    enqueue,
+    queued_with_prefix,
+)
 from baosong.ledger.periods import Month
 from baosong.ledger.scoring import UnitScore, score_period
 from baosong.ledger.units import active_units
