@@ -45,7 +45,7 @@ from pathlib import Path
 
 from imapclient import IMAPClient
 
-from baosong.devservers import free_port, imap_greeting
+from baosong.demo.servers import free_port, imap_greeting
 
 NOT_INSTALLED = ("Dovecot is not installed: apt-get install -y dovecot-imapd "
                  "(tests/run.sh does this)")

@@ -18,7 +18,7 @@ from baosong.daemon import notice_due
 from baosong.ledger.periods import Month
 from baosong.notices import send_monthly
 from baosong.notify.send import FolderTransport
-from baosong.samples import DOCX_TYPE, docx_bytes, mail
+from baosong.demo.samples import DOCX_TYPE, docx_bytes, mail
 from conftest import write_office_config
 
 TZ = ZoneInfo("Asia/Shanghai")

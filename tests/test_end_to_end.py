@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from baosong.app import App
 from baosong.cli import app as cli
 from baosong.ledger.models import Message, OutboxMail, Piece
-from baosong.samples import docx_bytes, png_bytes
+from baosong.demo.samples import docx_bytes, png_bytes
 from conftest import write_office_config
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from baosong.devservers import SmtpSink, free_port
+from baosong.demo.servers import free_port
+from smtpsink import SmtpSink
 from baosong.ledger.db import make_sessionmaker
 from baosong.ledger.models import OutboxMail
 from baosong.ledger.record import enqueue
