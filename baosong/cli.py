@@ -83,7 +83,7 @@ def open_app():  # -> baosong.app.App
         return App.open(_config_dir())
     except ConfigError as e:
         _print_problems(e)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
 
 
 def _json(data: Any) -> None:
@@ -127,7 +127,7 @@ def check_config() -> None:
         config = load_config(directory)
     except ConfigError as e:
         _print_problems(e)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     for w in config.warnings:
         warn(str(w))
     classes: dict[str, int] = {}
@@ -183,11 +183,11 @@ def extract(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
 ) -> None:
     """从一篇 .docx 稿件中提取标题、单位、作者、分类和字数。"""
-    from baosong.intake.docx_text import CorruptDocument
     from baosong.config.loader import ConfigError, load_config
+    from baosong.intake.docx_text import CorruptDocument
     from baosong.intake.extract import DEFAULT_CATEGORIES, extract_docx
 
-    categories = DEFAULT_CATEGORIES
+    categories: tuple[str, ...] = tuple(DEFAULT_CATEGORIES)
     try:
         categories = tuple(load_config(_config_dir()).scoring.categories)
     except ConfigError:
@@ -248,13 +248,13 @@ def ingest(
 
 
 def _poll_once(application) -> bool:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
     from baosong.poll import poll_all
 
     columns = (TextColumn("收信：{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(mailbox: str, done: int, total: int) -> None:
             if mailbox not in tasks:
@@ -340,7 +340,9 @@ def adopt(
         except LedgerError as exc:
             fail(str(exc))
         session.commit()
-        title = adoption.piece.title if adoption else instr.piece.title
+        recorded = adoption or instr
+        assert recorded is not None  # record_adoption records one or the other, or raises
+        title = recorded.piece.title
     parts = []
     if adoption:
         parts.append(f"被“{outlet}”采用（{application.config.scoring.outlets[outlet]:g} 分）")

@@ -16,10 +16,10 @@ from baosong.intake.judge import Verdict, judge
 from baosong.intake.wordcount import CountOptions
 
 # (sha256 of a document, unit name) -> was this piece recorded before?
-SeenPiece = Callable[[str, str | None], bool]
+SeenPiece = Callable[[str, str], bool]
 
 
-def _never_seen(sha: str, unit: str | None) -> bool:
+def _never_seen(sha: str, unit: str) -> bool:
     return False
 
 

@@ -23,9 +23,9 @@ import zipfile
 
 from docx import Document
 
+from baosong.demo.samples import docx_bytes
 from baosong.intake.docx_text import read_docx
 from baosong.intake.extract import extract_fields
-from baosong.demo.samples import docx_bytes
 
 import _common as c
 

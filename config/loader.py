@@ -179,7 +179,7 @@ def _key(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _explain(error: dict[str, Any]) -> str:
+def _explain(error: Any) -> str:  # a pydantic ErrorDetails
     kind = error["type"]
     if kind == "value_error":
         # our own validators already speak both languages
@@ -286,7 +286,7 @@ def load_config(directory: Path | str | None = None) -> Config:
                 ))
     if settings is not None:
         node = raw["settings.yaml"][1]
-        secrets = [(("mailboxes", i), m) for i, m in enumerate(settings.mailboxes)]
+        secrets: list[tuple[tuple[str | int, ...], Any]] = [(("mailboxes", i), m) for i, m in enumerate(settings.mailboxes)]
         if settings.smtp is not None:
             secrets.append((("smtp",), settings.smtp))
         for loc, item in secrets:

@@ -120,8 +120,8 @@ def parse_message(raw: bytes) -> ParsedMessage:
     except Exception:               # pragma: no cover - defensive
         pass
     first: dict[str, bytes] = {}
-    for name, value in raw_headers:
-        first.setdefault(name.lower(), value)
+    for header_name, header_value in raw_headers:
+        first.setdefault(header_name.lower(), header_value)
 
     def text_of(name: str) -> str | None:
         value = first.get(name)

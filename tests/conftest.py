@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from baosong.demo import config as demo_config
-from smtpsink import SmtpSink
+
 from dovecot import DovecotNotInstalled, DovecotServer, ImapAccount
+from smtpsink import SmtpSink
 
 _account_numbers = itertools.count(1)
 

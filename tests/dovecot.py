@@ -195,7 +195,7 @@ class DovecotServer:
         try:
             for sub in ("passwd.d", "mail", "run", "state"):
                 (self.root / sub).mkdir()
-            for attempt in range(3):
+            for _attempt in range(3):
                 self.port = free_port(self.host)
                 self._write_config()
                 self._chown_tree()

@@ -16,14 +16,14 @@ from email.parser import BytesParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from conftest import write_office_config
 from sqlalchemy import select
 from typer.testing import CliRunner
 
 from baosong.app import App
 from baosong.cli import app as cli
-from baosong.ledger.models import Message, OutboxMail, Piece
 from baosong.demo.samples import docx_bytes, png_bytes
-from conftest import write_office_config
+from baosong.ledger.models import Message, OutboxMail, Piece
 
 TZ = ZoneInfo("Asia/Shanghai")
 runner = CliRunner()

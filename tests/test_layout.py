@@ -58,9 +58,9 @@ def test_each_loaded_module_has_one_name():
         "        files.setdefault(f, []).append(name)\n"
         "dups = {f: n for f, n in files.items() if len(n) > 1}\n"
         "assert not dups, dups\n"
-        "outside = sorted(n for n in sys.modules if n.split('.')[0] in %r)\n"
+        "outside = sorted(n for n in sys.modules if n.split('.')[0] in MAPPED)\n"
         "assert not outside, outside\n"
-        "print(len(files))\n" % (MAPPED,))
+        "print(len(files))\n").replace("MAPPED", repr(MAPPED))
     run = _fresh_python(code, str(ROOT))
     assert run.returncode == 0, run.stderr
     assert int(run.stdout) > 30  # really walked the package

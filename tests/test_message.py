@@ -10,8 +10,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-import mailcorpus as mc
 from baosong.intake.message import Attachment, ParsedMessage, parse_address, parse_message
+
+import mailcorpus as mc
 
 CST = timezone(timedelta(hours=8))
 DOCX_DATA = mc.minimal_docx(["关于王喆同志先进事迹的信息", "朱镕同志参加。"])

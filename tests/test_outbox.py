@@ -7,12 +7,13 @@ from pathlib import Path
 from sqlalchemy import select
 
 from baosong.demo.servers import free_port
-from smtpsink import SmtpSink
 from baosong.ledger.db import make_sessionmaker
 from baosong.ledger.models import OutboxMail
 from baosong.ledger.record import enqueue
 from baosong.notify.compose import compose
 from baosong.notify.send import SmtpTransport, deliver_pending
+
+from smtpsink import SmtpSink
 
 SENDER = "信息科 <tzxxk@example.com>"
 

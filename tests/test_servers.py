@@ -20,6 +20,7 @@ import pytest
 from imapclient import IMAPClient, imap_utf7
 
 from baosong.demo.servers import PymapServer, imap_greeting
+
 from smtpsink import SmtpSink
 
 CST = timezone(timedelta(hours=8))

@@ -18,13 +18,13 @@ from rich.console import Console
 from baosong.app import App
 from baosong.config.loader import example_config_dir, load_config
 from baosong.demo.config import write_office_config
+from baosong.demo.samples import month_of_submissions
 from baosong.demo.servers import PymapServer, SmtpSink
 from baosong.ledger.periods import Month
 from baosong.ledger.record import pieces_in, record_adoption
 from baosong.notices import month_scores, send_monthly
 from baosong.poll import poll_all
 from baosong.views import class_labels, ledger_table, piece_rows, ranking_table
-from baosong.demo.samples import month_of_submissions
 
 SUBMISSION_ADDRESS = "tzxxk-demo@example.com"
 # (index of the unit's piece, outlet, instruction) recorded by "office staff" in the demo
@@ -82,7 +82,7 @@ def run_demo(workdir: Path, console: Console) -> None:
             for p in pieces:
                 by_unit.setdefault(p.unit.name, []).append(p)
             recorded = 0
-            for u_index, (unit, unit_pieces) in enumerate(sorted(by_unit.items())):
+            for u_index, (_unit, unit_pieces) in enumerate(sorted(by_unit.items())):
                 for index, outlet, instruction in ADOPTIONS[: 1 + u_index % len(ADOPTIONS)]:
                     if index < len(unit_pieces):
                         record_adoption(session, unit_pieces[index].id, outlet, application.config.scoring,

@@ -275,7 +275,7 @@ class PymapServer:
                 return self
             except _PortInUse:
                 if attempt == attempts - 1:
-                    raise RuntimeError(f"pymap could not bind {self.host}:{port}: address in use")
+                    raise RuntimeError(f"pymap could not bind {self.host}:{port}: address in use") from None
         raise AssertionError("unreachable")
 
     def _start_on(self, port: int) -> None:
