@@ -37,18 +37,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import Message
 
-from .mime.charsets import _raw_text, _to_bytes
+from .mime.charsets import raw_text, to_bytes
 from .mime.headers import (
-    _addresses,
-    _normalise_ws,
-    _parse_date,
-    _received_at,
+    address_list,
     decode_header_value,
+    normalise_ws,
     parse_address,
+    parse_date,
+    received_header_time,
     received_time,
 )
 from .mime.html import html_to_text
-from .mime.walk import _Collector, _join, _parse_bytes, _PartInfo
+from .mime.walk import Collector, PartInfo, join_texts, parse_bytes
 
 __all__ = ["Attachment", "ParsedMessage", "decode_header_value", "html_to_text", "parse_address", "parse_message",
            "received_time"]
@@ -109,14 +109,14 @@ def parse_message(raw: bytes) -> ParsedMessage:
     if isinstance(raw, str):
         raw = raw.encode("utf-8", "surrogateescape")
     raw = bytes(raw)
-    msg = _parse_bytes(raw)
+    msg = parse_bytes(raw)
     if msg is None:                 # (a Message with no headers is falsy: test for None)
         msg = Message()
 
     raw_headers: list[tuple[str, bytes]] = []
     try:
         for name, value in msg.raw_items():
-            raw_headers.append((_raw_text(str(name)).strip(), _to_bytes(str(value))))
+            raw_headers.append((raw_text(str(name)).strip(), to_bytes(str(value))))
     except Exception:               # pragma: no cover - defensive
         pass
     first: dict[str, bytes] = {}
@@ -133,18 +133,18 @@ def parse_message(raw: bytes) -> ParsedMessage:
         reply_to = parse_address(first["reply-to"])[1] or None
     return_path = _return_path(first.get("return-path"))
     to = tuple(addr for name, value in raw_headers if name.lower() == "to"
-               for _display, addr in _addresses(value) if addr)
-    message_id = _normalise_ws(text_of("message-id") or "") or None
+               for _display, addr in address_list(value) if addr)
+    message_id = normalise_ws(text_of("message-id") or "") or None
 
-    received_at = _received_at(first.get("received"))
+    received_at = received_header_time(first.get("received"))
 
-    collector = _Collector()
+    collector = Collector()
     try:
         collector.message(msg, 0)
     except Exception as exc:        # RecursionError and friends: keep what was collected
         collector.defects.append(f"the MIME walk stopped early ({type(exc).__name__}: {exc})"[:200])
     try:
-        top_type = _PartInfo(msg, msg.get_default_type()).ctype
+        top_type = PartInfo(msg, msg.get_default_type()).ctype
     except Exception:               # pragma: no cover - defensive
         top_type = "text/plain"
 
@@ -153,7 +153,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
     for plain, htmls in collector.bodies:
         all_html.extend(htmls)
         if plain:
-            texts.append(_join(plain))
+            texts.append(join_texts(plain))
         elif htmls:
             texts.append(html_to_text("\n".join(htmls)))
     html = "\n".join(all_html) if all_html else None
@@ -177,11 +177,11 @@ def parse_message(raw: bytes) -> ParsedMessage:
         reply_to=reply_to,
         return_path=return_path,
         to=to,
-        subject=_normalise_ws(text_of("subject") or ""),
-        date=_parse_date(text_of("date")),
+        subject=normalise_ws(text_of("subject") or ""),
+        date=parse_date(text_of("date")),
         received_at=received_at,
         content_type=top_type,
-        text=_join([t for t in texts if t]),
+        text=join_texts([t for t in texts if t]),
         html=html,
         attachments=attachments,
         size=len(raw),

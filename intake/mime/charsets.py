@@ -21,7 +21,7 @@ _UNSAFE_CODECS = {"unicode_escape", "raw_unicode_escape", "idna", "punycode", "u
 
 
 @lru_cache(maxsize=512)
-def _codec(label: str | None) -> str | None:
+def codec_for(label: str | None) -> str | None:
     """Python codec name for a MIME charset label; None when unknown or unusable."""
     if not label:
         return None
@@ -41,9 +41,9 @@ def _codec(label: str | None) -> str | None:
     return info.name
 
 
-def _decode_bytes(data: bytes, label: str | None = None) -> str:
+def decode_bytes(data: bytes, label: str | None = None) -> str:
     """Decode with the label's codec; if that fails: UTF-8, GB18030, then with U+FFFD."""
-    codec = _codec(label)
+    codec = codec_for(label)
     if codec:
         try:
             return data.decode(codec)
@@ -63,7 +63,7 @@ def _decode_bytes(data: bytes, label: str | None = None) -> str:
         return data.decode("utf-8", "replace")
 
 
-def _to_bytes(value: str | bytes) -> bytes:
+def to_bytes(value: str | bytes) -> bytes:
     """The original octets of a value read by BytesParser (8-bit kept as surrogates)."""
     if isinstance(value, (bytes, bytearray)):
         return bytes(value)
@@ -73,7 +73,7 @@ def _to_bytes(value: str | bytes) -> bytes:
         return value.encode("utf-8", "surrogateescape")
 
 
-def _raw_text(value: str | bytes) -> str:
+def raw_text(value: str | bytes) -> str:
     """Recover raw 8-bit header octets: UTF-8 if valid, else GB18030, else U+FFFD."""
     if isinstance(value, str):
         if value.isascii():
@@ -87,14 +87,14 @@ def _raw_text(value: str | bytes) -> str:
             data = value.encode("utf-8", "surrogateescape")
     else:
         data = bytes(value)
-    return _decode_bytes(data, None)
+    return decode_bytes(data, None)
 
 
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _CRLF = re.compile(r"[\r\n]")
 
 
-def _unfold(text: str) -> str:
+def unfold(text: str) -> str:
     return _CRLF.sub("", _FOLD.sub("", text))
 
 

@@ -9,7 +9,7 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
 
-from .charsets import _codec, _decode_bytes, _raw_text, _to_bytes, _unfold
+from .charsets import codec_for, decode_bytes, raw_text, to_bytes, unfold
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]{1,64})\?([bBqQ])\?([^?]*)\?=")
 _B64_JUNK = re.compile(r"[^A-Za-z0-9+/]")
@@ -18,7 +18,7 @@ _B64_LINE = re.compile(rb"[A-Za-z0-9+/=]*")
 _B64_BYTES_JUNK = re.compile(rb"[^A-Za-z0-9+/=]+")
 
 
-def _b64_bytes(data: bytes, *, by_line: bool = True) -> bytes:
+def b64_bytes(data: bytes, *, by_line: bool = True) -> bytes:
     """Lenient base64 that never raises.
 
     A line holding anything but base64 characters is dropped whole (a damaged line,
@@ -44,7 +44,7 @@ def _b64_bytes(data: bytes, *, by_line: bool = True) -> bytes:
 
 def _b64(text: str) -> bytes:
     """Encoded-word base64: stray characters are skipped, not the whole word."""
-    return _b64_bytes(text.encode("ascii", "ignore"), by_line=False)
+    return b64_bytes(text.encode("ascii", "ignore"), by_line=False)
 
 
 def _word_bytes(words: list[tuple[str, str]]) -> bytes:
@@ -71,7 +71,7 @@ def _word_bytes(words: list[tuple[str, str]]) -> bytes:
     return bytes(out)
 
 
-def _decode_words(text: str) -> str:
+def decode_words(text: str) -> str:
     """Decode RFC 2047 encoded words anywhere in ``text`` (also inside quotes)."""
     if "=?" not in text:
         return text
@@ -84,13 +84,13 @@ def _decode_words(text: str) -> str:
     def flush() -> None:
         nonlocal run, run_key
         if run:
-            pieces.append(_decode_bytes(_word_bytes(run), run_label))
+            pieces.append(decode_bytes(_word_bytes(run), run_label))
         run, run_key = [], None
 
     for m in _ENCODED_WORD.finditer(text):
         gap = text[pos:m.start()]
         label, enc, payload = m.group(1), m.group(2), m.group(3)
-        key = _codec(label) or label.lower()
+        key = codec_for(label) or label.lower()
         if gap and not (run and gap.strip(" \t") == ""):
             flush()
             pieces.append(gap)
@@ -108,15 +108,15 @@ def _decode_words(text: str) -> str:
 def decode_header_value(value: str | bytes) -> str:
     """Fully decode one header value (raw bytes or a parser string): unfolded, stripped."""
     try:
-        return _decode_words(_unfold(_raw_text(value))).strip()
+        return decode_words(unfold(raw_text(value))).strip()
     except Exception:               # pragma: no cover - defensive: never raise
-        return _to_bytes(value).decode("utf-8", "replace").strip()
+        return to_bytes(value).decode("utf-8", "replace").strip()
 
 
 _WS = re.compile(r"[ \t\r\n\f\v]+")
 
 
-def _normalise_ws(text: str) -> str:
+def normalise_ws(text: str) -> str:
     """Collapse ASCII whitespace runs (ideographic space U+3000 is content, kept)."""
     return _WS.sub(" ", text).strip()
 
@@ -129,28 +129,28 @@ def _valid_addr(addr: str) -> bool:
 
 
 def _clean_name(name: str) -> str:
-    name = _normalise_ws(name)
+    name = normalise_ws(name)
     if len(name) >= 2 and name[0] == name[-1] and name[0] in "\"'":
         name = name[1:-1].strip()
     return name
 
 
-def _addresses(value: str | bytes) -> list[tuple[str, str]]:
+def address_list(value: str | bytes) -> list[tuple[str, str]]:
     """(display name, lowercased addr-spec) pairs; addr '' for a name without address."""
-    text = _unfold(_raw_text(value)).strip()
+    text = unfold(raw_text(value)).strip()
     if not text:
         return []
     try:
         pairs = getaddresses([text])
     except Exception:
         pairs = []
-    out = [(_clean_name(_decode_words(n)), a.strip().lower())
+    out = [(_clean_name(decode_words(n)), a.strip().lower())
            for n, a in pairs if _valid_addr(a.strip())]
     if out:
         return out
     if "=?" in text:
         # Some clients encode the whole "name <addr>" as one encoded word.
-        decoded = _decode_words(text)
+        decoded = decode_words(text)
         if "@" in decoded:
             try:
                 pairs2 = getaddresses([decoded])
@@ -161,7 +161,7 @@ def _addresses(value: str | bytes) -> list[tuple[str, str]]:
                 return out
     # No usable address: keep what there is as a display name.
     names = [n or a for n, a in pairs if (n or a).strip()]
-    name = _clean_name(_decode_words(names[0] if names else text.strip("<>")))
+    name = _clean_name(decode_words(names[0] if names else text.strip("<>")))
     return [(name, "")] if name else []
 
 
@@ -171,7 +171,7 @@ def parse_address(value: str | bytes) -> tuple[str, str]:
     The addr-spec is '' when there is none that looks like ``local@domain``.
     """
     try:
-        pairs = _addresses(value)
+        pairs = address_list(value)
     except Exception:               # pragma: no cover - defensive
         return "", ""
     for name, addr in pairs:
@@ -182,7 +182,7 @@ def parse_address(value: str | bytes) -> tuple[str, str]:
 
 # ---------------------------------------------------------------- dates
 
-def _parse_date(text: str | None) -> datetime | None:
+def parse_date(text: str | None) -> datetime | None:
     """A tz-aware datetime, or None. A date without a zone (or -0000) is taken as UTC."""
     if not text:
         return None
@@ -202,18 +202,18 @@ def _parse_date(text: str | None) -> datetime | None:
     return dt
 
 
-def _received_at(value: str | bytes | None) -> datetime | None:
+def received_header_time(value: str | bytes | None) -> datetime | None:
     """The time stamped in one (the topmost) Received field."""
     if value is None:
         return None
-    return _parse_date(_received_date_text(decode_header_value(value)))
+    return parse_date(_received_date_text(decode_header_value(value)))
 
 
 def received_time(raw: bytes) -> datetime | None:
     """The topmost Received header's time, reading the header block only (cheaper than parse_message)."""
     try:
         headers = BytesHeaderParser(policy=compat32).parsebytes(bytes(raw))
-        return _received_at(headers.get("Received"))
+        return received_header_time(headers.get("Received"))
     except Exception:  # never raise on junk, like parse_message
         return None
 

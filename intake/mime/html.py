@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .walk import _NEWLINES
+from .walk import NEWLINES
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _BLOCK_TAGS = frozenset((
@@ -39,7 +39,7 @@ def html_to_text(html: str) -> str:
             if not text:
                 return
             if pre:
-                pieces = _NEWLINES.sub("\n", text).split("\n")
+                pieces = NEWLINES.sub("\n", text).split("\n")
                 for i, piece in enumerate(pieces):
                     if i:
                         lines.append("".join(cur))

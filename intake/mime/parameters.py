@@ -5,17 +5,17 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote_to_bytes
 
-from .charsets import _codec, _decode_bytes, _raw_text, _to_bytes, _unfold
-from .headers import _decode_words
+from .charsets import codec_for, decode_bytes, raw_text, to_bytes, unfold
+from .headers import decode_words
 
 
-def _split_params(raw: str) -> tuple[str, list[tuple[str, str]]]:
+def split_params(raw: str) -> tuple[str, list[tuple[str, str]]]:
     """Split ``value; a=1; b="x;y"`` into ('value', [('a','1'), ('b','x;y')]).
 
     Works on the parser string (raw 8-bit octets are surrogates). When the value
     holds 8-bit octets, backslash is literal: a GBK trail byte may be 0x5C.
     """
-    raw = _unfold(raw)
+    raw = unfold(raw)
     escapes = raw.isascii()
     segments: list[str] = []
     buf: list[str] = []
@@ -66,12 +66,12 @@ def _rfc2231(sections: list[tuple[str, bool]]) -> str:
     for index, (value, encoded) in enumerate(sections):
         if index == 0 and encoded and value.count("'") >= 2:
             charset, _lang, value = value.split("'", 2)
-        data = _to_bytes(value)
+        data = to_bytes(value)
         out += unquote_to_bytes(data) if encoded else data
-    return _decode_bytes(bytes(out), charset)
+    return decode_bytes(bytes(out), charset)
 
 
-def _param(params: list[tuple[str, str]], key: str) -> str | None:
+def param_value(params: list[tuple[str, str]], key: str) -> str | None:
     """Decoded value of parameter ``key``; RFC 2231 forms win over a plain one."""
     plain: str | None = None
     extended: str | None = None
@@ -100,7 +100,7 @@ def _param(params: list[tuple[str, str]], key: str) -> str | None:
     if plain is None:
         return result.strip() if result else None
     lookalike = _RFC2231_LOOKALIKE.match(plain) if plain.isascii() else None
-    if lookalike and _codec(lookalike.group(1)):
+    if lookalike and codec_for(lookalike.group(1)):
         return _rfc2231([(plain, True)]).strip()
-    return _decode_words(_raw_text(plain)).strip()
+    return decode_words(raw_text(plain)).strip()
 

@@ -8,9 +8,9 @@ from email.message import Message
 from email.parser import BytesParser
 from email.policy import compat32
 
-from .charsets import _decode_bytes, _to_bytes, _unfold
-from .headers import _b64_bytes, decode_header_value
-from .parameters import _param, _split_params
+from .charsets import decode_bytes, to_bytes, unfold
+from .headers import b64_bytes, decode_header_value
+from .parameters import param_value, split_params
 
 _CTYPE = re.compile(r"^[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+$")
 _NESTED = ("message/rfc822", "message/global")
@@ -18,7 +18,7 @@ _BODY_TYPES = ("text/plain", "text/html")
 _MAX_DEPTH = 100
 
 
-class _PartInfo:
+class PartInfo:
     __slots__ = ("ctype", "params", "disposition", "dparams", "cte", "cid")
 
     def __init__(self, part: Message, default_type: str):
@@ -27,19 +27,19 @@ class _PartInfo:
             key = name.strip().lower()
             if key not in first and isinstance(value, str):
                 first[key] = value
-        ctype, self.params = _split_params(first.get("content-type", ""))
-        ctype = _unfold(ctype).replace(" ", "").replace("\t", "")
+        ctype, self.params = split_params(first.get("content-type", ""))
+        ctype = unfold(ctype).replace(" ", "").replace("\t", "")
         self.ctype = ctype if _CTYPE.match(ctype) else default_type
-        self.disposition, self.dparams = _split_params(first.get("content-disposition", ""))
-        self.cte = _unfold(first.get("content-transfer-encoding", "")).strip().lower()
+        self.disposition, self.dparams = split_params(first.get("content-disposition", ""))
+        self.cte = unfold(first.get("content-transfer-encoding", "")).strip().lower()
         cid = decode_header_value(first.get("content-id", "")).strip()
         self.cid = cid[1:-1].strip() if cid.startswith("<") and cid.endswith(">") else cid
 
     def filename(self) -> str:
-        return _param(self.dparams, "filename") or _param(self.params, "name") or ""
+        return param_value(self.dparams, "filename") or param_value(self.params, "name") or ""
 
     def charset(self) -> str | None:
-        return _param(self.params, "charset")
+        return param_value(self.params, "charset")
 
 
 def _payload_bytes(part: Message, cte: str = "") -> bytes:
@@ -48,7 +48,7 @@ def _payload_bytes(part: Message, cte: str = "") -> bytes:
         payload = part.get_payload()
         if isinstance(payload, str):
             # Not the stdlib: it returns the undecoded text for a truncated payload.
-            return _b64_bytes(_to_bytes(payload))
+            return b64_bytes(to_bytes(payload))
     try:
         data = part.get_payload(decode=True)
         if isinstance(data, bytes):
@@ -57,7 +57,7 @@ def _payload_bytes(part: Message, cte: str = "") -> bytes:
         pass
     payload = part.get_payload()
     if isinstance(payload, str):
-        return _to_bytes(payload)
+        return to_bytes(payload)
     if isinstance(payload, list):
         return _serialise_body(part)
     return payload if isinstance(payload, bytes) else b""
@@ -80,17 +80,17 @@ def _serialise_body(part: Message) -> bytes:
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]{1,40})""", re.I)
-_NEWLINES = re.compile(r"\r\n?")
+NEWLINES = re.compile(r"\r\n?")
 
 
 def _body_text(data: bytes, charset: str | None, html: bool) -> str:
     if not charset and html:
         m = _META_CHARSET.search(data[:4096])
         charset = m.group(1).decode("ascii") if m else None
-    return _NEWLINES.sub("\n", _decode_bytes(data, charset))
+    return NEWLINES.sub("\n", decode_bytes(data, charset))
 
 
-def _join(texts: list[str]) -> str:
+def join_texts(texts: list[str]) -> str:
     out = ""
     for t in texts:
         if out and not out.endswith("\n"):
@@ -103,7 +103,7 @@ def _why(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:200]
 
 
-class _Collector:
+class Collector:
     def __init__(self) -> None:
         self.bodies: list[tuple[list[str], list[str]]] = []  # per message: (texts, htmls)
         self.files: list[tuple[str, str, bytes, str, str]] = []  # filename, ctype, data, disp, cid
@@ -120,7 +120,7 @@ class _Collector:
             self.defects.append(f"parts nested deeper than {_MAX_DEPTH} levels skipped")
             return
         try:
-            info = _PartInfo(part, default_type)
+            info = PartInfo(part, default_type)
             payload = part.get_payload()
         except Exception as exc:
             self.defects.append(f"a part with unreadable headers skipped ({_why(exc)})")
@@ -145,7 +145,7 @@ class _Collector:
         except Exception as exc:
             self.defects.append(f"{ctype} part {info.filename()!r} skipped ({_why(exc)})")
 
-    def leaf(self, part: Message, info: _PartInfo, body: tuple[list[str], list[str]]) -> None:
+    def leaf(self, part: Message, info: PartInfo, body: tuple[list[str], list[str]]) -> None:
         ctype = info.ctype
         if ctype.startswith("multipart/"):
             return                  # unparseable structure (no boundary ...): not a file
@@ -170,12 +170,12 @@ def _reparse_base64_message(sub: Message) -> Message | None:
         payload = sub.get_payload()
         if not isinstance(payload, str) or not payload.strip():
             return None
-        return _parse_bytes(_b64_bytes(_to_bytes(payload)))
+        return parse_bytes(b64_bytes(to_bytes(payload)))
     except Exception:
         return None
 
 
-def _parse_bytes(raw: bytes) -> Message | None:
+def parse_bytes(raw: bytes) -> Message | None:
     parser = BytesParser(policy=compat32)
     try:
         return parser.parsebytes(raw)
