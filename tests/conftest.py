@@ -70,9 +70,6 @@ def smtp_sink() -> Iterator[SmtpSink]:
 
 # ---------------------------------------------------------------- office config
 
-SHIPPED_CONFIG = Path(__file__).resolve().parents[1] / "config"
-
-
 def fresh_postgres_database() -> str | None:
     """With BAOSONG_TEST_POSTGRES=postgresql+psycopg://user@host:port set, a new empty database on that
     server for each config (the suite then runs on PostgreSQL instead of SQLite files)."""

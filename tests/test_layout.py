@@ -158,3 +158,11 @@ def test_commands_on_the_shipped_config_write_nothing_into_the_checkout(tmp_path
     assert run.returncode == 0, run.stderr
     assert sorted(p.relative_to(ROOT) for p in (ROOT / "config").rglob("*")) == before
     assert (tmp_path / "baosong" / "data" / "baosong.db").is_file()
+
+
+def test_python_m_baosong_in_a_checkout_that_was_never_installed_says_so():
+    # -S: no site-packages, so no editable install; only the checkout in the current directory
+    run = subprocess.run([sys.executable, "-S", "-m", "baosong", "--help"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 1
+    assert "pip install -e ." in run.stderr and "Traceback" not in run.stderr
