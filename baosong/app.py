@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
 from baosong.config.loader import Config, load_config, secret
-from baosong.ledger.db import make_sessionmaker
-from baosong.ledger.units import sync_units
-from baosong.notify.send import SmtpTransport
+
+if TYPE_CHECKING:  # the ORM and the SMTP client load only when a command opens them (start-up time)
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from baosong.notify.send import SmtpTransport
 
 
 @dataclass
@@ -24,6 +25,9 @@ class App:
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
+        from baosong.ledger.db import make_sessionmaker
+        from baosong.ledger.units import sync_units
+
         sessions = make_sessionmaker(self.config.database_url)
         with sessions() as session:
             sync_units(session, self.config.units)
@@ -31,6 +35,8 @@ class App:
         return sessions
 
     def smtp_transport(self) -> SmtpTransport | None:
+        from baosong.notify.send import SmtpTransport
+
         smtp = self.config.settings.smtp
         if smtp is None:
             return None

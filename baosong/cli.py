@@ -7,14 +7,20 @@ import sys
 import time
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from baosong.config.loader import ConfigError, default_config_dir, load_config
-from baosong.views import VERDICT_LABELS
+from baosong.vocabulary import VERDICT_LABELS
+
+if TYPE_CHECKING:
+    from baosong.config.loader import ConfigError
+
+# Start-up: every command module (config loader and pydantic, the ORM, the intake) is imported inside
+# the command that needs it, so `--help`, `extract` and `inspect` stay fast (bench/bench_startup.py);
+# tests/test_startup.py checks that they never import sqlalchemy.orm.
 
 app = typer.Typer(
     help="报送（baosong）：政务信息报送邮箱自动收稿、登记、计分和通报。",
@@ -64,17 +70,20 @@ def _print_problems(e: ConfigError) -> None:
 
 
 def _config_dir() -> Path:
+    from baosong.config.loader import default_config_dir
+
     return _state["config"] or default_config_dir()
 
 
 def open_app():  # -> baosong.app.App
     from baosong.app import App
+    from baosong.config.loader import ConfigError
 
     try:
         return App.open(_config_dir())
     except ConfigError as e:
         _print_problems(e)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
 
 
 def _json(data: Any) -> None:
@@ -111,12 +120,14 @@ def _month(text: str):
 @app.command("check-config")
 def check_config() -> None:
     """检查配置文件（settings.yaml、units.yaml、scoring.yaml）。"""
+    from baosong.config.loader import ConfigError, load_config
+
     directory = _config_dir()
     try:
         config = load_config(directory)
     except ConfigError as e:
         _print_problems(e)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     for w in config.warnings:
         warn(str(w))
     classes: dict[str, int] = {}
@@ -135,18 +146,24 @@ def inspect(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
 ) -> None:
     """判断一封邮件会被受理还是退回（不写台账）。"""
-    from baosong.ledger.db import existing_sessionmaker
-    from baosong.processing import judge_raw
+    from baosong.judging import judge_raw, ledger_may_exist
 
     application = open_app()  # the ledger opens lazily: inspect never creates it
     raw = _read_file(file)
-    # read the ledger if there is one (to spot duplicates), but create and change nothing
-    sessions = existing_sessionmaker(application.config.database_url)
+    # read the ledger if there is one (to spot duplicates), but create and change nothing;
+    # the ORM is imported only when there may be a ledger to read
+    sessions = None
+    if ledger_may_exist(application.config.database_url):
+        from baosong.ledger.db import existing_sessionmaker
+
+        sessions = existing_sessionmaker(application.config.database_url)
     if sessions is None:
-        verdict = judge_raw(application, raw)
+        verdict = judge_raw(application.config, raw)
     else:
+        from baosong.processing import piece_seen_in
+
         with sessions() as session:
-            verdict = judge_raw(application, raw, session)
+            verdict = judge_raw(application.config, raw, piece_seen_in(session))
     if as_json:
         _json(verdict.as_json())
         return
@@ -166,10 +183,11 @@ def extract(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
 ) -> None:
     """从一篇 .docx 稿件中提取标题、单位、作者、分类和字数。"""
+    from baosong.config.loader import ConfigError, load_config
     from baosong.intake.docx_text import CorruptDocument
     from baosong.intake.extract import DEFAULT_CATEGORIES, extract_docx
 
-    categories = DEFAULT_CATEGORIES
+    categories: tuple[str, ...] = tuple(DEFAULT_CATEGORIES)
     try:
         categories = tuple(load_config(_config_dir()).scoring.categories)
     except ConfigError:
@@ -230,13 +248,13 @@ def ingest(
 
 
 def _poll_once(application) -> bool:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
     from baosong.poll import poll_all
 
     columns = (TextColumn("收信：{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(mailbox: str, done: int, total: int) -> None:
             if mailbox not in tasks:
@@ -339,7 +357,9 @@ def adopt(
         except LedgerError as exc:
             fail(str(exc))
         session.commit()
-        title = adoption.piece.title if adoption else instr.piece.title
+        recorded = adoption or instr
+        assert recorded is not None  # record_adoption records one or the other, or raises
+        title = recorded.piece.title
     parts = []
     if adoption:
         parts.append(f"被“{outlet}”采用（{application.config.scoring.outlets[outlet]:g} 分）")
@@ -408,7 +428,7 @@ def demo(
     directory: Annotated[Optional[Path], typer.Option("--dir", help="演示数据目录（默认 ./baosong-demo）。")] = None,
 ) -> None:
     """在本机演示完整流程：启动本地 IMAP/SMTP 服务器，投递一个月的样稿，收稿、计分、发通报。"""
-    from baosong.demo import run_demo
+    from baosong.demo.run import run_demo
 
     run_demo(directory or Path("baosong-demo"), out)
 

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from baosong.app import App
 from baosong.archive import archive_raw
 from baosong.intake.documents import sha256 as sha256_of
-from baosong.intake.gate import GateContext
-from baosong.intake.judge import Verdict, judge
-from baosong.intake.wordcount import CountOptions
+from baosong.intake.judge import Verdict
+from baosong.judging import SeenPiece
+from baosong.judging import judge_raw as judge_config
 from baosong.ledger.models import Message
 from baosong.ledger.messages import (
     MessageRecord,
@@ -46,23 +46,13 @@ class Outcome:
     new: bool            # False when the message had been recorded before
 
 
-def gate_context(app: App, session: Session | None) -> GateContext:
-    limits = app.config.settings.limits
-    if session is None:
-        seen = lambda sha, unit: False  # noqa: E731 - inspect without a ledger
-    else:
-        seen = lambda sha, unit: piece_seen(session, sha, unit) is not None  # noqa: E731
-    return GateContext(max_bytes=int(limits.max_message_mb * 1024 * 1024),
-                       min_body_words=limits.min_body_words, seen_piece=seen)
+def piece_seen_in(session: Session) -> SeenPiece:
+    """The gate's "seen before" question, asked of the ledger."""
+    return lambda sha, unit: piece_seen(session, sha, unit) is not None
 
 
 def judge_raw(app: App, raw: bytes, session: Session | None = None) -> Verdict:
-    def unit_for(address: str) -> str | None:
-        unit = app.config.unit_for(address)
-        return unit.name if unit else None
-
-    return judge(raw, unit_for=unit_for, ctx=gate_context(app, session),
-                 categories=app.config.scoring.categories, options=CountOptions())
+    return judge_config(app.config, raw, piece_seen_in(session) if session is not None else None)
 
 
 def _outcome(message: Message, new: bool) -> Outcome:

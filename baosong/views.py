@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from baosong.ledger.periods import Month
 from baosong.ledger.messages import pieces_in
 from baosong.ledger.scoring import UnitScore
+from baosong.vocabulary import VERDICT_LABELS
 
-
-VERDICT_LABELS = {"accepted": "受理", "rejected": "退回", "ignored": "忽略", "quarantined": "隔离"}
+__all__ = ["VERDICT_LABELS", "class_labels", "ledger_table", "piece_rows", "ranking_table"]
 
 
 def piece_rows(session: Session, month: Month | None, tz: ZoneInfo) -> list[dict]:

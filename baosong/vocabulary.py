@@ -24,6 +24,11 @@ class Verdict(StrEnum):
     QUARANTINED = "quarantined"  # held for a person in the office (classified, correspondence, poison)
 
 
+# what a person reads for each verdict (CLI, demo, poll summaries)
+VERDICT_LABELS = {Verdict.ACCEPTED.value: "受理", Verdict.REJECTED.value: "退回", Verdict.IGNORED.value: "忽略",
+                  Verdict.QUARANTINED.value: "隔离"}
+
+
 class Reason(StrEnum):
     """Why a message was not simply accepted: the name of the gate rule that decided (or a failure)."""
 

@@ -12,7 +12,6 @@ import json
 import os
 import random
 import resource
-import shutil
 import signal
 import statistics
 import struct
@@ -28,7 +27,8 @@ from xml.sax.saxutils import escape
 
 import yaml
 
-from baosong.samples import DOCX_TYPE, docx_bytes, mail
+from baosong.demo.config import write_office_config  # noqa: F401 - re-exported for the benchmarks
+from baosong.demo.samples import DOCX_TYPE, docx_bytes, mail
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_CONFIG = REPO / "config"
@@ -122,7 +122,7 @@ def _p_xml(text: str) -> str:
 
 
 class DocxFactory:
-    """Many distinct .docx files fast, each what ``baosong.samples.docx_bytes`` would produce.
+    """Many distinct .docx files fast, each what ``baosong.demo.samples.docx_bytes`` would produce.
 
     ``docx_bytes`` (python-docx) takes ~13 ms a file, too slow to build thousands of distinct
     submissions. The factory saves one python-docx document with a placeholder paragraph,
@@ -232,24 +232,6 @@ def arrival(i: int, start: datetime = datetime(2025, 1, 2, 8, 0, tzinfo=timezone
 
 
 # ------------------------------------------------------------ config
-
-def write_office_config(directory: Path, *, mailboxes: list[dict] | None = None) -> Path:
-    """Like tests/conftest.py's ``write_office_config``: the shipped units and scoring, a
-    settings.yaml whose data_dir is inside ``directory``, and no smtp section (no replies queued)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    for name in ("units.yaml", "scoring.yaml"):
-        shutil.copyfile(SHIPPED_CONFIG / name, directory / name)
-    settings = {
-        "timezone": "Asia/Shanghai",
-        "data_dir": str(directory / "data"),
-        "mailboxes": mailboxes or [],
-        "office": {"name": "滕州市人民政府办公室", "department": "信息科", "phone": "0632-0000000",
-                   "to": ["leaders-office@example.com"]},
-    }
-    (directory / "settings.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False),
-                                             encoding="utf-8")
-    return directory
-
 
 # ------------------------------------------------------------ measuring
 

@@ -1,6 +1,6 @@
 """Reading submitted .docx files: ``read_docx`` + ``extract_fields`` (title, unit, author, category, 字数).
 
-Real files written by python-docx (``baosong.samples.docx_bytes`` for the pieces; python-docx
+Real files written by python-docx (``baosong.demo.samples.docx_bytes`` for the pieces; python-docx
 directly for the report, which needs a table), in three sizes:
 
 * ~500 字   — a short 工作动态 piece (the most common submission);
@@ -23,9 +23,9 @@ import zipfile
 
 from docx import Document
 
+from baosong.demo.samples import docx_bytes
 from baosong.intake.docx_text import read_docx
 from baosong.intake.extract import extract_fields
-from baosong.samples import docx_bytes
 
 import _common as c
 
@@ -41,7 +41,7 @@ CATEGORIES = tuple(c.CATEGORIES)
 
 
 def piece(rng: random.Random, chars: int) -> tuple[bytes, str, str]:
-    """(docx bytes, mail subject, file name) of one piece, via baosong.samples.docx_bytes."""
+    """(docx bytes, mail subject, file name) of one piece, via baosong.demo.samples.docx_bytes."""
     place = rng.choice(c.PLACES)
     head = c.title(rng, place)
     category = rng.choice(CATEGORIES)

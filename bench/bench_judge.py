@@ -2,7 +2,7 @@
 
 Parses the raw RFC 5322 bytes (MIME, base64, Chinese headers), examines the attachment
 (.docx read, fields extracted, 字数 counted) and runs the rule chain. Input: submissions
-as units' mail clients send them (``baosong.samples.mail``): a short note and one .docx
+as units' mail clients send them (``baosong.demo.samples.mail``): a short note and one .docx
 piece of 600-5,000 字 written by python-docx, ~52 KB a message on the wire, from the
 registered address of a unit in the shipped config; every one is accepted.
 

@@ -1,6 +1,6 @@
 """The real intake cycle against a real IMAP server: ``baosong.poll.poll_mailbox``.
 
-Starts pymap (``baosong.devservers.PymapServer``: in-memory, 127.0.0.1, a free port),
+Starts pymap (``baosong.demo.servers.PymapServer``: in-memory, 127.0.0.1, a free port),
 puts N submissions (default 500; ``--count``) into its INBOX with MULTIAPPEND (INTERNALDATE
 set to each message's arrival time), then times one ``poll_mailbox`` over a config whose
 mailbox points at it: fetch (BODY.PEEK[] + INTERNALDATE, 25 a batch), archive, judge,
@@ -25,7 +25,7 @@ from imapclient import IMAPClient
 
 from baosong.app import App
 from baosong.config.loader import load_config
-from baosong.devservers import PymapServer
+from baosong.demo.servers import PymapServer
 from baosong.poll import poll_mailbox
 
 import _common as c

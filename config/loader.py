@@ -19,6 +19,9 @@ from pydantic import BaseModel, ValidationError
 
 from .schema import Scoring, Settings, UnitConfig, UnitsFile
 
+# libyaml's C parser when PyYAML was built with it (about 10× faster), else the pure-Python one
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 FILES = ("settings.yaml", "units.yaml", "scoring.yaml")
 ENV_VAR = "BAOSONG_CONFIG"
 
@@ -83,9 +86,18 @@ class Config:
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.settings.timezone)
 
+    @property
+    def base_dir(self) -> Path:
+        """Where relative paths in settings.yaml point: the config directory, except for the shipped
+        example (inside the package or the source checkout), which must never be written into:
+        then the user's data directory (see :func:`user_data_dir`)."""
+        if self.directory.resolve() == example_config_dir().resolve():
+            return user_data_dir()
+        return self.directory
+
     def _path(self, value: str) -> Path:
         path = Path(value).expanduser()
-        return path if path.is_absolute() else (self.directory / path)
+        return path if path.is_absolute() else (self.base_dir / path)
 
     @property
     def data_dir(self) -> Path:
@@ -110,6 +122,13 @@ class Config:
 
 def default_config_dir() -> Path:
     return Path(os.environ.get(ENV_VAR) or "config")
+
+
+def user_data_dir() -> Path:
+    """``$XDG_DATA_HOME/baosong`` (default ``~/.local/share/baosong``): the data of a run on the
+    shipped example config, outside the source tree and the installed package."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base).expanduser() / "baosong"
 
 
 def example_config_dir() -> Path:
@@ -160,7 +179,7 @@ def _key(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _explain(error: dict[str, Any]) -> str:
+def _explain(error: Any) -> str:  # a pydantic ErrorDetails
     kind = error["type"]
     if kind == "value_error":
         # our own validators already speak both languages
@@ -183,9 +202,11 @@ def _read(path: Path, problems: list[Problem]) -> tuple[Any, yaml.Node | None]:
             Problem(name, None, "", f"文件不是 UTF-8 编码，请用 UTF-8 保存 / not UTF-8 ({exc.reason})")
         )
         return None, None
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        # parse once: the node tree keeps line numbers for messages, the data is built from it
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -193,6 +214,8 @@ def _read(path: Path, problems: list[Problem]) -> tuple[Any, yaml.Node | None]:
             Problem(name, line, "", f"YAML 格式错误：{exc.problem}（检查缩进和冒号） / YAML syntax error")
         )
         return None, None
+    finally:
+        loader.dispose()
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -263,7 +286,7 @@ def load_config(directory: Path | str | None = None) -> Config:
                 ))
     if settings is not None:
         node = raw["settings.yaml"][1]
-        secrets = [(("mailboxes", i), m) for i, m in enumerate(settings.mailboxes)]
+        secrets: list[tuple[tuple[str | int, ...], Any]] = [(("mailboxes", i), m) for i, m in enumerate(settings.mailboxes)]
         if settings.smtp is not None:
             secrets.append((("smtp",), settings.smtp))
         for loc, item in secrets:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
 from enum import StrEnum
+from functools import cache
 
 from .documents import Document, Kind
 from .message import ParsedMessage

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 __all__ = ["CountOptions", "Counts", "count", "word_count", "is_always_non_asian"]
 
@@ -109,7 +109,7 @@ class _Patterns:
     other_run: re.Pattern[str]  # maximal runs of non-Asian, non-space, non-break characters
 
 
-@lru_cache(maxsize=None)
+@cache
 def _patterns(ambiguous_as_asian: bool, ideo_space_is_space: bool) -> _Patterns:
     asian = _ASIAN_CLASS
     space = _SPACES

@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 import itertools
+import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from baosong.devservers import SmtpSink
+from baosong.demo import config as demo_config
+
 from dovecot import DovecotNotInstalled, DovecotServer, ImapAccount
+from smtpsink import SmtpSink
 
 _account_numbers = itertools.count(1)
+
+# A run on the shipped example config keeps its data in $XDG_DATA_HOME/baosong (config/loader.py):
+# during the tests that is a temporary folder, never the tester's home (subprocesses inherit it).
+_DATA_HOME = tempfile.mkdtemp(prefix="baosong-test-data-")
+os.environ["XDG_DATA_HOME"] = _DATA_HOME
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_data_home() -> Iterator[None]:
+    yield
+    shutil.rmtree(_DATA_HOME, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -53,14 +70,6 @@ def smtp_sink() -> Iterator[SmtpSink]:
 
 # ---------------------------------------------------------------- office config
 
-from pathlib import Path  # noqa: E402
-import shutil  # noqa: E402
-
-import yaml  # noqa: E402
-
-SHIPPED_CONFIG = Path(__file__).resolve().parents[1] / "config"
-
-
 def fresh_postgres_database() -> str | None:
     """With BAOSONG_TEST_POSTGRES=postgresql+psycopg://user@host:port set, a new empty database on that
     server for each config (the suite then runs on PostgreSQL instead of SQLite files)."""
@@ -99,26 +108,10 @@ def _drop_postgres_databases() -> Iterator[None]:
 
 def write_office_config(directory: Path, *, smtp: SmtpSink | None = None, mailboxes: list[dict] | None = None,
                         database: str | None = None) -> Path:
-    """The shipped Tengzhou example's units and scoring, with settings pointing at test servers."""
-    database = database or fresh_postgres_database()
-    directory.mkdir(parents=True, exist_ok=True)
-    for name in ("units.yaml", "scoring.yaml"):
-        shutil.copyfile(SHIPPED_CONFIG / name, directory / name)
-    settings: dict = {
-        "timezone": "Asia/Shanghai",
-        "data_dir": str(directory / "data"),
-        "mailboxes": mailboxes or [],
-        "office": {"name": "滕州市人民政府办公室", "department": "信息科", "phone": "0632-0000000",
-                   "to": ["leaders-office@example.com", "xinxike@example.com"]},
-    }
-    if database:
-        settings["database"] = database
-    if smtp is not None:
-        settings["smtp"] = {"host": smtp.host, "port": smtp.port, "ssl": False, "starttls": False, "helo": "localhost",
-                            "sender": "滕州市人民政府办公室信息科 <tzxxk@example.com>"}
-    (directory / "settings.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False),
-                                             encoding="utf-8")
-    return directory
+    """The shipped Tengzhou example's units and scoring, with settings pointing at test servers
+    (on PostgreSQL when BAOSONG_TEST_POSTGRES is set)."""
+    return demo_config.write_office_config(directory, smtp=smtp, mailboxes=mailboxes,
+                                           database=database or fresh_postgres_database())
 
 
 @pytest.fixture

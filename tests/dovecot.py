@@ -45,7 +45,7 @@ from pathlib import Path
 
 from imapclient import IMAPClient
 
-from baosong.devservers import free_port, imap_greeting
+from baosong.demo.servers import free_port, imap_greeting
 
 NOT_INSTALLED = ("Dovecot is not installed: apt-get install -y dovecot-imapd "
                  "(tests/run.sh does this)")
@@ -195,7 +195,7 @@ class DovecotServer:
         try:
             for sub in ("passwd.d", "mail", "run", "state"):
                 (self.root / sub).mkdir()
-            for attempt in range(3):
+            for _attempt in range(3):
                 self.port = free_port(self.host)
                 self._write_config()
                 self._chown_tree()

@@ -344,7 +344,7 @@ def outlook_utf8(*, sender: str = "liming@fgw.example.gov.cn", sender_name: str 
     content = alternative
     if inline_images:
         related = [alternative]
-        for cid, (filename, data, content_type) in zip(cids, inline_images):
+        for cid, (filename, data, content_type) in zip(cids, inline_images, strict=True):
             related.append(_entity([
                 ("Content-Type", f'{content_type};\r\n\tname="{filename}"'),
                 ("Content-Transfer-Encoding", "base64"),

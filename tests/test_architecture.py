@@ -21,7 +21,7 @@ WIRING = ("baosong.app", "baosong.cli", "baosong.poll", "baosong.processing", "b
 
 def imports(path: Path) -> set[str]:
     package = {"intake": "baosong.intake", "ledger": "baosong.ledger", "notify": "baosong.notify",
-               "config": "baosong.config"}[path.parent.name]
+               "config": "baosong.config"}[path.relative_to(ROOT).parts[0]]
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
@@ -36,7 +36,7 @@ def imports(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("folder", sorted(FORBIDDEN))
 def test_import_direction(folder: str):
-    for path in sorted((ROOT / folder).glob("*.py")):
+    for path in sorted((ROOT / folder).rglob("*.py")):  # subpackages too (intake/mime, intake/rules ...)
         for name in imports(path):
             bad = [f for f in (*FORBIDDEN[folder], *WIRING) if name == f or name.startswith(f + ".")]
             assert not bad, f"{path.relative_to(ROOT)} imports {name}"

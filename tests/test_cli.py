@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from baosong.cli import app
-from baosong.samples import DOCX_TYPE, docx_bytes, mail, png_bytes
+from baosong.demo.samples import DOCX_TYPE, docx_bytes, mail, png_bytes
 
 TZ = ZoneInfo("Asia/Shanghai")
 runner = CliRunner()

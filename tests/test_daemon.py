@@ -12,14 +12,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
+from conftest import write_office_config
 
 from baosong.app import App
 from baosong.daemon import notice_due
+from baosong.demo.samples import DOCX_TYPE, docx_bytes, mail
 from baosong.ledger.periods import Month
 from baosong.notices import send_monthly
 from baosong.notify.send import FolderTransport
-from baosong.samples import DOCX_TYPE, docx_bytes, mail
-from conftest import write_office_config
 
 TZ = ZoneInfo("Asia/Shanghai")
 

@@ -8,7 +8,6 @@ then two adoptions are recorded, the month scored and the notice sent.
 
 from __future__ import annotations
 
-import base64
 import json
 from datetime import datetime
 from email import policy
@@ -16,50 +15,26 @@ from email.parser import BytesParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from conftest import write_office_config
 from sqlalchemy import select
 from typer.testing import CliRunner
 
 from baosong.app import App
 from baosong.cli import app as cli
+from baosong.demo.samples import docx_bytes, png_bytes
 from baosong.ledger.models import Message, OutboxMail, Piece
-from baosong.samples import docx_bytes, png_bytes
-from conftest import write_office_config
+
+import mailcorpus as mc
 
 TZ = ZoneInfo("Asia/Shanghai")
 runner = CliRunner()
 
 
-def gbk_word(text: str) -> str:
-    return f"=?GBK?B?{base64.b64encode(text.encode('gbk')).decode()}?="
-
-
-def crlf_b64(data: bytes) -> str:
-    return base64.encodebytes(data).decode().replace("\n", "\r\n")
-
-
-def foxmail(sender: str, subject: str, body: str, attachments: list[tuple[str, bytes, str]],
-            date: str = "Mon, 1 Sep 2025 08:00:00 +0800", extra: str = "") -> bytes:
-    """A message the way Foxmail on a GBK Windows desktop writes it."""
-    boundary = "----=_NextPart_000_0001_01DA0000.00000000"
-    parts = [
-        f"--{boundary}\r\nContent-Type: text/plain;\r\n\tcharset=\"gb2312\"\r\n"
-        f"Content-Transfer-Encoding: base64\r\n\r\n{crlf_b64(body.encode('gbk'))}\r\n"
-    ]
-    for filename, data, ctype in attachments:
-        b64 = crlf_b64(data)
-        parts.append(
-            f"--{boundary}\r\nContent-Type: {ctype};\r\n\tname=\"{gbk_word(filename)}\"\r\n"
-            f"Content-Transfer-Encoding: base64\r\n"
-            f"Content-Disposition: attachment;\r\n\tfilename=\"{gbk_word(filename)}\"\r\n\r\n{b64}\r\n"
-        )
-    head = (
-        f"From: \"{gbk_word('信息员')}\" <{sender}>\r\nTo: tzxxk@example.com\r\n"
-        f"Subject: {gbk_word(subject)}\r\nDate: {date}\r\n"
-        f"Message-ID: <{abs(hash((sender, subject)))}@foxmail.example>\r\n"
-        f"X-Mailer: Foxmail 7.2.25.228[cn]\r\n{extra}MIME-Version: 1.0\r\n"
-        f"Content-Type: multipart/mixed;\r\n\tboundary=\"{boundary}\"\r\n\r\n"
-    )
-    return (head + "".join(parts) + f"--{boundary}--\r\n").encode("ascii")
+def foxmail(sender: str, subject: str, body: str, attachments: list[tuple[str, bytes, str]]) -> bytes:
+    """A unit's submission the way Foxmail on a GBK Windows desktop writes it (tests/mailcorpus.py)."""
+    return mc.foxmail_gbk(sender=sender, sender_name="信息员", to="tzxxk@example.com", subject=subject, body=body,
+                          attachments=attachments, filename_style="encoded_word",
+                          message_id=f"{abs(hash((sender, subject)))}@foxmail.example")
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -12,10 +12,11 @@ import io
 import pytest
 from docx import Document
 
-import mailcorpus as mc
+from baosong.demo.samples import docx_bytes, png_bytes
 from baosong.intake.gate import CHAIN, Action, GateContext
 from baosong.intake.judge import judge
-from baosong.samples import docx_bytes, png_bytes
+
+import mailcorpus as mc
 
 UNITS = {"wangzhe@163.com": "滕州市发展和改革局", "shangwu-xx@example.org": "滕州市商务局",
          "zhaoliu@qq.com": "滕州市审计局", "1234567890@qq.com": "滨湖镇人民政府"}

@@ -10,8 +10,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-import mailcorpus as mc
 from baosong.intake.message import Attachment, ParsedMessage, parse_address, parse_message
+
+import mailcorpus as mc
 
 CST = timezone(timedelta(hours=8))
 DOCX_DATA = mc.minimal_docx(["关于王喆同志先进事迹的信息", "朱镕同志参加。"])
@@ -540,3 +541,13 @@ def test_received_time_reads_the_header_block_like_parse_message():
         expected = parse_message(raw).received_at
         assert expected is not None and received_time(raw) == expected
     assert received_time(b"") is None and received_time(b"\xff\xfe junk") is None
+
+
+def test_skipped_parts_are_recorded_as_defects():
+    depth = 150  # parsed by the stdlib, deeper than the walk follows
+    body = b"".join(b"--b%d\r\nContent-Type: multipart/mixed; boundary=b%d\r\n\r\n" % (i, i + 1)
+                    for i in range(depth))
+    m = parse_message(b"Subject: deep\r\nContent-Type: multipart/mixed; boundary=b0\r\n\r\n" + body)
+    assert m.defects and "nested deeper" in m.defects[0]
+    clean = parse_message(mc.foxmail_gbk(attachments=[("王喆.docx", DOCX_DATA, mc.DOCX)]))
+    assert clean.defects == ()

@@ -6,12 +6,14 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from baosong.devservers import SmtpSink, free_port
+from baosong.demo.servers import free_port
 from baosong.ledger.db import make_sessionmaker
 from baosong.ledger.models import OutboxMail
 from baosong.ledger.outbox import deliver_pending, enqueue
 from baosong.notify.compose import compose
 from baosong.notify.send import SmtpTransport
+
+from smtpsink import SmtpSink
 
 SENDER = "信息科 <tzxxk@example.com>"
 

@@ -19,7 +19,9 @@ from email.message import EmailMessage
 import pytest
 from imapclient import IMAPClient, imap_utf7
 
-from baosong.devservers import PymapServer, SmtpSink, imap_greeting
+from baosong.demo.servers import PymapServer, imap_greeting
+
+from smtpsink import SmtpSink
 
 CST = timezone(timedelta(hours=8))
 SUBJECT = "关于报送2024年第一季度政务信息的通知"

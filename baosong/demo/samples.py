@@ -10,6 +10,7 @@ import io
 import random
 import struct
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -79,7 +80,7 @@ DOCX_TYPE = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.
 
 
 def mail(*, sender: str, to: str, subject: str, body: str, when: datetime,
-         attachments: list[tuple[str, bytes, tuple[str, str]]] = ()) -> bytes:
+         attachments: Sequence[tuple[str, bytes, tuple[str, str]]] = ()) -> bytes:
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = to

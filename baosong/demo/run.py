@@ -12,49 +12,30 @@ import shutil
 from datetime import date, datetime
 from pathlib import Path
 
-import yaml
 from imapclient import IMAPClient
 from rich.console import Console
 
 from baosong.app import App
 from baosong.config.loader import example_config_dir, load_config
-from baosong.devservers import PymapServer, SmtpSink
+from baosong.demo.config import write_office_config
+from baosong.demo.samples import month_of_submissions
+from baosong.demo.servers import PymapServer, SmtpSink
 from baosong.ledger.periods import Month
 from baosong.ledger.credits import record_adoption
 from baosong.ledger.messages import pieces_in
 from baosong.notices import month_scores, send_monthly
 from baosong.poll import poll_all
 from baosong.views import class_labels, ledger_table, piece_rows, ranking_table
-from baosong.samples import month_of_submissions
 
 SUBMISSION_ADDRESS = "tzxxk-demo@example.com"
 # (index of the unit's piece, outlet, instruction) recorded by "office staff" in the demo
 ADOPTIONS = [(0, "每日要情", None), (1, "政务信息交流", None), (2, "枣庄普刊", "滕州市政府领导")]
 
 
-def _settings(workdir: Path, imap: PymapServer, smtp: SmtpSink) -> dict:
-    return {
-        "timezone": "Asia/Shanghai",
-        "data_dir": str(workdir / "data"),
-        "mailboxes": [{
-            "name": "信息科报送邮箱（演示）", "host": imap.host, "port": imap.port, "ssl": False,
-            "username": imap.username, "password": imap.password, "folder": "INBOX",
-        }],
-        "smtp": {"host": smtp.host, "port": smtp.port, "ssl": False, "starttls": False, "helo": "localhost",
-                 "sender": f"滕州市人民政府办公室信息科 <{SUBMISSION_ADDRESS}>"},
-        "office": {"name": "滕州市人民政府办公室", "department": "信息科", "phone": "0632-0000000",
-                   "to": ["leaders-office@example.com", "xinxike@example.com"]},
-    }
-
-
 def _prepare(workdir: Path) -> Path:
     for sub in ("config", "data", "sent"):
         shutil.rmtree(workdir / sub, ignore_errors=True)
-    config_dir = workdir / "config"
-    config_dir.mkdir(parents=True)
-    for name in ("units.yaml", "scoring.yaml"):
-        shutil.copyfile(example_config_dir() / name, config_dir / name)
-    return config_dir
+    return workdir / "config"
 
 
 def run_demo(workdir: Path, console: Console) -> None:
@@ -70,10 +51,11 @@ def run_demo(workdir: Path, console: Console) -> None:
     with PymapServer(username=SUBMISSION_ADDRESS, password="demo-password") as imap, \
             SmtpSink(outdir=sent_dir) as smtp:
         console.print(f"1. 已启动 IMAP 服务器 {imap.host}:{imap.port}（pymap）和 SMTP 服务器 {smtp.host}:{smtp.port}（aiosmtpd）")
-        (config_dir / "settings.yaml").write_text(
-            "# 演示用设置，由 baosong demo 生成\n"
-            + yaml.safe_dump(_settings(workdir, imap, smtp), allow_unicode=True, sort_keys=False),
-            encoding="utf-8")
+        write_office_config(
+            config_dir, smtp=smtp, data_dir=workdir / "data", heading="# 演示用设置，由 baosong demo 生成\n",
+            sender=f"滕州市人民政府办公室信息科 <{SUBMISSION_ADDRESS}>",
+            mailboxes=[{"name": "信息科报送邮箱（演示）", "host": imap.host, "port": imap.port, "ssl": False,
+                        "username": imap.username, "password": imap.password, "folder": "INBOX"}])
         application = App(load_config(config_dir))
 
         samples = month_of_submissions(example.units, mailbox=SUBMISSION_ADDRESS, year=month.year,
@@ -101,7 +83,7 @@ def run_demo(workdir: Path, console: Console) -> None:
             for p in pieces:
                 by_unit.setdefault(p.unit.name, []).append(p)
             recorded = 0
-            for u_index, (unit, unit_pieces) in enumerate(sorted(by_unit.items())):
+            for u_index, (_unit, unit_pieces) in enumerate(sorted(by_unit.items())):
                 for index, outlet, instruction in ADOPTIONS[: 1 + u_index % len(ADOPTIONS)]:
                     if index < len(unit_pieces):
                         record_adoption(session, unit_pieces[index].id, outlet, application.config.scoring,

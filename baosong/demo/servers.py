@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword, Session
+from aiosmtpd.smtp import SMTP
 
 __all__ = ["PymapServer", "Received", "SmtpSink", "free_port", "imap_greeting", "pymap_command"]
 
@@ -64,8 +64,9 @@ class _SinkHandler:
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,  # noqa: N802
                           rcpt_options: list[str]) -> str:
-        if address.lower() in self._sink.refuse:
-            return "550 5.1.1 Recipient address rejected: User unknown"
+        refusal = self._sink.refusal(address)
+        if refusal:
+            return refusal
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -83,37 +84,6 @@ class _SinkHandler:
         return "250 Message accepted for delivery"
 
 
-class _QuietSession(Session):
-    """aiosmtpd 1.4.6 sets its own deprecated ``Session.login_data`` after
-    every successful AUTH, which logs a deprecation warning each time."""
-
-    @property
-    def login_data(self) -> Any:
-        return self._login_data
-
-    @login_data.setter
-    def login_data(self, value: Any) -> None:
-        self._login_data = value
-
-
-class _SinkSMTP(SMTP):
-    """aiosmtpd's SMTP, quiet about plaintext AUTH.
-
-    With ``auth_required=True, auth_require_tls=False`` aiosmtpd 1.4 emits a
-    UserWarning *and* a log warning for every connection.  The sink is a
-    loopback-only test server where plaintext AUTH is the point, so the
-    session is built with ``auth_require_tls=True`` and the (private) flag is
-    lowered afterwards; tests/test_servers.py checks AUTH works without TLS.
-    """
-
-    def __init__(self, *args: Any, auth_require_tls: bool = True, **kwargs: Any) -> None:
-        super().__init__(*args, auth_require_tls=True, **kwargs)
-        self._auth_require_tls = auth_require_tls
-
-    def _create_session(self) -> Session:
-        return _QuietSession(self.loop)
-
-
 class _FreePortController(Controller):
     """aiosmtpd Controller that can bind port 0.
 
@@ -123,7 +93,9 @@ class _FreePortController(Controller):
     no window in which another process could take the port.
     """
 
-    def _create_server(self):  # type: ignore[override]
+    smtp_class: type[SMTP] = SMTP
+
+    def _create_server(self) -> Any:
         async def bind() -> Any:
             server = await self.loop.create_server(
                 self._factory_invoker,
@@ -137,7 +109,7 @@ class _FreePortController(Controller):
         return bind()
 
     def factory(self) -> SMTP:
-        return _SinkSMTP(self.handler, **self.SMTP_kwargs)
+        return self.smtp_class(self.handler, **self.SMTP_kwargs)
 
 
 class SmtpSink:
@@ -145,7 +117,6 @@ class SmtpSink:
 
     >>> with SmtpSink(outdir=Path("out")) as sink:
     ...     smtplib.SMTP(sink.host, sink.port).send_message(msg)
-    ...     [received] = sink.wait_for(1)
 
     * ``port=0`` (default) picks a free port; ``.host``/``.port`` tell where
       the server listens once started.
@@ -154,64 +125,52 @@ class SmtpSink:
       any thread.
     * ``outdir``: each message is also written there as ``0001.eml``,
       ``0002.eml``, ... (raw bytes as received).
-    * ``refuse``: recipient addresses answered with a permanent "550 user unknown".
-    * ``username``/``password``: require AUTH (PLAIN/LOGIN) with these
-      credentials; plaintext AUTH is allowed without TLS.
     * 8-bit data and UTF-8 addresses are accepted (8BITMIME and SMTPUTF8 are
       advertised; data is never decoded).
+
+    The tests' sink (``tests/smtpsink.py``) adds AUTH, refused recipients and waiting.
     """
 
-    def __init__(
-        self,
-        host: str = LOCALHOST,
-        port: int = 0,
-        *,
-        outdir: Path | str | None = None,
-        username: str | None = None,
-        password: str | None = None,
-        ready_timeout: float = 10.0,
-        refuse: set[str] | frozenset[str] = frozenset(),
-    ) -> None:
-        if (username is None) != (password is None):
-            raise ValueError("give both username and password, or neither")
+    controller_class: type[_FreePortController] = _FreePortController
+
+    def __init__(self, host: str = LOCALHOST, port: int = 0, *, outdir: Path | str | None = None,
+                 ready_timeout: float = 10.0) -> None:
         self.host = host
         self.port = port
         self._requested_port = port
         self.outdir = Path(outdir) if outdir is not None else None
-        self.username = username
-        self.password = password
         self._ready_timeout = ready_timeout
-        self.refuse = {a.lower() for a in refuse}  # recipients answered "550 user unknown"
         self._messages: list[Received] = []
-        self._written = 0  # files written to outdir (numbering survives clear())
+        self._written = 0  # files written to outdir
         self._cond = threading.Condition()
         self._controller: _FreePortController | None = None
 
     # -- lifecycle ---------------------------------------------------------
+
+    def smtp_options(self) -> dict[str, Any]:
+        """Keyword arguments for aiosmtpd's SMTP session (subclasses add AUTH)."""
+        return {
+            "decode_data": False,
+            "enable_SMTPUTF8": True,
+            # a fixed greeting name: aiosmtpd would otherwise call socket.getfqdn() (a DNS lookup)
+            "server_hostname": "localhost",
+        }
+
+    def refusal(self, address: str) -> str | None:
+        """The SMTP answer refusing a recipient, or None to accept it (every one, here)."""
+        return None
 
     def start(self) -> SmtpSink:
         if self._controller is not None:
             raise RuntimeError("SmtpSink already started")
         if self.outdir is not None:
             self.outdir.mkdir(parents=True, exist_ok=True)
-        kwargs: dict[str, Any] = {
-            "decode_data": False,
-            "enable_SMTPUTF8": True,
-            # a fixed greeting name: aiosmtpd would otherwise call socket.getfqdn() (a DNS lookup)
-            "server_hostname": "localhost",
-        }
-        if self.username is not None:
-            kwargs.update(
-                auth_required=True,
-                auth_require_tls=False,
-                authenticator=self._authenticate,
-            )
-        controller = _FreePortController(
+        controller = self.controller_class(
             _SinkHandler(self),
             hostname=self.host,
             port=self._requested_port,
             ready_timeout=self._ready_timeout,
-            **kwargs,
+            **self.smtp_options(),
         )
         controller.start()
         self._controller = controller
@@ -222,6 +181,10 @@ class SmtpSink:
         controller, self._controller = self._controller, None
         if controller is not None:
             controller.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._controller is not None
 
     def __enter__(self) -> SmtpSink:
         return self.start()
@@ -236,27 +199,6 @@ class SmtpSink:
         with self._cond:
             return list(self._messages)
 
-    def clear(self) -> None:
-        """Forget the messages received so far (files in outdir stay)."""
-        with self._cond:
-            self._messages.clear()
-
-    def wait_for(self, count: int, timeout: float = 10.0) -> list[Received]:
-        """Block until at least ``count`` messages arrived; return them all."""
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while len(self._messages) < count:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError(
-                        f"SmtpSink on {self.host}:{self.port} received "
-                        f"{len(self._messages)} message(s) within {timeout:g} s, "
-                        f"expected at least {count}"
-                        + ("" if self._controller else " (the sink is not running)")
-                    )
-                self._cond.wait(remaining)
-            return list(self._messages)
-
     def _store(self, message: Received) -> None:
         with self._cond:
             self._messages.append(message)
@@ -265,14 +207,6 @@ class SmtpSink:
                 path = self.outdir / f"{self._written:04d}.eml"
                 path.write_bytes(message.data)
             self._cond.notify_all()
-
-    def _authenticate(self, server: Any, session: Any, envelope: Any,
-                      mechanism: str, auth_data: Any) -> AuthResult:
-        if isinstance(auth_data, LoginPassword):
-            ok = (auth_data.login == self.username.encode("utf-8")  # type: ignore[union-attr]
-                  and auth_data.password == self.password.encode("utf-8"))  # type: ignore[union-attr]
-            return AuthResult(success=ok, handled=False)
-        return AuthResult(success=False, handled=False)
 
 
 # --------------------------------------------------------------------------
@@ -341,7 +275,7 @@ class PymapServer:
                 return self
             except _PortInUse:
                 if attempt == attempts - 1:
-                    raise RuntimeError(f"pymap could not bind {self.host}:{port}: address in use")
+                    raise RuntimeError(f"pymap could not bind {self.host}:{port}: address in use") from None
         raise AssertionError("unreachable")
 
     def _start_on(self, port: int) -> None:

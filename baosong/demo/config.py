@@ -1,0 +1,51 @@
+"""The one config writer for the demo, the tests and the benchmarks.
+
+The shipped Tengzhou example's units.yaml and scoring.yaml, and a settings.yaml pointing at
+local servers, with every path outside the shipped example (nothing is written into the package).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any, Protocol
+
+import yaml
+
+from baosong.config.loader import example_config_dir
+
+OFFICE = {"name": "滕州市人民政府办公室", "department": "信息科", "phone": "0632-0000000",
+          "to": ["leaders-office@example.com", "xinxike@example.com"]}
+SENDER = "滕州市人民政府办公室信息科 <tzxxk@example.com>"
+
+
+class Server(Protocol):
+    host: str
+    port: int
+
+
+def write_office_config(directory: Path, *, smtp: Server | None = None, mailboxes: list[dict] | None = None,
+                        database: str | None = None, data_dir: Path | None = None, sender: str = SENDER,
+                        heading: str = "") -> Path:
+    """Write ``directory``/{settings,units,scoring}.yaml; data in ``data_dir`` (default ``directory/data``).
+
+    No ``smtp`` server: no smtp section (no replies are queued). ``database``: a SQLAlchemy URL
+    instead of the SQLite file in the data directory.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    for name in ("units.yaml", "scoring.yaml"):
+        shutil.copyfile(example_config_dir() / name, directory / name)
+    settings: dict[str, Any] = {
+        "timezone": "Asia/Shanghai",
+        "data_dir": str(data_dir or directory / "data"),
+        "mailboxes": mailboxes or [],
+        "office": OFFICE,
+    }
+    if database:
+        settings["database"] = database
+    if smtp is not None:
+        settings["smtp"] = {"host": smtp.host, "port": smtp.port, "ssl": False, "starttls": False,
+                            "helo": "localhost", "sender": sender}
+    (directory / "settings.yaml").write_text(
+        heading + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return directory

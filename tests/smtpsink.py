@@ -1,0 +1,108 @@
+"""The tests' SMTP server: the demo's sink (``baosong.demo.servers.SmtpSink``) plus what only tests need.
+
+* ``refuse``: recipient addresses answered with a permanent "550 user unknown".
+* ``username``/``password``: require AUTH (PLAIN/LOGIN) with these credentials; plaintext AUTH
+  is allowed without TLS (a loopback-only server where plaintext AUTH is the point).
+* ``wait_for(count)``: block until that many messages arrived; ``clear()`` forgets them.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword, Session
+
+from baosong.demo import servers
+from baosong.demo.servers import LOCALHOST, Received
+
+__all__ = ["Received", "SmtpSink"]
+
+
+class _QuietSession(Session):
+    """aiosmtpd 1.4.6 sets its own deprecated ``Session.login_data`` after
+    every successful AUTH, which logs a deprecation warning each time."""
+
+    @property
+    def login_data(self) -> Any:
+        return self._login_data
+
+    @login_data.setter
+    def login_data(self, value: Any) -> None:
+        self._login_data = value
+
+
+class _AuthSMTP(SMTP):
+    """aiosmtpd's SMTP, quiet about plaintext AUTH.
+
+    With ``auth_required=True, auth_require_tls=False`` aiosmtpd 1.4 emits a
+    UserWarning *and* a log warning for every connection. So the session is built
+    with ``auth_require_tls=True`` and the (private) flag is lowered afterwards;
+    tests/test_servers.py checks AUTH works without TLS.
+    """
+
+    def __init__(self, *args: Any, auth_require_tls: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, auth_require_tls=True, **kwargs)
+        self._auth_require_tls = auth_require_tls
+
+    def _create_session(self) -> Session:
+        return _QuietSession(self.loop)
+
+
+class _Controller(servers._FreePortController):
+    smtp_class = _AuthSMTP
+
+
+class SmtpSink(servers.SmtpSink):
+    controller_class = _Controller
+
+    def __init__(self, host: str = LOCALHOST, port: int = 0, *, outdir: Path | str | None = None,
+                 username: str | None = None, password: str | None = None, ready_timeout: float = 10.0,
+                 refuse: set[str] | frozenset[str] = frozenset()) -> None:
+        if (username is None) != (password is None):
+            raise ValueError("give both username and password, or neither")
+        super().__init__(host, port, outdir=outdir, ready_timeout=ready_timeout)
+        self.username = username
+        self.password = password
+        self.refuse = {a.lower() for a in refuse}
+
+    def smtp_options(self) -> dict[str, Any]:
+        options = super().smtp_options()
+        if self.username is not None:
+            options.update(auth_required=True, auth_require_tls=False, authenticator=self._authenticate)
+        return options
+
+    def refusal(self, address: str) -> str | None:
+        if address.lower() in self.refuse:
+            return "550 5.1.1 Recipient address rejected: User unknown"
+        return None
+
+    def clear(self) -> None:
+        """Forget the messages received so far (files in outdir stay)."""
+        with self._cond:
+            self._messages.clear()
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[Received]:
+        """Block until at least ``count`` messages arrived; return them all."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while len(self._messages) < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(
+                        f"SmtpSink on {self.host}:{self.port} received "
+                        f"{len(self._messages)} message(s) within {timeout:g} s, "
+                        f"expected at least {count}"
+                        + ("" if self.running else " (the sink is not running)")
+                    )
+                self._cond.wait(remaining)
+            return list(self._messages)
+
+    def _authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str,
+                      auth_data: Any) -> AuthResult:
+        if isinstance(auth_data, LoginPassword) and self.username is not None and self.password is not None:
+            ok = (auth_data.login == self.username.encode("utf-8")
+                  and auth_data.password == self.password.encode("utf-8"))
+            return AuthResult(success=ok, handled=False)
+        return AuthResult(success=False, handled=False)
