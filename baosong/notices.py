@@ -21,8 +21,8 @@ from baosong.ledger.units import active_units
 from baosong.notify.compose import compose
 from baosong.notify.monthly import notice_mails
 from baosong.notify.recipients import Principal, notice_recipients
-from baosong.vocabulary import MailKind
 from baosong.views import class_labels
+from baosong.vocabulary import MailKind
 
 
 class NoticeError(Exception):
@@ -54,6 +54,8 @@ def send_monthly(app: App, month: Month, *, transport: Transport | None = None, 
     if settings.smtp is None:
         raise NoticeError("settings.yaml 中没有 smtp 设置，无法发送通报 / no smtp settings")
     transport = transport or app.smtp_transport()
+    if transport is None:  # smtp is set (checked above), so there is always a transport; for the type checker
+        raise NoticeError("settings.yaml 中没有 smtp 设置，无法发送通报 / no smtp settings")
     scores = month_scores(app, month)
     by_unit = {s.unit: s for s in scores}
     with app.sessions() as session:

@@ -19,7 +19,6 @@ from baosong.intake.documents import sha256 as sha256_of
 from baosong.intake.judge import Verdict
 from baosong.judging import SeenPiece
 from baosong.judging import judge_raw as judge_config
-from baosong.ledger.models import Message
 from baosong.ledger.messages import (
     MessageRecord,
     PieceRecord,
@@ -28,6 +27,7 @@ from baosong.ledger.messages import (
     piece_seen,
     record_message,
 )
+from baosong.ledger.models import Message
 from baosong.ledger.outbox import enqueue
 from baosong.notify.compose import compose
 from baosong.notify.recipients import alert_to, reply_to

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from baosong.ledger.periods import Month
 from baosong.ledger.messages import pieces_in
+from baosong.ledger.periods import Month
 from baosong.ledger.scoring import UnitScore
 from baosong.vocabulary import VERDICT_LABELS
 

@@ -62,7 +62,7 @@ def recorded_uids(session: Session, mailbox: str, uidvalidity: int, uids: Iterab
     for i in range(0, len(wanted), 500):  # keep the IN list within every backend's limits
         rows = session.scalars(select(Message).where(
             Message.mailbox == mailbox, Message.uidvalidity == uidvalidity, Message.uid.in_(wanted[i:i + 500])))
-        found.update({m.uid: m for m in rows})
+        found.update({m.uid: m for m in rows if m.uid is not None})
     return found
 
 

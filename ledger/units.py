@@ -29,10 +29,12 @@ def sync_units(session: Session, units: Sequence[UnitConfig]) -> None:
             unit.active = False
     session.flush()
     for cfg in units:
-        unit = existing.get(cfg.name)
-        if unit is None:
+        found = existing.get(cfg.name)
+        if found is None:
             unit = Unit(name=cfg.name, class_=cfg.class_)
             session.add(unit)
+        else:
+            unit = found
         unit.short = cfg.short
         unit.class_ = cfg.class_
         unit.active = True

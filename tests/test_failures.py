@@ -15,15 +15,15 @@ from email.parser import BytesParser
 from pathlib import Path
 
 import yaml
+from conftest import write_office_config
 from sqlalchemy import select
+from test_end_to_end import DOCX, SHANGWU, TZ, folder_count, foxmail
 from typer.testing import CliRunner
 
 from baosong.app import App
 from baosong.cli import app as cli
 from baosong.ledger.models import Failure, Message, OutboxMail
 from baosong.vocabulary import MailKind, Reason, Verdict
-from conftest import write_office_config
-from test_end_to_end import DOCX, SHANGWU, TZ, folder_count, foxmail
 
 runner = CliRunner()
 MAILBOX = "信息科报送邮箱"

@@ -11,12 +11,12 @@ from sqlalchemy import select
 
 from baosong.config.loader import load_config
 from baosong.config.schema import UnitConfig
-from baosong.ledger.db import make_sessionmaker
-from baosong.ledger.models import Piece, Unit, UnitAddress
-from baosong.ledger.periods import Month
 from baosong.ledger.credits import record_adoption
+from baosong.ledger.db import make_sessionmaker
 from baosong.ledger.errors import LedgerError
 from baosong.ledger.messages import MessageRecord, PieceRecord, pieces_in, record_message
+from baosong.ledger.models import Piece, Unit, UnitAddress
+from baosong.ledger.periods import Month
 from baosong.ledger.units import sync_units
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -9,13 +9,13 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from conftest import fresh_postgres_database
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from baosong.ledger.db import BASELINE, alembic_config, make_engine
 from baosong.ledger.models import Base
 from baosong.vocabulary import MailKind, OutboxState, Reason, Verdict, values_of
-from conftest import fresh_postgres_database
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "ledger" / "migrations"
 

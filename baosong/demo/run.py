@@ -20,9 +20,9 @@ from baosong.config.loader import example_config_dir, load_config
 from baosong.demo.config import write_office_config
 from baosong.demo.samples import month_of_submissions
 from baosong.demo.servers import PymapServer, SmtpSink
-from baosong.ledger.periods import Month
 from baosong.ledger.credits import record_adoption
 from baosong.ledger.messages import pieces_in
+from baosong.ledger.periods import Month
 from baosong.notices import month_scores, send_monthly
 from baosong.poll import poll_all
 from baosong.views import class_labels, ledger_table, piece_rows, ranking_table

@@ -60,16 +60,17 @@ def _conventional_names_postgresql() -> None:
     inspector = sa.inspect(bind)
     for table in TABLES:
         renames: list[tuple[str, str]] = []
-        pk = inspector.get_pk_constraint(table)
-        if pk.get("name") and pk["name"] != f"pk_{table}":
-            renames.append((pk["name"], f"pk_{table}"))
+        pk_name = inspector.get_pk_constraint(table).get("name")
+        if pk_name and pk_name != f"pk_{table}":
+            renames.append((pk_name, f"pk_{table}"))
         for uq in inspector.get_unique_constraints(table):
             if uq["name"] == f"{table}_{uq['column_names'][0]}_key":  # unnamed at 0001
                 renames.append((uq["name"], f"uq_{table}_{uq['column_names'][0]}"))
         for fk in inspector.get_foreign_keys(table):
             wanted = f"fk_{table}_{fk['constrained_columns'][0]}_{fk['referred_table']}"
-            if fk.get("name") and fk["name"] != wanted:
-                renames.append((fk["name"], wanted))
+            fk_name = fk.get("name")
+            if fk_name and fk_name != wanted:
+                renames.append((fk_name, wanted))
         for old, new in renames:
             op.execute(f'ALTER TABLE "{table}" RENAME CONSTRAINT "{old}" TO "{new}"')
         for name, values in CHECKS.get(table, {}).items():
