@@ -166,7 +166,7 @@ def extract(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
 ) -> None:
     """从一篇 .docx 稿件中提取标题、单位、作者、分类和字数。"""
-    from baosong.intake.docx_text import CorruptDocument
+    from baosong.intake.readers.base import UnreadableDocument
     from baosong.intake.extract import DEFAULT_CATEGORIES, extract_docx
 
     categories = DEFAULT_CATEGORIES
@@ -176,7 +176,7 @@ def extract(
         pass  # extraction works without a config; categories fall back to Tengzhou's five
     try:
         ex = extract_docx(_read_file(file), filename=file.name, categories=categories)
-    except CorruptDocument as exc:
+    except UnreadableDocument as exc:
         fail(f"{file} 不是可读的 .docx 文档：{exc}")
     data = {"title": ex.title, "unit": ex.unit, "author": ex.author, "category": ex.category,
             "word_count": ex.word_count}

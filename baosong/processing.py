@@ -16,8 +16,10 @@ from sqlalchemy.orm import Session
 from baosong.app import App
 from baosong.archive import archive_raw
 from baosong.intake.documents import sha256 as sha256_of
-from baosong.intake.gate import Action, GateContext
-from baosong.intake.judge import Verdict, judge
+from baosong.config.schema import gate_overrides
+from baosong.intake.chain import configured
+from baosong.intake.gate import GateContext
+from baosong.intake.judge import Judgement, judge
 from baosong.intake.wordcount import CountOptions
 from baosong.ledger.models import Message
 from baosong.ledger.record import (
@@ -31,6 +33,7 @@ from baosong.ledger.record import (
 )
 from baosong.notify.compose import compose
 from baosong.notify.replies import ReplyPiece, render_alert, render_reply
+from baosong.vocabulary import DISPOSITIONS, MailKind
 
 
 @dataclass(frozen=True)
@@ -54,13 +57,14 @@ def gate_context(app: App, session: Session | None) -> GateContext:
                        min_body_words=limits.min_body_words, seen_piece=seen)
 
 
-def judge_raw(app: App, raw: bytes, session: Session | None = None) -> Verdict:
+def judge_raw(app: App, raw: bytes, session: Session | None = None) -> Judgement:
     def unit_for(address: str) -> str | None:
         unit = app.config.unit_for(address)
         return unit.name if unit else None
 
     return judge(raw, unit_for=unit_for, ctx=gate_context(app, session),
-                 categories=app.config.scoring.categories, options=CountOptions())
+                 categories=app.config.scoring.categories, options=CountOptions(),
+                 chain=configured(gate_overrides(app.config.settings.gate)))
 
 
 def _outcome(message: Message, new: bool) -> Outcome:
@@ -88,9 +92,11 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
         message = record_message(session, MessageRecord(
             mailbox=mailbox, uidvalidity=uidvalidity, uid=uid, sha256=sha, message_id=m.message_id,
             sender=m.sender, subject=m.subject, received_at=when, size=len(raw), archive_path=str(path),
-            verdict=verdict.verdict.value, reason=verdict.reason, detail=verdict.detail, unit_name=verdict.unit,
+            verdict=verdict.verdict.value, reason=verdict.reason.value if verdict.reason else None,
+            detail=verdict.detail, unit_name=verdict.unit,
             pieces=tuple(PieceRecord(p.source, p.sha256, p.title, p.stated_unit, p.author, p.category,
                                      p.word_count) for p in verdict.pieces),
+            rule_hits=tuple((h.rule.value, h.detail) for h in verdict.hits),
         ))
         _queue_mail(app, session, verdict, message)
         try:
@@ -104,28 +110,29 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
         return _outcome(message, new=True)
 
 
-def _queue_mail(app: App, session: Session, verdict: Verdict, message: Message) -> None:
-    """Queue the reply to the sender (and, for quarantine, an alert to the office)."""
+def _queue_mail(app: App, session: Session, verdict: Judgement, message: Message) -> None:
+    """Queue what the verdict's disposition asks for: a reply to the sender, an alert to the office."""
     smtp = app.config.settings.smtp
     office = app.config.settings.office
-    if verdict.verdict is Action.IGNORE or not verdict.sender or smtp is None:
+    disposition = DISPOSITIONS[verdict.verdict]
+    if disposition.reply_template is None or not verdict.sender or smtp is None:
         return
     received = message.received_at.astimezone(app.config.tz).strftime("%Y年%m月%d日 %H:%M")
     subject, text = render_reply(
-        verdict=verdict.verdict.value, reason=verdict.reason, detail=verdict.detail, sender=verdict.sender,
+        verdict=verdict.verdict, reason=verdict.reason, detail=verdict.detail, sender=verdict.sender,
         subject=verdict.message.subject, unit=verdict.unit,
         pieces=[ReplyPiece(p.source, p.title, p.category, p.word_count) for p in verdict.pieces],
         office_name=office.name, department=office.department, phone=office.phone, received_at=received,
     )
     mail = compose(sender=smtp.sender, to=[verdict.sender], subject=subject, text=text,
                    in_reply_to=verdict.message.message_id, auto_submitted="auto-replied")
-    enqueue(session, key=f"reply:{message.id}", kind="reply", recipients=[verdict.sender], subject=subject,
+    enqueue(session, key=f"{MailKind.REPLY}:{message.id}", kind=MailKind.REPLY, recipients=[verdict.sender], subject=subject,
             raw=mail.as_bytes(), message_ref=message.id)
-    if verdict.verdict is Action.QUARANTINE and office.to:
-        subject, text = render_alert(reason=verdict.reason or "", detail=verdict.detail, sender=verdict.sender,
+    if disposition.alert and office.to:
+        subject, text = render_alert(reason=verdict.reason, detail=verdict.detail, sender=verdict.sender,
                                      subject=verdict.message.subject, unit=verdict.unit, received_at=received,
                                      archive_path=message.archive_path)
         alert = compose(sender=smtp.sender, to=office.to, subject=subject, text=text,
                         auto_submitted="auto-generated")
-        enqueue(session, key=f"alert:{message.id}", kind="alert", recipients=office.to, subject=subject,
+        enqueue(session, key=f"{MailKind.ALERT}:{message.id}", kind=MailKind.ALERT, recipients=office.to, subject=subject,
                 raw=alert.as_bytes(), message_ref=message.id)

@@ -7,7 +7,7 @@ import io
 import docx
 import pytest
 
-from baosong.intake.docx_text import CorruptDocument
+from baosong.intake.readers.docx import CorruptDocument
 from baosong.intake.extract import DEFAULT_CATEGORIES, Extracted, extract_docx, extract_fields, extract_text
 from baosong.intake.wordcount import CountOptions, word_count
 
