@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session
 from baosong.ledger.periods import Month
 from baosong.ledger.record import pieces_in
 from baosong.ledger.scoring import UnitScore
+from baosong.vocabulary import Verdict
 
 
-VERDICT_LABELS = {"accepted": "受理", "rejected": "退回", "ignored": "忽略", "quarantined": "隔离"}
+VERDICT_LABELS = {Verdict.ACCEPTED: "受理", Verdict.REJECTED: "退回", Verdict.IGNORED: "忽略",
+                  Verdict.QUARANTINED: "隔离"}
 
 
 def piece_rows(session: Session, month: Month | None, tz: ZoneInfo) -> list[dict]:
