@@ -22,9 +22,6 @@ from .message import Attachment, ParsedMessage
 from .readers import READERS, DocumentText, Reader, UnreadableDocument, reader_for
 from .wordcount import CountOptions
 
-# Kept for callers that knew the old name; the kinds are the vocabulary's.
-Kind = DocKind
-
 _IMAGE_EXT = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif", ".webp"}
 _IGNORABLE_EXT = {".vcf", ".ics", ".p7s", ".asc", ".sig"}
 _IGNORABLE_TYPES = {
@@ -57,18 +54,27 @@ def _by_name(attachment: Attachment) -> DocKind:
     return DocKind.UNSUPPORTED
 
 
-def kind_of(attachment: Attachment) -> DocKind:
-    """What an attachment is: by its bytes (readers, image signatures), else by name and MIME type."""
+def recognise(attachment: Attachment) -> tuple[DocKind, Reader | None]:
+    """What an attachment is, and the reader to read it with (None: nothing to read).
+
+    By its bytes first (the registered readers, image signatures), else by name and MIME type.
+    A name that promises a readable format whose bytes no reader recognises still gets that
+    format's reader, which then says what is wrong with the bytes ("not a zip archive").
+    """
     reader = reader_for(attachment.data)
     if reader is not None:
-        return reader.kind
+        return reader.kind, reader
     if is_image(attachment.data):
-        return DocKind.IMAGE
-    return _by_name(attachment)
+        return DocKind.IMAGE, None
+    kind = _by_name(attachment)
+    if kind in _NOT_CONTENT:
+        return kind, None
+    return kind, next((r for r in READERS if r.kind is kind and r.unavailable() is None), None)
 
 
-def _reader_of_kind(kind: DocKind) -> Reader | None:
-    return next((r for r in READERS if r.kind is kind and r.unavailable() is None), None)
+def kind_of(attachment: Attachment) -> DocKind:
+    """What an attachment is: by its bytes (readers, image signatures), else by name and MIME type."""
+    return recognise(attachment)[0]
 
 
 @dataclass(frozen=True)
@@ -102,14 +108,7 @@ def examine_attachment(att: Attachment, *, subject: str, categories: Sequence[st
                        options: CountOptions) -> Document:
     digest = sha256(att.data)
     name = att.filename or "(无文件名)"
-    reader = reader_for(att.data)
-    if reader is not None:
-        kind = reader.kind
-    else:
-        kind = DocKind.IMAGE if is_image(att.data) else _by_name(att)
-        # a name that promises a readable format whose bytes no reader recognises: let the
-        # reader say what is wrong with them ("not a zip archive")
-        reader = _reader_of_kind(kind) if kind not in _NOT_CONTENT else None
+    kind, reader = recognise(att)
     if reader is None:
         return Document(name, kind, digest)
     try:

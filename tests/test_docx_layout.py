@@ -121,3 +121,31 @@ def test_encrypted_docx_is_recognised_and_refused_as_encrypted():
     assert reader_for(data) is READERS[0]
     with pytest.raises(EncryptedDocument, match="encrypted"):
         read_docx(data)
+
+
+def test_an_encrypted_docx_is_rejected_as_unreadable_with_the_reason():
+    import mailcorpus as mc
+    from baosong.intake.judge import judge
+    from baosong.vocabulary import Reason, Verdict
+
+    raw = mc.outlook_utf8(sender="shangwu-xx@example.org", attachments=[("加密稿件.docx", encrypted_docx(), mc.DOCX)])
+    v = judge(raw, unit_for=lambda a: "滕州市商务局")
+    assert (v.verdict, v.reason) == (Verdict.REJECTED, Reason.CORRUPT_DOCUMENT)
+    assert v.detail == "加密稿件.docx（encrypted document）"
+
+
+def test_kind_of_by_bytes_and_by_name():
+    from baosong.intake.documents import kind_of
+    from baosong.intake.message import Attachment
+
+    def att(name: str, data: bytes, ctype: str = "application/octet-stream"):
+        return Attachment(filename=name, content_type=ctype, data=data, inline=False)
+
+    docx_data = save(layout_doc())
+    assert kind_of(att("稿件.pdf", docx_data, "application/pdf")) is DocKind.DOCX
+    assert kind_of(att("稿件.docx", png_bytes())) is DocKind.IMAGE
+    assert kind_of(att("scan", b"\xff\xd8\xff\xe0" + b"\0" * 64)) is DocKind.IMAGE
+    assert kind_of(att("稿件.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)) is DocKind.UNSUPPORTED
+    assert kind_of(att("稿件.pdf", b"%PDF-1.7\n")) is DocKind.UNSUPPORTED
+    assert kind_of(att("名片.vcf", b"BEGIN:VCARD")) is DocKind.IGNORABLE
+    assert kind_of(att("坏的.docx", b"not a zip")) is DocKind.DOCX   # read, then found corrupt
