@@ -149,3 +149,20 @@ def test_kind_of_by_bytes_and_by_name():
     assert kind_of(att("稿件.pdf", b"%PDF-1.7\n")) is DocKind.UNSUPPORTED
     assert kind_of(att("名片.vcf", b"BEGIN:VCARD")) is DocKind.IGNORABLE
     assert kind_of(att("坏的.docx", b"not a zip")) is DocKind.DOCX   # read, then found corrupt
+
+
+def test_nested_and_consecutive_tables():
+    d = docx.Document()
+    outer = d.add_table(rows=1, cols=2)
+    outer.cell(0, 0).text = "外层"
+    inner = outer.cell(0, 1).add_table(rows=1, cols=1)
+    inner.cell(0, 0).text = "内层"
+    outer.cell(0, 1).add_paragraph("外层续")
+    second = d.add_table(rows=1, cols=1)   # python-docx puts no paragraph between the two tables
+    second.cell(0, 0).text = "第二表"
+    d.add_paragraph("正文")
+    text = read_docx(save(d))
+    assert (("内层",),) in text.tables and (("第二表",),) in text.tables
+    [outer_rows] = [t for t in text.tables if t[0][0] == "外层"]
+    assert outer_rows[0][1].split("\n")[-1] == "外层续"
+    assert [p.text for p in text.paragraphs if not p.in_table] == ["正文"]

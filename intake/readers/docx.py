@@ -446,7 +446,7 @@ class _Story:
         return [p.text for p in self.main]
 
 
-_BODY_TAGS = (tuple(_P | _R | _TXBX | _NOTE | _TBL | _TR | _TC)
+_BODY_TAGS = (tuple(_P | _R | _TXBX | _NOTE)
               + (_MC_CHOICE, _MC_FALLBACK, _TEXTPATH) + tuple(_PICTURES))
 
 
@@ -458,20 +458,14 @@ def _read_story(stream: IO[bytes], part: str, styles: _Styles = _NO_STYLES, *, n
     skip_depth = 0                # inside mc:Fallback or a second mc:Choice
     box_depth = 0                 # inside w:txbxContent
     note_skip = False             # inside a separator footnote/endnote
-    tables: list[list[tuple[str, ...]]] = []   # open tables (nested ones too): their finished rows
-    rows: list[list[str]] = []                 # open rows: their finished cells
-    cells: list[list[str]] = []                # open cells: their paragraphs
+    # Tables are followed through the cell paragraphs' ancestors (w:tc < w:tr < w:tbl) rather
+    # than by events of their own, which would cost a third more events in a table-heavy report.
+    open_tables: list[_Table] = []   # the innermost last
     for event, el in _iterparse(stream, part, _BODY_TAGS):
         tag = el.tag
         if event == "start":
             if tag in _P:
-                open_paragraphs.append(_Para(bool(cells)))
-            elif tag in _TC:
-                cells.append([])
-            elif tag in _TR:
-                rows.append([])
-            elif tag in _TBL:
-                tables.append([])
+                open_paragraphs.append(_Para(False))
             elif tag in _TXBX:
                 box_depth += 1
             elif tag == _MC_FALLBACK or tag == _MC_CHOICE:
@@ -502,27 +496,21 @@ def _read_story(stream: IO[bytes], part: str, styles: _Styles = _NO_STYLES, *, n
                 else:
                     if para.ppr_pending:
                         para.read_properties(el)
+                    parent = el.getparent()
+                    cell = _cell_of(parent, open_tables, story) if parent is not None and parent.tag in _TC else None
+                    if cell is None:
+                        while open_tables:
+                            story.tables.append(open_tables.pop().rows())
+                    else:
+                        para.in_table = True
                     if _PAGE_BREAK in text:
                         pieces = _split_paragraph(text)
                         story.main.extend(para.finish(piece, styles) for piece in pieces)
                     else:
                         pieces = [text]
                         story.main.append(para.finish(text, styles))
-                    if cells:
-                        cells[-1].extend(pieces)
-            _free(el)
-        elif tag in _TC:
-            cell = cells.pop() if cells else []
-            if rows and not skip_depth and not box_depth:
-                rows[-1].append("\n".join(cell))
-        elif tag in _TR:
-            row = rows.pop() if rows else []
-            if tables:
-                tables[-1].append(tuple(row))
-        elif tag in _TBL:
-            table = tables.pop() if tables else []
-            if table and not skip_depth and not box_depth:
-                story.tables.append(tuple(table))
+                    if cell is not None:
+                        cell.extend(pieces)
             _free(el)
         elif tag in _TXBX:
             box_depth -= 1
@@ -538,7 +526,47 @@ def _read_story(stream: IO[bytes], part: str, styles: _Styles = _NO_STYLES, *, n
         elif tag in _PICTURES:
             if not skip_depth:
                 story.images += 1
+    while open_tables:
+        story.tables.append(open_tables.pop().rows())
     return story
+
+
+class _Table:
+    """An open table: its element, its rows so far (each a list of cells, each a list of paragraphs)."""
+
+    __slots__ = ("element", "cells", "row", "cell")
+
+    def __init__(self, element: etree._Element) -> None:
+        self.element = element
+        self.cells: list[list[list[str]]] = []
+        self.row: etree._Element | None = None    # the w:tr and w:tc being filled (held, so `is` works)
+        self.cell: etree._Element | None = None
+
+    def rows(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple("\n".join(cell) for cell in row) for row in self.cells)
+
+
+def _cell_of(tc: etree._Element, open_tables: list[_Table], story: _Story) -> list[str] | None:
+    """The paragraph list of the cell ``tc``, opening (and closing) tables and rows as they change."""
+    tr = tc.getparent()
+    tbl = tr.getparent() if tr is not None else None
+    if tbl is None:
+        return None
+    if not open_tables or open_tables[-1].element is not tbl:
+        # close tables we have left (a sibling table, or a nested one we returned from)
+        while open_tables and open_tables[-1].element is not tbl and not any(
+                a is open_tables[-1].element for a in tbl.iterancestors()):
+            story.tables.append(open_tables.pop().rows())
+        if not open_tables or open_tables[-1].element is not tbl:
+            open_tables.append(_Table(tbl))
+    table = open_tables[-1]
+    if table.row is not tr:
+        table.row, table.cell = tr, None
+        table.cells.append([])
+    if table.cell is not tc:
+        table.cell = tc
+        table.cells[-1].append([])
+    return table.cells[-1][-1]
 
 
 def _follows_choice(el: etree._Element) -> bool:
