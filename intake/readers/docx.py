@@ -211,23 +211,22 @@ def _split_paragraph(text: str) -> list[str]:
 class _Para:
     """One open paragraph: its text pieces and the layout evidence of its visible runs."""
 
-    __slots__ = ("parts", "style", "jc", "indent", "in_table", "runs", "max_sz", "sz_unset",
-                 "not_bold", "b_unset", "fonts", "font_unset", "ppr_pending")
+    # Class-level defaults: a paragraph only stores what differs (most have no direct formatting).
+    style: str | None = None
+    jc: str | None = None
+    indent: bool | None = None
+    in_table = False
+    runs = 0
+    max_sz = 0              # largest direct w:sz (half-points) among the visible runs
+    sz_unset = False        # some visible run takes its size from the style
+    not_bold = False        # some visible run is directly not bold
+    b_unset = False         # some visible run takes its boldness from the style
+    fonts: tuple[str, ...] = ()
+    font_unset = False
+    ppr_pending = True      # w:pPr not read yet
 
-    def __init__(self, in_table: bool) -> None:
+    def __init__(self) -> None:
         self.parts: list[str] = []
-        self.style: str | None = None
-        self.jc: str | None = None
-        self.indent: bool | None = None
-        self.in_table = in_table
-        self.runs = 0
-        self.max_sz = 0            # largest direct w:sz (half-points) among the visible runs
-        self.sz_unset = False      # some visible run takes its size from the style
-        self.not_bold = False      # some visible run is directly not bold
-        self.b_unset = False       # some visible run takes its boldness from the style
-        self.fonts: list[str] = []
-        self.font_unset = False
-        self.ppr_pending = True    # w:pPr not read yet
 
     def add_run(self, rpr: etree._Element | None) -> None:
         self.runs += 1
@@ -252,7 +251,7 @@ class _Para:
         if font is None:
             self.font_unset = True
         elif font not in self.fonts:
-            self.fonts.append(font)
+            self.fonts += (font,)
 
     def read_properties(self, paragraph: etree._Element | None) -> None:
         """Read the paragraph's w:pPr (its first child, when present)."""
@@ -269,32 +268,34 @@ class _Para:
                 self.indent = _first_line(prop)
 
     def finish(self, text: str, styles: _Styles) -> Paragraph:
-        style = styles.resolve(self.style)
+        style = styles.resolved.get(self.style) or styles.resolve(self.style)
+        runs = self.runs
         half_points = self.max_sz
-        if self.sz_unset or not self.runs:
-            half_points = max(half_points, style.sz)
-        fonts = list(self.fonts)
-        if (self.font_unset or not self.runs) and style.font and style.font not in fonts:
-            fonts.append(style.font)
-        return _paragraph(
-            text, style.name, self.jc or style.jc, half_points / 2,
-            bool(self.runs) and not self.not_bold and (not self.b_unset or style.bold),
-            self.indent if self.indent is not None else style.indent,
-            self.in_table, tuple(fonts),
-        )
+        if (self.sz_unset or not runs) and style.sz > half_points:  # type: ignore[operator]
+            half_points = style.sz  # type: ignore[assignment]
+        font = style.font
+        if self.fonts:
+            fonts = self.fonts
+            if font and (self.font_unset or not runs) and font not in fonts:
+                fonts += (font,)
+        else:
+            fonts = (font,) if font else ()
+        # A Paragraph built without the frozen dataclass's per-field __setattr__ checks (most of
+        # the cost of this function; a 30-page report has ~350 paragraphs). Same object, same fields.
+        p = _new_paragraph(Paragraph)
+        d = p.__dict__
+        d["text"] = text
+        d["style"] = style.name
+        d["alignment"] = self.jc or style.jc
+        d["size_pt"] = half_points / 2
+        d["bold"] = bool(runs) and not self.not_bold and (not self.b_unset or bool(style.bold))
+        d["first_line_indent"] = self.indent if self.indent is not None else bool(style.indent)
+        d["in_table"] = self.in_table
+        d["fonts"] = fonts
+        return p
 
 
 _new_paragraph = object.__new__
-
-
-def _paragraph(text: str, style: str | None, alignment: str | None, size_pt: float, bold: bool,
-               first_line_indent: bool, in_table: bool, fonts: tuple[str, ...]) -> Paragraph:
-    """A :class:`Paragraph`, built without the frozen dataclass's per-field ``__setattr__`` checks
-    (a quarter of the cost; a 30-page report has ~350 paragraphs). Same object, same fields."""
-    p = _new_paragraph(Paragraph)
-    p.__dict__.update(text=text, style=style, alignment=alignment, size_pt=size_pt, bold=bold,
-                      first_line_indent=first_line_indent, in_table=in_table, fonts=fonts)
-    return p
 
 
 def _int(value: str | None) -> int | None:
@@ -465,7 +466,7 @@ def _read_story(stream: IO[bytes], part: str, styles: _Styles = _NO_STYLES, *, n
         tag = el.tag
         if event == "start":
             if tag in _P:
-                open_paragraphs.append(_Para(False))
+                open_paragraphs.append(_Para())
             elif tag in _TXBX:
                 box_depth += 1
             elif tag == _MC_FALLBACK or tag == _MC_CHOICE:
@@ -488,7 +489,7 @@ def _read_story(stream: IO[bytes], part: str, styles: _Styles = _NO_STYLES, *, n
                     para.parts.append(text)
             _free(el)
         elif tag in _P:
-            para = open_paragraphs.pop() if open_paragraphs else _Para(False)
+            para = open_paragraphs.pop() if open_paragraphs else _Para()
             if not skip_depth and not note_skip:
                 text = "".join(para.parts)
                 if box_depth:
