@@ -184,8 +184,8 @@ def extract(
 ) -> None:
     """从一篇 .docx 稿件中提取标题、单位、作者、分类和字数。"""
     from baosong.config.loader import ConfigError, load_config
-    from baosong.intake.docx_text import CorruptDocument
     from baosong.intake.extract import DEFAULT_CATEGORIES, extract_docx
+    from baosong.intake.readers.base import UnreadableDocument
 
     categories: tuple[str, ...] = tuple(DEFAULT_CATEGORIES)
     try:
@@ -194,7 +194,7 @@ def extract(
         pass  # extraction works without a config; categories fall back to Tengzhou's five
     try:
         ex = extract_docx(_read_file(file), filename=file.name, categories=categories)
-    except CorruptDocument as exc:
+    except UnreadableDocument as exc:
         fail(f"{file} 不是可读的 .docx 文档：{exc}")
     data = {"title": ex.title, "unit": ex.unit, "author": ex.author, "category": ex.category,
             "word_count": ex.word_count}

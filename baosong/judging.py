@@ -11,8 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from baosong.config.loader import Config
+from baosong.config.schema import gate_overrides
+from baosong.intake.chain import configured
 from baosong.intake.gate import GateContext
-from baosong.intake.judge import Verdict, judge
+from baosong.intake.judge import Judgement, judge
 from baosong.intake.wordcount import CountOptions
 
 # (sha256 of a document, unit name) -> was this piece recorded before?
@@ -29,13 +31,14 @@ def gate_context(config: Config, seen_piece: SeenPiece | None = None) -> GateCon
                        min_body_words=limits.min_body_words, seen_piece=seen_piece or _never_seen)
 
 
-def judge_raw(config: Config, raw: bytes, seen_piece: SeenPiece | None = None) -> Verdict:
+def judge_raw(config: Config, raw: bytes, seen_piece: SeenPiece | None = None) -> Judgement:
     def unit_for(address: str) -> str | None:
         unit = config.unit_for(address)
         return unit.name if unit else None
 
     return judge(raw, unit_for=unit_for, ctx=gate_context(config, seen_piece),
-                 categories=config.scoring.categories, options=CountOptions())
+                 categories=config.scoring.categories, options=CountOptions(),
+                 chain=configured(gate_overrides(config.settings.gate)))
 
 
 def ledger_may_exist(database_url: str) -> bool:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from baosong.app import App
 from baosong.archive import archive_raw
 from baosong.intake.documents import sha256 as sha256_of
-from baosong.intake.judge import Verdict
+from baosong.intake.judge import Judgement
 from baosong.judging import SeenPiece
 from baosong.judging import judge_raw as judge_config
 from baosong.ledger.messages import (
@@ -51,7 +51,7 @@ def piece_seen_in(session: Session) -> SeenPiece:
     return lambda sha, unit: piece_seen(session, sha, unit) is not None
 
 
-def judge_raw(app: App, raw: bytes, session: Session | None = None) -> Verdict:
+def judge_raw(app: App, raw: bytes, session: Session | None = None) -> Judgement:
     return judge_config(app.config, raw, piece_seen_in(session) if session is not None else None)
 
 
@@ -80,9 +80,11 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
         message = record_message(session, MessageRecord(
             mailbox=mailbox, uidvalidity=uidvalidity, uid=uid, sha256=sha, message_id=m.message_id,
             sender=m.sender, subject=m.subject, received_at=when, size=len(raw), archive_path=str(path),
-            verdict=verdict.verdict.value, reason=verdict.reason, detail=verdict.detail, unit_name=verdict.unit,
+            verdict=verdict.verdict.value, reason=verdict.reason.value if verdict.reason else None,
+            detail=verdict.detail, unit_name=verdict.unit,
             pieces=tuple(PieceRecord(p.source, p.sha256, p.title, p.stated_unit, p.author, p.category,
                                      p.word_count) for p in verdict.pieces),
+            rule_hits=tuple((h.rule.value, h.detail) for h in verdict.hits),
         ))
         _queue_mail(app, session, verdict, message)
         try:
@@ -96,8 +98,8 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
         return _outcome(message, new=True)
 
 
-def _queue_mail(app: App, session: Session, verdict: Verdict, message: Message) -> None:
-    """Queue the reply to the sender (and, for quarantine, an alert to the office)."""
+def _queue_mail(app: App, session: Session, verdict: Judgement, message: Message) -> None:
+    """Queue what the verdict's disposition asks for: a reply to the sender, an alert to the office."""
     smtp = app.config.settings.smtp
     office = app.config.settings.office
     replied = reply_to(verdict.verdict.value, verdict.sender, smtp_configured=smtp is not None)
@@ -106,7 +108,7 @@ def _queue_mail(app: App, session: Session, verdict: Verdict, message: Message) 
         return
     received = message.received_at.astimezone(app.config.tz).strftime("%Y年%m月%d日 %H:%M")
     subject, text = render_reply(
-        verdict=verdict.verdict.value, reason=verdict.reason, detail=verdict.detail, sender=verdict.sender,
+        verdict=verdict.verdict, reason=verdict.reason, detail=verdict.detail, sender=verdict.sender,
         subject=verdict.message.subject, unit=verdict.unit,
         pieces=[ReplyPiece(p.source, p.title, p.category, p.word_count) for p in verdict.pieces],
         office_name=office.name, department=office.department, phone=office.phone, received_at=received,
@@ -116,7 +118,7 @@ def _queue_mail(app: App, session: Session, verdict: Verdict, message: Message) 
     enqueue(session, key=f"reply:{message.id}", kind=MailKind.REPLY, recipients=replied, subject=subject,
             raw=mail.as_bytes(), message_ref=message.id)
     if alerted:
-        subject, text = render_alert(reason=verdict.reason or "", detail=verdict.detail, sender=verdict.sender,
+        subject, text = render_alert(reason=verdict.reason, detail=verdict.detail, sender=verdict.sender,
                                      subject=verdict.message.subject, unit=verdict.unit, received_at=received,
                                      archive_path=message.archive_path)
         alert = compose(sender=smtp.sender, to=alerted, subject=subject, text=text,

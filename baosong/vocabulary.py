@@ -99,3 +99,23 @@ DISPOSITIONS: dict[Verdict, Disposition] = {
 def values_of(enum: type[StrEnum]) -> tuple[str, ...]:
     """The stored values of an enum, for CHECK constraints and validation messages."""
     return tuple(member.value for member in enum)
+
+
+class GateAction(StrEnum):
+    """What a link of the gate chain does when its rule fires (``gate:`` in settings.yaml)."""
+
+    ACCEPT = "accept"          # stop: accept the message (its readable pieces are counted)
+    REJECT = "reject"          # stop: refuse it, the sender is told why
+    IGNORE = "ignore"          # stop: file it away, no reply (bounces, auto-replies)
+    QUARANTINE = "quarantine"  # stop: hold it for a person, the office is alerted
+    FLAG = "flag"              # record the hit on the message row, decide nothing, go on
+    OFF = "off"                # do not run the rule at all
+
+    @property
+    def verdict(self) -> Verdict | None:
+        """The verdict this action decides; None for flag and off."""
+        return _DECIDES.get(self)
+
+
+_DECIDES = {GateAction.ACCEPT: Verdict.ACCEPTED, GateAction.REJECT: Verdict.REJECTED,
+            GateAction.IGNORE: Verdict.IGNORED, GateAction.QUARANTINE: Verdict.QUARANTINED}

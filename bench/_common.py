@@ -164,7 +164,7 @@ class DocxFactory:
 
     def selfcheck(self) -> None:
         """The factory's file must read exactly like python-docx's own."""
-        from baosong.intake.docx_text import read_docx
+        from baosong.intake.readers.docx import read_docx
 
         args = ("标题 “5G”", ["  首行缩进的段落，含 <尖括号> & 符号。", "第二段"], "（滨湖镇人民政府 王芳）")
         ours, theirs = read_docx(self.make(*args)), read_docx(docx_bytes(*args))

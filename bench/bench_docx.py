@@ -24,8 +24,8 @@ import zipfile
 from docx import Document
 
 from baosong.demo.samples import docx_bytes
-from baosong.intake.docx_text import read_docx
 from baosong.intake.extract import extract_fields
+from baosong.intake.readers.docx import read_docx
 
 import _common as c
 
@@ -83,7 +83,7 @@ def report(rng: random.Random, pages: int = 30) -> tuple[bytes, str, str]:
 
 def read_and_extract(data: bytes, subject: str, filename: str):
     text = read_docx(data)
-    return extract_fields(text.paragraphs, text.counted_text, subject=subject, filename=filename,
+    return extract_fields(text.texts, text.counted_text, subject=subject, filename=filename,
                           categories=CATEGORIES)
 
 

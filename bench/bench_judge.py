@@ -14,8 +14,8 @@ from __future__ import annotations
 import random
 import sys
 
-from baosong.intake.gate import Action
 from baosong.intake.judge import judge
+from baosong.vocabulary import Verdict
 
 import _common as c
 
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
 
     for raw in messages:   # warm-up, and a sanity check: the whole accept path is taken
         verdict = judge(raw, unit_for=units.get, categories=c.CATEGORIES)
-        assert verdict.verdict is Action.ACCEPT and len(verdict.pieces) == 1, (verdict.verdict, verdict.reason)
+        assert verdict.verdict is Verdict.ACCEPTED and len(verdict.pieces) == 1, (verdict.verdict, verdict.reason)
 
     def once() -> int:
         for raw in messages:

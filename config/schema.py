@@ -11,7 +11,18 @@ import re
 import zoneinfo
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    create_model,
+    field_validator,
+    model_validator,
+)
+
+from baosong.vocabulary import GateAction, Reason, values_of
 
 # A pragmatic addr-spec check: local@domain.tld, no spaces, no display name.
 _ADDRESS = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
@@ -138,6 +149,33 @@ class LimitsConfig(_Model):
     max_attempts: int = Field(default=3, ge=1, le=100)
 
 
+def _gate_action(value: object) -> object:
+    if value is False:   # YAML reads a bare `off` as false
+        return GateAction.OFF.value
+    if isinstance(value, str) and value.strip().lower() in values_of(GateAction):
+        return value.strip().lower()
+    raise ValueError(
+        f"不认识的处理方式：{value!r}，可选：{'、'.join(values_of(GateAction))}"
+        f" / unknown gate action, use one of: {', '.join(values_of(GateAction))}"
+    )
+
+
+_GateActionValue = Annotated[str | None, BeforeValidator(_gate_action)]
+# The rules an office may re-configure: every reason code that names a gate rule.
+GATE_RULES = tuple(r.value for r in Reason if r is not Reason.PROCESSING_FAILED)
+
+# `gate:` in settings.yaml: one optional key per rule, its action when it fires. Unknown rule
+# names are refused like any unknown key.
+GateConfig = create_model(  # type: ignore[call-overload]
+    "GateConfig", __base__=_Model, **{name: (_GateActionValue, None) for name in GATE_RULES},
+)
+
+
+def gate_overrides(gate: BaseModel) -> dict[str, str]:
+    """The actions an office set, by rule name (the rest keep the chain's defaults)."""
+    return {name: value for name, value in gate.model_dump().items() if value is not None}
+
+
 class Settings(_Model):
     timezone: str = "Asia/Shanghai"
     data_dir: str = "data"
@@ -148,6 +186,7 @@ class Settings(_Model):
     office: OfficeConfig = Field(default_factory=OfficeConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
+    gate: GateConfig = Field(default_factory=GateConfig)  # type: ignore[valid-type]
 
     @field_validator("timezone")
     @classmethod

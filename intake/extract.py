@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from baosong.config.schema import DEFAULT_CATEGORIES
 
-from .docx_text import read_docx
+from .readers.docx import read_docx
 from .wordcount import CountOptions, word_count
 
 __all__ = ["DEFAULT_CATEGORIES", "Extracted", "extract_fields", "extract_docx", "extract_text"]
@@ -179,9 +179,9 @@ def extract_fields(paragraphs: Sequence[str], counted_text: str, *, subject: str
 def extract_docx(data: bytes, *, subject: str = "", filename: str = "",
                  categories: Sequence[str] = DEFAULT_CATEGORIES,
                  options: CountOptions = CountOptions()) -> Extracted:
-    """read_docx + extract_fields; CorruptDocument propagates."""
+    """read_docx + extract_fields; UnreadableDocument propagates."""
     text = read_docx(data)
-    return extract_fields(text.paragraphs, text.counted_text, subject=subject, filename=filename,
+    return extract_fields(text.texts, text.counted_text, subject=subject, filename=filename,
                           categories=categories, options=options)
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from baosong.vocabulary import Reason, Verdict
+
 from .documents import Document, examine_message
 from .extract import DEFAULT_CATEGORIES
-from .gate import CHAIN, Action, Candidate, GateContext, Rule, run_chain
+from .gate import CHAIN, Candidate, GateContext, Hit, Link, run_chain
 from .message import ParsedMessage, parse_message
 from .wordcount import CountOptions
 
@@ -38,23 +40,24 @@ class PieceResult:
 
 
 @dataclass(frozen=True)
-class Verdict:
-    verdict: Action
-    reason: str | None
-    rule: str | None
+class Judgement:
+    verdict: Verdict
+    reason: Reason | None     # the rule that decided
     detail: str | None
     sender: str
     unit: str | None
     pieces: tuple[PieceResult, ...]
     message: ParsedMessage
+    hits: tuple[Hit, ...] = ()   # every rule that fired, the deciding one included
 
     def as_json(self) -> dict:
         return {
             "verdict": self.verdict.value,
-            "reason": self.reason,
+            "reason": self.reason.value if self.reason else None,
             "sender": self.sender,
             "unit": self.unit,
             "pieces": [p.as_json() for p in self.pieces],
+            "hits": [h.as_json() for h in self.hits],
         }
 
 
@@ -74,12 +77,12 @@ def judge(
     ctx: GateContext = GateContext(),
     categories: Sequence[str] = DEFAULT_CATEGORIES,
     options: CountOptions = CountOptions(),
-    chain: Sequence[Rule] = CHAIN,
-) -> Verdict:
+    chain: Sequence[Link] = CHAIN,
+) -> Judgement:
     message = parse_message(raw)
     unit = unit_for(message.sender) if message.sender else None
     documents, body = examine_message(message, categories=categories, options=options)
     decision = run_chain(Candidate(message, unit, documents, body), ctx, chain)
-    pieces = tuple(_piece(d, unit) for d in decision.pieces) if decision.action is Action.ACCEPT else ()
-    return Verdict(decision.action, decision.reason, decision.rule, decision.detail,
-                   message.sender, unit, pieces, message)
+    pieces = tuple(_piece(d, unit) for d in decision.pieces) if decision.verdict is Verdict.ACCEPTED else ()
+    return Judgement(decision.verdict, decision.reason, decision.detail, message.sender, unit, pieces, message,
+                     decision.hits)

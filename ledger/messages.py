@@ -43,6 +43,7 @@ class MessageRecord:
     detail: str | None
     unit_name: str | None
     pieces: tuple[PieceRecord, ...] = ()
+    rule_hits: tuple[tuple[str, str | None], ...] = ()   # (rule, detail) of every gate rule that fired
 
 
 def find_message(session: Session, mailbox: str, uidvalidity: int | None, uid: int | None) -> Message | None:
@@ -87,6 +88,7 @@ def record_message(session: Session, rec: MessageRecord) -> Message:
         message_id=rec.message_id, sender=rec.sender, subject=rec.subject,
         received_at=rec.received_at, size=rec.size, archive_path=rec.archive_path,
         verdict=rec.verdict, reason=rec.reason, detail=rec.detail, unit=unit,
+        rule_hits=[{"rule": rule, "detail": detail} for rule, detail in rec.rule_hits],
     )
     for p in rec.pieces:
         if unit is None:

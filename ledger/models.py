@@ -132,6 +132,8 @@ class Message(Base):
     verdict: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(String(40))
     detail: Mapped[str | None] = mapped_column(Text)
+    # every gate rule that fired, in chain order: [{"rule": reason code, "detail": text}]
+    rule_hits: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     # set once the message has been moved out of the mailbox's inbox folder

@@ -1,17 +1,24 @@
-"""Replies to senders: the receipt for an accepted message, the reason for a rejected one."""
+"""Replies to senders: the receipt for an accepted message, the reason for a rejected one.
+
+Which template a verdict's reply uses is ``baosong.vocabulary.DISPOSITIONS``; what each reason
+code says is ``templates/reasons.j2`` (one wording per code, checked by tests/test_vocabulary.py).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .render import render
+from baosong.vocabulary import DISPOSITIONS, Reason, Verdict
+
+from .render import environment, render
 
 REPLY_SUBJECT = {
-    "accepted": "已受理：{subject}",
-    "rejected": "未受理（请阅读原因）：{subject}",
-    "quarantined": "已隔离，待人工处理：{subject}",
+    Verdict.ACCEPTED: "已受理：{subject}",
+    Verdict.REJECTED: "未受理（请阅读原因）：{subject}",
+    Verdict.QUARANTINED: "已隔离，待人工处理：{subject}",
 }
+ALERT_SUBJECT = "【需人工处理】{label}：{subject}"
 
 
 @dataclass(frozen=True)
@@ -22,10 +29,16 @@ class ReplyPiece:
     word_count: int
 
 
+def reason_label(reason: Reason | None) -> str:
+    """A reason code's short Chinese name (templates/reasons.j2)."""
+    module = environment().get_template("reasons.j2").module
+    return str(module.label(reason or "")).strip()  # type: ignore[attr-defined]  # a macro of the template
+
+
 def render_reply(
     *,
-    verdict: str,
-    reason: str | None,
+    verdict: Verdict,
+    reason: Reason | None,
     detail: str | None,
     sender: str,
     subject: str,
@@ -37,21 +50,24 @@ def render_reply(
     received_at: str,
 ) -> tuple[str, str]:
     """(subject, plain text) of the reply; Chinese, for the unit's information officer."""
+    template = DISPOSITIONS[Verdict(verdict)].reply_template
+    if template is None:
+        raise ValueError(f"a {verdict} message gets no reply")
     text = render(
-        "reply.txt.j2", verdict=verdict, reason=reason, detail=detail, sender=sender, subject=subject,
+        template, verdict=verdict, reason=reason, detail=detail, sender=sender, subject=subject,
         unit=unit, pieces=pieces, office_name=office_name, department=department, phone=phone,
         received_at=received_at,
     )
-    title = REPLY_SUBJECT[verdict].format(subject=subject or "（无主题）")
+    title = REPLY_SUBJECT[Verdict(verdict)].format(subject=subject or "（无主题）")
     return title, text
 
 
-def render_alert(*, reason: str, detail: str | None, sender: str, subject: str, unit: str | None,
+def render_alert(*, reason: Reason | None, detail: str | None, sender: str, subject: str, unit: str | None,
                  received_at: str, archive_path: str) -> tuple[str, str]:
-    """An alert to the office about a quarantined message."""
+    """An alert to the office about a message held for a person."""
     text = render("alert.txt.j2", reason=reason, detail=detail, sender=sender, subject=subject, unit=unit,
                   received_at=received_at, archive_path=archive_path)
-    return f"【需人工处理】疑似涉密邮件：{subject or '（无主题）'}", text
+    return ALERT_SUBJECT.format(label=reason_label(reason), subject=subject or "（无主题）"), text
 
 
 def render_failure_alert(*, attempts: int, folder: str, sender: str | None, subject: str, received_at: str,

@@ -105,8 +105,11 @@ def test_inspect_json(office_config: Path, tmp_path: Path, name, kwargs, verdict
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert not (office_config / "data").exists()  # inspect creates no ledger
-    assert set(data) == {"verdict", "reason", "sender", "unit", "pieces"}
+    assert set(data) == {"verdict", "reason", "sender", "unit", "pieces", "hits"}
     assert (data["verdict"], data["reason"], len(data["pieces"])) == (verdict, reason, pieces)
+    # every rule that fired, the deciding one first among them
+    assert all(set(h) == {"rule", "detail"} and h["detail"] for h in data["hits"])
+    assert [h["rule"] for h in data["hits"]][:1] == ([reason] if reason else [])
     if verdict == "accepted":
         assert data["unit"] == "滕州市商务局"
         assert data["pieces"][0]["source"] == "促消费.docx"

@@ -98,3 +98,32 @@ def test_unset_password_env_is_a_warning_not_an_error(cfg: Path, monkeypatch):
     monkeypatch.delenv("BAOSONG_IMAP_PASSWORD", raising=False)
     config = load_config(cfg)
     assert any("BAOSONG_IMAP_PASSWORD" in str(w) for w in config.warnings)
+
+
+def add_gate(cfg: Path, lines: str) -> int:
+    """Append a gate: section to settings.yaml; the 1-based number of its first rule line."""
+    text = (cfg / "settings.yaml").read_text(encoding="utf-8")
+    (cfg / "settings.yaml").write_text(text + "\ngate:\n" + lines, encoding="utf-8")
+    return len(text.splitlines()) + 3
+
+
+def test_gate_section_sets_a_links_action(cfg: Path):
+    add_gate(cfg, "  spoofed_sender: quarantine\n  classified: off\n  oversize: flag\n")
+    from baosong.config.schema import gate_overrides
+
+    overrides = gate_overrides(load_config(cfg).settings.gate)
+    assert overrides == {"spoofed_sender": "quarantine", "classified": "off", "oversize": "flag"}
+
+
+def test_gate_unknown_rule_reports_file_line_and_key(cfg: Path):
+    line = add_gate(cfg, "  spoofed_sendr: quarantine\n")
+    [p] = problems(cfg)
+    assert p.startswith(f"settings.yaml 第 {line} 行 [gate.spoofed_sendr]")
+    assert "不认识的配置项" in p and "unknown key" in p
+
+
+def test_gate_unknown_action_lists_the_actions(cfg: Path):
+    line = add_gate(cfg, "  oversize: maybe\n")
+    [p] = problems(cfg)
+    assert p.startswith(f"settings.yaml 第 {line} 行 [gate.oversize]")
+    assert "不认识的处理方式" in p and "quarantine" in p and "unknown gate action" in p

@@ -1,1 +1,1 @@
-"""Gate rules: one module per rule (see docs/architecture.md)."""
+"""Gate rules: one module per rule (the contract: ``base.py``; the order: ``intake/chain.py``)."""

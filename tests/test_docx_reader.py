@@ -15,7 +15,8 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from lxml import etree
 
-from baosong.intake.docx_text import CorruptDocument, DocxText, read_docx
+from baosong.intake.readers.base import DocumentText
+from baosong.intake.readers.docx import CorruptDocument, read_docx
 from baosong.intake.wordcount import word_count
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -111,10 +112,10 @@ def test_plain_document_paragraphs_and_count():
     d.add_paragraph("")
     d.add_paragraph("（滕州市商务局\u3000王芳）")
     text = read_docx(save(d))
-    assert isinstance(text, DocxText)
-    assert text.paragraphs == (TITLE, BODY, "", "（滕州市商务局\u3000王芳）")
-    assert text.counted_text == "\n".join(text.paragraphs)
-    assert text.header_footer_text == ""
+    assert isinstance(text, DocumentText)
+    assert text.texts == (TITLE, BODY, "", "（滕州市商务局\u3000王芳）")
+    assert text.counted_text == "\n".join(text.texts)
+    assert text.header_text == ""
     # title 20 字 (“ ” count as East-Asian, U1); body: 42 East-Asian + 4 runs (1-3, 35.6, 12.5%) ...
     assert word_count(TITLE) == 20
     assert word_count(text.counted_text) == 20 + word_count(BODY) + 10
@@ -128,7 +129,7 @@ def test_tables_are_read_and_counted():
     table.cell(1, 0).text = "进出口总额"
     table.cell(1, 1).text = "35.6亿元"
     text = read_docx(save(d))
-    assert text.paragraphs[2:] == ("指标", "数值", "进出口总额", "35.6亿元")
+    assert text.texts[2:] == ("指标", "数值", "进出口总额", "35.6亿元")
     assert word_count(text.counted_text) == word_count(TITLE + "\n" + BODY) + 2 + 2 + 5 + 3
 
 
@@ -138,8 +139,8 @@ def test_headers_and_footers_returned_not_counted():
     section.header.paragraphs[0].text = "秘密\u26051年"
     section.footer.paragraphs[0].text = "滕州市人民政府办公室"
     text = read_docx(save(d))
-    assert "秘密\u26051年" in text.header_footer_text
-    assert "滕州市人民政府办公室" in text.header_footer_text
+    assert "秘密\u26051年" in text.header_text
+    assert "滕州市人民政府办公室" in text.header_text
     assert "秘密" not in text.counted_text
     assert "滕州市人民政府办公室" not in text.counted_text
     assert word_count(text.counted_text) == word_count(TITLE + "\n" + BODY)
@@ -150,7 +151,7 @@ def test_header_watermark_text_is_returned():
     header_p = d.sections[0].header.paragraphs[0]
     append_xml(header_p, '<w:r><w:pict><v:shape><v:textpath string="机密"/></v:shape></w:pict></w:r>')
     text = read_docx(save(d))
-    assert "机密" in text.header_footer_text.split("\n")
+    assert "机密" in text.header_text.split("\n")
     assert "机密" not in text.counted_text
 
 
@@ -167,7 +168,7 @@ def test_run_children_tabs_breaks_hyphens_symbols():
                   ' w:leader="none"/><w:sym w:font="Wingdings" w:char="F0FC"/><w:sym w:font="Symbol"'
                   ' w:char="zz"/></w:r>')
     text = read_docx(save(d))
-    assert text.paragraphs == ("姓名\t张三\v李四\vCOVID-19x\t\uf0fcX",)
+    assert text.texts == ("姓名\t张三\v李四\vCOVID-19x\t\uf0fcX",)
 
 
 def test_page_and_column_breaks_split_paragraphs():
@@ -181,14 +182,14 @@ def test_page_and_column_breaks_split_paragraphs():
     only_break.add_run().add_break(WD_BREAK.PAGE)
     d.add_paragraph("结尾")
     text = read_docx(save(d))
-    assert text.paragraphs == ("第一页末尾", "第二页开头", "下一栏", "", "结尾")
+    assert text.texts == ("第一页末尾", "第二页开头", "下一栏", "", "结尾")
     assert "\f" not in text.counted_text
 
 
 def test_literal_newline_inside_w_t_is_a_space():
     d = docx.Document()
     append_xml(d.add_paragraph(), '<w:r><w:t xml:space="preserve">Hello\nWorld</w:t></w:r>')
-    assert read_docx(save(d)).paragraphs == ("Hello World",)
+    assert read_docx(save(d)).texts == ("Hello World",)
 
 
 # --- stories and revisions ----------------------------------------------------------------
@@ -197,7 +198,7 @@ def test_text_box_counted_once_and_not_reread_by_its_run():
     d = simple_doc()
     append_xml(d.add_paragraph(), TEXTBOX_RUN)
     text = read_docx(save(d))
-    assert text.paragraphs == (TITLE, BODY, "锚点")
+    assert text.texts == (TITLE, BODY, "锚点")
     assert text.counted_text.count("文本框第一段") == 1
     assert text.counted_text.count("文本框第二段") == 1
     assert word_count(text.counted_text) == word_count(TITLE + "\n" + BODY) + 2 + 6 + 6
@@ -209,7 +210,7 @@ def test_vml_only_text_box_is_counted():
                                   '<w:p><w:r><w:t>旧式文本框</w:t></w:r></w:p>'
                                   '</w:txbxContent></v:textbox></v:shape></w:pict></w:r>')
     text = read_docx(save(d))
-    assert text.paragraphs[-1] == ""
+    assert text.texts[-1] == ""
     assert text.counted_text.split("\n").count("旧式文本框") == 1
 
 
@@ -230,7 +231,7 @@ def test_tracked_changes_hidden_text_and_field_codes():
                   '<w:fldSimple w:instr=" NUMPAGES "><w:r><w:t>9</w:t></w:r></w:fldSimple>'
                   '<w:hyperlink w:anchor="x"><w:r><w:t>链接</w:t></w:r></w:hyperlink>')
     text = read_docx(save(d))
-    assert text.paragraphs == ("全市新增可见39链接",)
+    assert text.texts == ("全市新增可见39链接",)
     assert word_count(text.counted_text) == 2 + 2 + 2 + 1 + 2
 
 
@@ -245,11 +246,11 @@ def test_footnotes_and_endnotes_counted_separators_skipped():
     assert "数据来源：滕州市统计局" in lines
     assert "尾注内容" in lines
     assert "分隔符" not in text.counted_text
-    assert text.paragraphs == (TITLE, BODY)
+    assert text.texts == (TITLE, BODY)
     assert word_count(text.counted_text) == word_count(TITLE + "\n" + BODY) + 11 + 4
 
 
-def _with_subdocs(switch: str | None) -> DocxText:
+def _with_subdocs(switch: str | None) -> DocumentText:
     d = simple_doc()
     append_xml(d.add_paragraph(), TEXTBOX_RUN)
     add_notes(d, "footnotes", [("separator", ""), ("continuationSeparator", ""), (None, "脚注")])
@@ -276,7 +277,7 @@ def test_document_without_relationships_part_uses_conventional_names():
     add_notes(d, "footnotes", [(None, "脚注")])
     data = rewrite(save(d), {"word/_rels/document.xml.rels": None})
     text = read_docx(data)
-    assert text.header_footer_text == "页眉"
+    assert text.header_text == "页眉"
     assert "脚注" in text.counted_text
 
 
@@ -390,7 +391,7 @@ def test_zip_bomb_refused_by_declared_size():
     assert len(data) < 100 * 1024
     with pytest.raises(CorruptDocument, match="exceeds"):
         read_docx(data, max_uncompressed=2 * 1024 * 1024)
-    assert read_docx(data).paragraphs == (TITLE, BODY)
+    assert read_docx(data).texts == (TITLE, BODY)
 
 
 def test_only_corrupt_document_escapes_for_garbage_members():

@@ -1,0 +1,73 @@
+"""What every gate rule sees and promises (the contract of ``intake/rules/``).
+
+A rule is a module with three names: ``name`` (its :class:`~baosong.vocabulary.Reason` code),
+``description`` (one line) and ``check(candidate, context) -> str | None`` (a detail when it
+fires, else None). A rule never decides what happens when it fires: the chain
+(``intake/chain.py``) and the office's ``gate:`` settings do. A rule does not know its place in
+the chain either: every rule is run on every message and all that fire are recorded.
+Rules are pure: they see a :class:`Candidate` and a :class:`GateContext`, nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from baosong.vocabulary import DocKind, Reason
+
+from ..documents import Document
+from ..message import ParsedMessage
+
+
+@dataclass(frozen=True)
+class Candidate:
+    message: ParsedMessage
+    unit: str | None                  # registered unit of the sender, if any
+    documents: tuple[Document, ...]   # one per attachment
+    body: Document | None             # the mail body as a possible piece
+
+
+@dataclass(frozen=True)
+class GateContext:
+    max_bytes: int = 50 * 1024 * 1024
+    min_body_words: int = 50
+    # (document sha256, unit name) -> True if that unit already submitted that content
+    seen_piece: Callable[[str, str], bool] = field(default=lambda sha, unit: False)
+
+
+class Rule(Protocol):
+    """A rule module (or any object with these three attributes)."""
+
+    name: Reason
+    description: str
+
+    def check(self, candidate: Candidate, context: GateContext) -> str | None: ...
+
+
+# --- what the message offers, shared by several rules -------------------------------------
+
+def readable_documents(c: Candidate) -> list[Document]:
+    """Attachments whose text was read: the pieces, when there are any."""
+    return [d for d in c.documents if d.readable]
+
+
+def body_piece(c: Candidate, ctx: GateContext) -> Document | None:
+    """The body counts as a piece only when no attachment is content and it is long enough."""
+    if c.body is None or c.body.extracted is None:
+        return None
+    if any(d.is_content for d in c.documents):
+        return None
+    return c.body if c.body.extracted.word_count >= ctx.min_body_words else None
+
+
+def pieces_of(c: Candidate, ctx: GateContext) -> list[Document]:
+    docs = readable_documents(c)
+    if docs:
+        return docs
+    body = body_piece(c, ctx)
+    return [body] if body else []
+
+
+def images(c: Candidate) -> list[Document]:
+    return [d for d in c.documents if d.kind is DocKind.IMAGE]
