@@ -209,13 +209,39 @@ class Settings(_Model):
 # -------------------------------------------------------------- scoring.yaml
 
 
+PeriodKind = Literal["week", "month", "quarter", "half", "year"]
+ScoringPeriod = Literal["month", "quarter", "half", "year"]
+# points, either one number or one number per piece type / commission kind: {动态类: 1, 综合类: 2}
+Points = float | dict[str, float]
+
+
+class QuotaPoints(_Model):
+    """Points for a quota, per judged period: all values are added (negative values deduct)."""
+
+    met: float = 0                 # 完成任务加分
+    per_extra: float = 0           # 超出任务每篇加分
+    per_missing: float = 0         # 每少一篇的分值（负数为扣分）
+    # required: a category short means the task is not done, and each piece needed counts as missing;
+    # advisory: only the total decides; category completion is reported but not scored.
+    categories: Literal["required", "advisory"] = "required"
+
+
 class Quota(_Model):
-    total: int = Field(ge=0)
+    """A class's task for one period length: a total and/or minimum numbers per category."""
+
+    name: str | None = None
+    period: PeriodKind | None = None  # default: scoring.yaml's period
+    total: int | None = Field(default=None, ge=0)
     by_category: dict[str, int] = Field(default_factory=dict)
+    points: QuotaPoints | None = None  # default: scoring.yaml's quota_points
 
     @model_validator(mode="after")
     def _consistent(self) -> Quota:
-        if sum(self.by_category.values()) > self.total:
+        if self.total is None and not self.by_category:
+            raise ValueError("任务须填写 total 或 by_category / give total or by_category")
+        if any(v < 0 for v in self.by_category.values()):
+            raise ValueError("分类任务数不能为负 / category quotas must not be negative")
+        if self.total is not None and sum(self.by_category.values()) > self.total:
             raise ValueError(
                 "分类任务之和超过了总任务数 / category quotas add up to more than the total"
             )
@@ -224,31 +250,138 @@ class Quota(_Model):
 
 class UnitClass(_Model):
     label: str | None = None
-    quota: Quota
+    quota: Quota | None = None       # one task, for scoring.yaml's period
+    quotas: list[Quota] = Field(default_factory=list)  # several tasks of different periods
+
+    def rules(self) -> list[Quota]:
+        return ([self.quota] if self.quota else []) + list(self.quotas)
+
+
+_MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
+
+
+class ScoringYearConfig(_Model):
+    """A custom scoring year, e.g. start 01-01, end 11-30 (whole months)."""
+
+    start: str = "01-01"
+    end: str = "12-31"
+
+    @model_validator(mode="after")
+    def _whole_months(self) -> ScoringYearConfig:
+        import calendar
+
+        parsed = []
+        for key in ("start", "end"):
+            m = _MONTH_DAY.match(str(getattr(self, key)).strip())
+            if not m or not 1 <= int(m.group(1)) <= 12:
+                raise ValueError(f"{key} 应为 月-日，例如 01-01 / {key} must be MM-DD")
+            parsed.append((int(m.group(1)), int(m.group(2))))
+        (sm, sd), (em, ed) = parsed
+        if sd != 1 or ed != calendar.monthrange(2001, em)[1]:
+            raise ValueError("计分年度须从某月1日开始、到某月最后一天结束（例如 01-01 至 11-30）"
+                             " / a scoring year must consist of whole months")
+        return self
+
+    def months(self) -> tuple[int, int]:
+        sm = int(self.start.split("-")[0])
+        em = int(self.end.split("-")[0])
+        return sm, (em - sm) % 12 + 1
+
+
+class CommissionPoints(_Model):
+    """Points per commission (约稿) outcome for a unit; each may differ by commission kind."""
+
+    sent: Points = 0       # 每条按要求报送（按时或迟报）
+    on_time: Points = 0    # 按时报送另加
+    late: Points = 0       # 迟报
+    missed: Points = 0     # 漏报
+    refused: Points = 0    # 拒报
+    adopted: Points = 0    # 约稿被采用
+
+
+class Endorsements(_Model):
+    """The monthly notice endorsed (批示) by the unit's principal or deputy, points each time."""
+
+    principal: float = 0
+    deputy: float = 0
+
+
+class Adjustment(_Model):
+    """A named addition or deduction the office records for a unit.
+
+    Either ``points`` for each recorded occurrence (信息失实 −30), or ``done``/``not_done``
+    for a task recorded as done or not (年度培训 +10/−10).
+    ``period: year`` counts it only when a whole (scoring) year is scored.
+    """
+
+    label: str | None = None
+    points: float | None = None
+    done: float | None = None
+    not_done: float | None = None
+    period: Literal["event", "year"] = "event"
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Adjustment:
+        if (self.points is None) == (self.done is None and self.not_done is None):
+            raise ValueError("调整项须填写 points，或填写 done / not_done / give points, or done and not_done")
+        return self
+
+
+class Normalise(_Model):
+    """折合百分制: the highest total becomes ``to``, the others in proportion."""
+
+    to: float = Field(default=100, gt=0)
+    scope: Literal["all", "class"] = "all"
 
 
 class Scoring(_Model):
     regime: str = "滕州市政务信息工作考核计分标准"
-    period: Literal["month"] = "month"
+    period: ScoringPeriod = "month"
+    scoring_year: ScoringYearConfig | None = None
     categories: list[str] = Field(default_factory=lambda: list(DEFAULT_CATEGORIES), min_length=1)
+    piece_types: list[str] = Field(default_factory=list)
+    groups: dict[str, str] = Field(default_factory=dict)
     classes: dict[str, UnitClass] = Field(min_length=1)
-    outlets: dict[str, float] = Field(min_length=1)
+    quota_points: QuotaPoints = Field(default_factory=QuotaPoints)
+    outlets: dict[str, Points] = Field(min_length=1)
+    outlet_mode: Literal["accumulate", "highest"] = "accumulate"
     instructions: dict[str, float] = Field(default_factory=dict)
     instruction_mode: Literal["accumulate", "highest"] = "accumulate"
+    joint_split: Literal["equal", "full"] = "equal"
+    commissions: CommissionPoints | None = None
+    endorsements: Endorsements | None = None
+    adjustments: dict[str, Adjustment] = Field(default_factory=dict)
+    base: float = 0
+    floor: float | None = None
+    normalise: Normalise | None = None
+
+    def types(self) -> list[str]:
+        """What per-type outlet points are keyed by: piece_types, else the categories."""
+        return self.piece_types or self.categories
 
     @model_validator(mode="after")
     def _quota_categories(self) -> Scoring:
         for key, klass in self.classes.items():
-            unknown = [c for c in klass.quota.by_category if c not in self.categories]
-            if unknown:
-                raise ValueError(
-                    f"{key} 类任务中的分类 {'、'.join(unknown)} 不在 categories 列表中"
-                    f" / quota category not listed in categories"
-                )
+            for rule in klass.rules():
+                unknown = [c for c in rule.by_category if c not in self.categories]
+                if unknown:
+                    raise ValueError(
+                        f"{key} 类任务中的分类 {'、'.join(unknown)} 不在 categories 列表中"
+                        f" / quota category not listed in categories"
+                    )
         for table, values in (("outlets", self.outlets), ("instructions", self.instructions)):
-            negative = [k for k, v in values.items() if v < 0]
+            negative = [k for k, v in values.items()
+                        if (min(v.values(), default=0) if isinstance(v, dict) else v) < 0]
             if negative:
                 raise ValueError(
                     f"{table} 中的分值不能为负：{'、'.join(negative)} / points must not be negative"
+                )
+        types = self.types()
+        for outlet, v in self.outlets.items():
+            unknown = [t for t in v if t not in types] if isinstance(v, dict) else []
+            if unknown:
+                raise ValueError(
+                    f"刊物“{outlet}”的分值按类型给出，但类型 {'、'.join(unknown)} 不在"
+                    f" {'piece_types' if self.piece_types else 'categories'} 中 / unknown piece type"
                 )
         return self

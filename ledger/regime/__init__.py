@@ -1,0 +1,132 @@
+"""Scoring regimes: the office's rules in scoring.yaml, computed by pure functions over ledger events.
+
+One module per scoring concept, each ``contribute(slice)`` adding lines to the
+unit's sheet. A new concept is a new module here plus one line in ``COMPONENTS``
+(and its keys in ``config/schema.py``'s ``Scoring``). The pipeline, per unit:
+
+1. for each of the regime's own periods inside the scored period (each month of a
+   quarter under a monthly regime): every component at stage ``base``, then the
+   floor (扣完为止) on that period's total;
+2. every component once at stage ``period`` for the whole scored period (longer
+   quotas, yearly adjustments, the base score);
+3. across units: normalisation (折合百分制), then ranks within class and group.
+
+The components of a unit always add up to its score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from baosong.config.schema import Scoring
+
+from ..periods import Period
+from . import adjustments, base, commissions, endorsements, floors, instructions, normalise, outlets, quotas
+from .context import Slice
+from .events import (
+    AdjustmentEvent,
+    AdoptionEvent,
+    CommissionEvent,
+    EndorsementEvent,
+    Events,
+    InstructionEvent,
+    PieceEvent,
+    UnitRef,
+)
+from .ranking import competition_ranks, ranks_by
+from .sheet import Sheet, UnitScore, tidy
+
+COMPONENTS = (
+    outlets,
+    instructions,
+    quotas,
+    commissions,
+    endorsements,
+    adjustments,
+    base,
+)
+
+__all__ = [
+    "AdjustmentEvent", "AdoptionEvent", "CommissionEvent", "COMPONENTS", "EndorsementEvent", "Events",
+    "InstructionEvent", "PieceEvent", "UnitRef", "UnitScore", "base_periods", "score",
+]
+
+
+def base_periods(scoring: Scoring, period: Period) -> list[Period]:
+    """The regime's own periods inside ``period`` (the period itself when it is not longer)."""
+    if period.longer_than(scoring.period):
+        return period.parts(scoring.period) or [period]
+    return [period]
+
+
+def _unit_slice(unit: UnitRef, events: Events, period: Period, stage: str, scored: Period,
+                scoring: Scoring, sheet: Sheet) -> Slice:
+    name = unit.name
+    return Slice(
+        unit=unit, period=period, stage=stage, scored=scored, scoring=scoring,  # type: ignore[arg-type]
+        pieces=tuple(p for p in events.pieces if p.unit == name),
+        adoptions=tuple(a for a in events.adoptions if name in a.sharing),
+        instructions=tuple(i for i in events.instructions if name in i.sharing),
+        commissions=tuple(c for c in events.commissions if c.unit == name),
+        endorsements=tuple(e for e in events.endorsements if e.unit == name),
+        adjustments=tuple(a for a in events.adjustments if a.unit == name),
+        sheet=sheet,
+    )
+
+
+def score(scoring: Scoring, period: Period, units: Sequence[UnitRef], events: Events) -> list[UnitScore]:
+    """Per unit: submitted, counted, quotas, adopted, components and total; ranked within class.
+
+    Classes come out in scoring.yaml's order; within a class by score descending,
+    ties sharing a rank and listed in units.yaml order.
+    """
+    rows: list[tuple[UnitRef, Sheet]] = []
+    bases = base_periods(scoring, period)
+    for unit in units:
+        sheet = Sheet()
+        for b in bases:
+            part = Sheet()
+            s = _unit_slice(unit, events, b, "base", period, scoring, part)
+            for component in COMPONENTS:
+                component.contribute(s)
+            floors.apply(part, scoring)
+            sheet.merge(part)
+        s = _unit_slice(unit, events, period, "period", period, scoring, sheet)
+        for component in COMPONENTS:
+            component.contribute(s)
+        rows.append((unit, sheet))
+    normalise.apply(rows, scoring)
+
+    submitted: dict[str, int] = {}
+    counted: dict[str, int] = {}
+    for p in events.pieces:
+        if p.day is None or period.contains(p.day):
+            submitted[p.unit] = submitted.get(p.unit, 0) + 1
+            counted[p.unit] = counted.get(p.unit, 0) + p.counts
+    adopted: dict[str, set[int]] = {}
+    for a in events.adoptions:
+        if period.contains(a.on):
+            for u in a.sharing:
+                adopted.setdefault(u, set()).add(a.piece_id)
+
+    totals = {unit.name: tidy(sheet.total) for unit, sheet in rows}
+    group_ranks = dict(zip([u.name for u, _ in rows],
+                           ranks_by([u.group for u, _ in rows], [totals[u.name] for u, _ in rows]), strict=True))
+    class_order = {k: i for i, k in enumerate(scoring.classes)}
+    by_class: dict[str, list[tuple[UnitRef, Sheet]]] = {}
+    for unit, sheet in rows:
+        by_class.setdefault(unit.class_, []).append((unit, sheet))
+    result: list[UnitScore] = []
+    for class_ in sorted(by_class, key=lambda k: (class_order.get(k, len(class_order)), k)):
+        # sorted() is stable: tied units keep their units.yaml order
+        members = sorted(by_class[class_], key=lambda r: -totals[r[0].name])
+        for (unit, sheet), rank in zip(members, competition_ranks([totals[u.name] for u, _ in members]),
+                                       strict=True):
+            result.append(UnitScore(
+                unit=unit.name, short=unit.short, class_=class_,
+                submitted=submitted.get(unit.name, 0), adopted=len(adopted.get(unit.name, ())),
+                score=totals[unit.name], rank=rank, counted=counted.get(unit.name, 0),
+                components=tuple(sheet.lines.values()), quotas=tuple(sheet.quotas.values()),
+                warnings=tuple(sheet.warnings), group=unit.group, group_rank=group_ranks[unit.name],
+            ))
+    return result
