@@ -337,12 +337,18 @@ def adopt(
     outlet: Annotated[str, typer.Argument(metavar="OUTLET", help="采用的刊物，须是 scoring.yaml 中 outlets 的一个键。", show_default=False)],
     instruction: Annotated[Optional[str], typer.Option("--instruction", metavar="LEVEL", help="领导批示级别，须是 scoring.yaml 中 instructions 的一个键。")] = None,
     on: Annotated[Optional[str], typer.Option("--date", help="采用日期 YYYY-MM-DD，决定计入哪个月；默认今天。")] = None,
+    piece_type: Annotated[Optional[str], typer.Option("--type", metavar="TYPE", help="稿件类型（如 动态类、综合类），刊物分值按类型区分时使用。")] = None,
+    joint: Annotated[Optional[list[str]], typer.Option("--joint", metavar="UNIT", help="合作完成（或报送相同信息）的其他单位，可重复；得分按单位数平分。")] = None,
 ) -> None:
-    """登记一篇稿件被某刊物采用（可同时登记领导批示）。"""
+    """登记一篇稿件被某刊物采用（可同时登记领导批示、稿件类型和合作单位）。"""
     from baosong.ledger.credits import record_adoption
     from baosong.ledger.errors import LedgerError
+    from baosong.ledger.models import Piece
+    from baosong.ledger.piece_credit import add_joint_units, set_piece_type
+    from baosong.ledger.regime.context import points_for
 
     application = open_app()
+    scoring = application.config.scoring
     if on:
         try:
             day = date.fromisoformat(on)
@@ -351,39 +357,65 @@ def adopt(
     else:
         day = datetime.now(application.config.tz).date()
     with application.sessions() as session:
+        piece = session.get(Piece, piece_id)
         try:
-            adoption, instr = record_adoption(session, piece_id, outlet, application.config.scoring,
-                                              on=day, instruction=instruction)
+            if piece is not None and piece_type:
+                set_piece_type(session, piece, piece_type, scoring)
+            added = add_joint_units(session, piece, joint) if piece is not None and joint else []
+            adoption, instr = record_adoption(session, piece_id, outlet, scoring, on=day, instruction=instruction)
         except LedgerError as exc:
             fail(str(exc))
         session.commit()
-        recorded = adoption or instr
-        assert recorded is not None  # record_adoption records one or the other, or raises
-        title = recorded.piece.title
+        title = piece.title if piece is not None else None
+        kind = piece.piece_type or piece.category if piece is not None else None
     parts = []
     if adoption:
-        parts.append(f"被“{outlet}”采用（{application.config.scoring.outlets[outlet]:g} 分）")
+        value = points_for(scoring.outlets[outlet], kind)
+        shown = f"{value:g} 分" if value is not None else f"按类型计分，稿件类型未知，请用 --type 补登"
+        parts.append(f"被“{outlet}”采用（{shown}）")
     if instr:
-        parts.append(f"获“{instruction}”批示（{application.config.scoring.instructions[instruction]:g} 分）")
+        parts.append(f"获“{instruction}”批示（{scoring.instructions[instruction]:g} 分）")
+    if added:
+        parts.append(f"与{'、'.join(added)}合作（得分平分）")
     out.print(f"已登记：稿件 {piece_id}《{title or '无标题'}》" + "，".join(parts) + f"，日期 {day}", markup=False)
+
+
+def _period(month: str | None, quarter: str | None, half: str | None, year: str | None, scoring):
+    from baosong.ledger.periods import CALENDAR_YEAR, Period, ScoringYear
+
+    given = [(k, v) for k, v in (("month", month), ("quarter", quarter), ("half", half), ("year", year)) if v]
+    if len(given) != 1:
+        fail("请给出一个计分周期：--month 2026-10、--quarter 2026Q4、--half 2026H2 或 --year 2026（只能选一个）")
+    custom = ScoringYear(*scoring.scoring_year.months()) if scoring.scoring_year else CALENDAR_YEAR
+    kind, text = given[0]
+    try:
+        return Period.parse(kind, text, custom)
+    except ValueError as exc:
+        fail(str(exc))
 
 
 @app.command()
 def score(
-    month: Annotated[str, typer.Option("--month", help="月份 YYYY-MM。", show_default=False)],
+    month: Annotated[Optional[str], typer.Option("--month", help="月份 YYYY-MM。", show_default=False)] = None,
+    quarter: Annotated[Optional[str], typer.Option("--quarter", help="季度，例如 2026Q4。", show_default=False)] = None,
+    half: Annotated[Optional[str], typer.Option("--half", help="半年，例如 2026H2（下半年）。", show_default=False)] = None,
+    year: Annotated[Optional[str], typer.Option("--year", help="年度，例如 2026（按 scoring.yaml 的计分年度）。", show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
 ) -> None:
-    """计算某月各单位得分和分类排名。"""
-    from baosong.notices import month_scores
+    """计算某月（季度、半年、年度）各单位得分、任务完成情况和分类排名。"""
+    from baosong.notices import period_scores
     from baosong.views import class_labels, ranking_table
 
     application = open_app()
-    period = _month(month)
-    scores = month_scores(application, period)
+    period = _period(month, quarter, half, year, application.config.scoring)
+    scores = period_scores(application, period)
     if as_json:
         _json([s.as_json() for s in scores])
         return
     out.print(ranking_table(scores, class_labels(application.config.scoring.classes), period))
+    for s in scores:
+        for w in s.warnings:
+            warn(f"{s.unit}：{w}")
 
 
 @notify_app.command("monthly")

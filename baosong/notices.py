@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from baosong.app import App
-from baosong.ledger.credits import period_events
 from baosong.ledger.outbox import (
     NOTHING_DELIVERED,
     DeliveryReport,
@@ -15,8 +14,9 @@ from baosong.ledger.outbox import (
     enqueue,
     queued_with_prefix,
 )
-from baosong.ledger.periods import Month
+from baosong.ledger.periods import Month, Period
 from baosong.ledger.scoring import UnitScore, score_period
+from baosong.ledger.scoring_events import period_events, scoring_units
 from baosong.ledger.units import active_units
 from baosong.notify.compose import compose
 from baosong.notify.monthly import notice_mails
@@ -29,10 +29,17 @@ class NoticeError(Exception):
     pass
 
 
-def month_scores(app: App, month: Month) -> list[UnitScore]:
+def period_scores(app: App, period: Period) -> list[UnitScore]:
+    """Score any period (month, quarter, half-year, year) under the configured regime."""
+    groups = {u.name: u.group for u in app.config.units}
     with app.sessions() as session:
-        units, pieces, credits = period_events(session, month, app.config.tz)
-    return score_period(units, pieces, credits, app.config.scoring)
+        units = scoring_units(session, groups)
+        events = period_events(session, period, app.config.tz)
+    return score_period(units, events, app.config.scoring, period)
+
+
+def month_scores(app: App, month: Month) -> list[UnitScore]:
+    return period_scores(app, Period.of_month(month))
 
 
 def notice_sent(app: App, month: Month) -> bool:

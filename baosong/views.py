@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from baosong.ledger.messages import pieces_in
 from baosong.ledger.periods import Month
+from baosong.ledger.regime.sheet import tidy
 from baosong.ledger.scoring import UnitScore
 from baosong.vocabulary import VERDICT_LABELS
 
@@ -49,13 +50,18 @@ def ledger_table(rows: Sequence[dict], month: Month | None) -> Table:
     return table
 
 
-def ranking_table(scores: Sequence[UnitScore], labels: dict[str, str], month: Month) -> Table:
-    table = Table(title=f"{month.label}政务信息得分排名")
-    for col in ("类别", "排名", "单位", "报送数", "采用数", "得分"):
-        table.add_column(col, justify="right" if col in ("排名", "报送数", "采用数", "得分") else "left")
+def ranking_table(scores: Sequence[UnitScore], labels: dict[str, str], period) -> Table:
+    """The ranking of a month, quarter, half-year or year (``period`` has a ``label``)."""
+    table = Table(title=f"{period.label}政务信息得分排名")
+    for col in ("类别", "排名", "单位", "报送数", "采用数", "任务", "得分", "得分构成"):
+        table.add_column(col, justify="right" if col in ("排名", "报送数", "采用数", "得分") else "left",
+                         overflow="fold")
     for s in scores:
+        judged = [q for q in s.quotas if q.judged]
+        task = "—" if not judged else ("完成" if all(q.met for q in judged) else "未完成")
+        parts = [f"{c.label}{tidy(c.points):+g}" for c in s.components if round(c.points, 2)]
         table.add_row(labels.get(s.class_, s.class_), str(s.rank), s.unit, str(s.submitted), str(s.adopted),
-                      f"{s.score:g}")
+                      task, f"{s.score:g}", " ".join(parts) + (" ⚠" if s.warnings else ""))
     return table
 
 

@@ -277,6 +277,12 @@ def load_config(directory: Path | str | None = None) -> Config:
     if units is not None and scoring is not None:
         node = raw["units.yaml"][1]
         for i, unit in enumerate(units.units):
+            if unit.group is not None and scoring.groups and unit.group not in scoring.groups:
+                problems.append(Problem(
+                    "units.yaml", _line_of(node, ("units", i, "group")), f"units[{i}].group",
+                    f"单位“{unit.name}”的分组 {unit.group!r} 未在 scoring.yaml 的 groups 中定义"
+                    f"（可用：{'、'.join(scoring.groups)}） / group not defined in scoring.yaml",
+                ))
             if unit.class_ not in scoring.classes:
                 known = "、".join(scoring.classes)
                 problems.append(Problem(

@@ -58,6 +58,8 @@ class UnitConfig(_Model):
     class_: str = Field(alias="class", min_length=1)
     addresses: list[Address] = Field(min_length=1)
     principal: Principal | None = None
+    # a ranking group across classes (e.g. 镇街: towns and subdistricts are also ranked among themselves)
+    group: str | None = None
 
     @field_validator("name")
     @classmethod

@@ -1,9 +1,11 @@
-"""Credits a piece earns: adoptions by outlets and leaders' instructions; the events scoring reads. Callers commit."""
+"""Credits a piece earns: adoptions by outlets and leaders' instructions. Callers commit.
+
+Scoring reads them as plain events through :mod:`baosong.ledger.scoring_events`.
+"""
 
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,11 +13,7 @@ from sqlalchemy.orm import Session
 from baosong.config.schema import Scoring
 
 from .errors import LedgerError
-from .messages import pieces_in
-from .models import Adoption, Instruction, Piece, Unit
-from .periods import Month
-from .scoring import CreditEvent, PieceEvent, UnitRef
-from .units import active_units
+from .models import Adoption, Instruction, Piece
 
 
 def record_adoption(session: Session, piece_id: int, outlet: str, scoring: Scoring, *,
@@ -50,24 +48,3 @@ def record_adoption(session: Session, piece_id: int, outlet: str, scoring: Scori
         session.add(new_instruction)
     session.flush()
     return new_adoption, new_instruction
-
-
-def period_events(session: Session, month: Month, tz: ZoneInfo) -> tuple[list[UnitRef], list[PieceEvent], list[CreditEvent]]:
-    """Everything scoring needs for one month, as plain values."""
-    units = [UnitRef(u.name, u.short, u.class_) for u in active_units(session)]
-    pieces = [PieceEvent(p.unit.name, p.category) for p in pieces_in(session, month, tz)]
-    first, after = month.first_day(), month.next().first_day()
-    credits: list[CreditEvent] = []
-    rows = session.execute(
-        select(Adoption.piece_id, Adoption.outlet, Unit.name)
-        .join(Piece, Adoption.piece_id == Piece.id).join(Unit, Piece.unit_id == Unit.id)
-        .where(Adoption.adopted_on >= first, Adoption.adopted_on < after)
-    )
-    credits += [CreditEvent(unit, pid, "outlet", outlet) for pid, outlet, unit in rows]
-    rows = session.execute(
-        select(Instruction.piece_id, Instruction.level, Unit.name)
-        .join(Piece, Instruction.piece_id == Piece.id).join(Unit, Piece.unit_id == Unit.id)
-        .where(Instruction.instructed_on >= first, Instruction.instructed_on < after)
-    )
-    credits += [CreditEvent(unit, pid, "instruction", level) for pid, level, unit in rows]
-    return units, pieces, credits

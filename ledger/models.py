@@ -160,6 +160,8 @@ class Piece(Base):
     category: Mapped[str | None] = mapped_column(String(50))
     word_count: Mapped[int] = mapped_column(Integer)
     received_at: Mapped[datetime]
+    # the type a regime's outlet points are keyed by (动态类/综合类) when the category does not say it
+    piece_type: Mapped[str | None] = mapped_column(String(50))
 
     message: Mapped[Message] = relationship(back_populates="pieces")
     unit: Mapped[Unit] = relationship()
@@ -195,6 +197,20 @@ class Instruction(Base):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     piece: Mapped[Piece] = relationship(back_populates="instructions")
+
+
+class PieceJointUnit(Base):
+    """Another unit that shares a piece's credit (a joint item, or the same item sent by several units)."""
+
+    __tablename__ = "piece_joint_units"
+    __table_args__ = (UniqueConstraint("piece_id", "unit_id", name="uq_piece_joint_unit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    piece_id: Mapped[int] = mapped_column(ForeignKey("pieces.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[Unit] = relationship()
 
 
 class OutboxMail(Base):

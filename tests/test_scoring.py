@@ -1,76 +1,206 @@
-"""Scoring on the Tengzhou regime (Annex 1 points): pure functions, worked examples."""
+"""Tengzhou (seed 004, the default regime): worked examples computed by hand from Annex 1 and Annex 2.
+
+Every figure below is the regulation's arithmetic, written out in the test.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+from datetime import date
 
 import pytest
 
-from baosong.config.loader import load_config
-from baosong.ledger.periods import Month
-from baosong.ledger.scoring import CreditEvent, PieceEvent, UnitRef, credit_points, score_period
+from baosong.ledger.periods import Month, Period
+from baosong.ledger.regime.events import (
+    AdjustmentEvent,
+    AdoptionEvent,
+    CommissionEvent,
+    EndorsementEvent,
+    InstructionEvent,
+    UnitRef,
+)
+from regime_helpers import components, example, run, sent, year
 
-CONFIG = Path(__file__).resolve().parents[1] / "config"
+OCT = Period.month(2026, 10)
+D = date(2026, 10, 12)
 
 
 @pytest.fixture(scope="module")
 def scoring():
-    return load_config(CONFIG).scoring
+    return example("tengzhou")
 
 
-UNITS = [
-    UnitRef("甲镇", "甲镇", "A"), UnitRef("乙局", "乙局", "A"), UnitRef("丙局", None, "A"),
-    UnitRef("丁办", None, "B"), UnitRef("戊中心", None, "C"),
-]
+def C(name: str) -> UnitRef:
+    return UnitRef(name, name, "C")
 
 
 def test_outlet_points_follow_annex_1(scoring):
     assert scoring.outlets["国办专报"] == 60
     assert scoring.outlets["枣庄普刊"] == 15
-    assert scoring.outlets["约稿报送"] == 3
+    assert scoring.outlets["上报"] == 7
     assert scoring.instructions["滕州市政府领导"] == 20
+    # 约稿报送 / 约稿采用 are commission outcomes, scored from commission events
+    assert scoring.commissions.sent == 3 and scoring.commissions.adopted == 10
+
+
+def test_quota_notes_met_short_floor_and_extra(scoring):
+    """Annex 1 note 1 on a class C unit (at least 3 a month, at least 2 of them 工作动态)."""
+    units = [C("甲"), C("乙"), C("丙"), C("丁")]
+    jia = sent("甲", D, "工作动态", "工作动态", "问题建议")
+    yi = sent("乙", D, "工作动态")
+    bing = sent("丙", D, "工作动态")
+    ding = sent("丁", D, "工作动态", "工作动态", "工作动态", "经验亮点", "社情民意")
+    rows = run(scoring, OCT, units, pieces=jia + yi + bing + ding, adoptions=[
+        AdoptionEvent(jia[0].piece_id, "甲", "枣庄普刊", D),
+        AdoptionEvent(yi[0].piece_id, "乙", "上报", D),
+    ])
+    # 甲: task done (3 ≥ 3, 工作动态 2 ≥ 2): 枣庄普刊 15 + 完成任务 5 = 20
+    assert rows["甲"].score == 15 + 5 == 20
+    assert components(rows["甲"]) == {"outlets": 15, "quota_met": 5}
+    # 乙: 1 of 3 sent, 2 missing: 上报 7 − 2×1 = 5
+    assert rows["乙"].score == 7 - 2 * 1 == 5
+    # 丙: no adoptions and 2 short: 0 − 2 stops at 0 (扣完为止), shown as its own line
+    assert rows["丙"].score == max(0, 0 - 2 * 1) == 0
+    assert components(rows["丙"]) == {"quota_missing": -2, "floor": 2}
+    # 丁: 5 sent, 2 beyond the quota: 5 + 2×2 = 9
+    assert rows["丁"].score == 5 + 2 * 2 == 9
+    # ranks within class C: 甲 20, 丁 9, 乙 5, 丙 0
+    assert [(u, r.rank) for u, r in rows.items()] == [("甲", 1), ("丁", 2), ("乙", 3), ("丙", 4)]
+    # quota completion by category is reported
+    quota = {(q.category): (q.required, q.done, q.met) for q in rows["乙"].quotas}
+    assert quota == {None: (3, 1, False), "工作动态": (2, 1, False)}
+    # components always add up to the score
+    for r in rows.values():
+        assert round(sum(c.points for c in r.components), 2) == r.score
+
+
+def test_category_shortfall_with_the_total_met_reading_is_a_switch(scoring):
+    """C unit 戊 sends 3 问题建议 and no 工作动态, one 政务信息交流 adoption (10).
+
+    required (default): the task includes 工作动态 ≥ 2; 2 pieces are missing → 10 − 2 = 8.
+    advisory: only the total counts; the task is done → 10 + 5 = 15.
+    """
+    wu = sent("戊", D, "问题建议", "问题建议", "问题建议")
+    adoption = [AdoptionEvent(wu[0].piece_id, "戊", "政务信息交流", D)]
+    strict = run(scoring, OCT, [C("戊")], pieces=wu, adoptions=adoption)["戊"]
+    assert strict.score == 10 - 2 * 1 == 8
+    advisory_points = scoring.quota_points.model_copy(update={"categories": "advisory"})
+    advisory = scoring.model_copy(update={"quota_points": advisory_points})
+    loose = run(advisory, OCT, [C("戊")], pieces=wu, adoptions=adoption)["戊"]
+    assert loose.score == 10 + 5 == 15
+    # in both readings the category's completion is reported as not met
+    assert [q.met for q in loose.quotas if q.category == "工作动态"] == [False]
+
+
+def test_category_shortfall_counts_pieces_needed_not_both_shortfalls(scoring):
+    """A unit 2 short in total and 2 short in 工作动态 needs 2 more pieces, not 4: 1 问题建议 sent → −2."""
+    geng = sent("庚", D, "问题建议")
+    row = run(scoring, OCT, [C("庚")], pieces=geng, adoptions=[AdoptionEvent(geng[0].piece_id, "庚", "枣庄普刊", D)])
+    assert row["庚"].score == 15 - max(3 - 1, 2 - 0) * 1 == 13
+
+
+def test_commissions_fed_by_commission_events(scoring):
+    """Annex 1: 约稿报送 3, 约稿采用 10; note 4: refused or missed −5 each, late −3 each, 扣完为止."""
+    x = sent("辛", D, "工作动态", "工作动态", "工作动态")        # task done: +5
+    y = sent("壬", D, "工作动态", "工作动态", "工作动态")        # task done: +5
+    rows = run(scoring, OCT, [C("辛"), C("壬")], pieces=x + y, commissions=[
+        CommissionEvent("辛", "约稿〔2026〕12号", "on_time", D),   # +3
+        CommissionEvent("辛", "约稿〔2026〕12号", "adopted", D),   # +10
+        CommissionEvent("辛", "约稿〔2026〕13号", "late", D),      # sent +3, late −3
+        CommissionEvent("辛", "约稿〔2026〕14号", "refused", D),   # −5
+        CommissionEvent("壬", "约稿〔2026〕12号", "missed", D),    # −5
+        CommissionEvent("壬", "约稿〔2026〕13号", "missed", D),    # −5
+    ])
+    assert rows["辛"].score == 5 + 3 + 10 + (3 - 3) - 5 == 13
+    assert rows["辛"].component("commissions") == 3 + 10 + 3 - 3 - 5 == 8
+    # 壬: 5 − 5 − 5 = −5, stops at 0
+    assert rows["壬"].score == max(0, 5 - 5 - 5) == 0
+
+
+def test_endorsements_and_yearly_adjustments(scoring):
+    """Note 2: the notice endorsed by the principal +10 each time, the deputy +5.
+    Notes 5 and 6: yearly training and rotation +10 done, −10 not done — counted in the year only."""
+    units = [C("癸")]
+    pieces = sent("癸", D, "工作动态", "工作动态", "工作动态")  # October task done: +5
+    events = dict(pieces=pieces, endorsements=[
+        EndorsementEvent("癸", "principal", D), EndorsementEvent("癸", "principal", date(2026, 10, 20)),
+        EndorsementEvent("癸", "deputy", D),
+    ], adjustments=[
+        AdjustmentEvent("癸", "年度信息培训", date(2026, 12, 20), done=True),
+        AdjustmentEvent("癸", "年度跟岗轮训", date(2026, 12, 20), done=False),
+    ])
+    month = run(scoring, OCT, units, **events)["癸"]
+    assert month.score == 5 + 10 + 10 + 5 == 30
+    # the year: October 30; the other 11 months nothing sent, 3 short each → 0 each (扣完为止);
+    # then training +10 and rotation −10 outside the floor
+    whole = run(scoring, year(scoring, 2026), units, **events)["癸"]
+    assert whole.score == 30 + 11 * 0 + 10 - 10 == 30
+    assert whole.component("adjust:年度信息培训") == 10
+    assert whole.component("adjust:年度跟岗轮训") == -10
+    assert whole.component("quota_missing") == -3 * 11 and whole.component("floor") == 3 * 11
+
+
+def test_a_quarter_sums_months_each_floored(scoring):
+    """October: nothing sent, 3 short → 0 (not −3). November: 3 sent + 枣庄普刊 → 20. Quarter = 0 + 20 + 0."""
+    nov = date(2026, 11, 5)
+    pieces = sent("子", nov, "工作动态", "工作动态", "工作动态")
+    rows = run(scoring, Period.quarter(2026, 4), [C("子")], pieces=pieces,
+               adoptions=[AdoptionEvent(pieces[0].piece_id, "子", "枣庄普刊", nov)])
+    assert rows["子"].score == 0 + (15 + 5) + 0 == 20
+    assert rows["子"].submitted == 3 and rows["子"].adopted == 1
+    quota = next(q for q in rows["子"].quotas if q.category is None)
+    assert (quota.required, quota.done, quota.periods, quota.periods_met) == (9, 3, 3, 1)
 
 
 def test_instructions_at_several_levels_accumulate(scoring):
-    credits = [
-        CreditEvent("甲镇", 1, "outlet", "枣庄普刊"),
-        CreditEvent("甲镇", 1, "instruction", "滕州市政府领导"),
-        CreditEvent("甲镇", 1, "instruction", "枣庄市政府领导"),
-    ]
-    assert credit_points(credits, scoring) == {1: 15 + 20 + 30}
+    p = sent("丑", D, "工作动态")
+    rows = run(scoring, OCT, [C("丑")], pieces=p, adoptions=[AdoptionEvent(p[0].piece_id, "丑", "枣庄普刊", D)],
+               instructions=[InstructionEvent(p[0].piece_id, "丑", "滕州市政府领导", D),
+                             InstructionEvent(p[0].piece_id, "丑", "枣庄市政府领导", D)])
+    assert rows["丑"].component("outlets") + rows["丑"].component("instructions") == 15 + 20 + 30
 
 
 def test_highest_instruction_mode_takes_the_maximum(scoring):
     highest = scoring.model_copy(update={"instruction_mode": "highest"})
-    credits = [
-        CreditEvent("甲镇", 1, "outlet", "每日要情"),
-        CreditEvent("甲镇", 1, "instruction", "滕州市政府领导"),
-        CreditEvent("甲镇", 1, "instruction", "省政府领导"),
-    ]
-    assert credit_points(credits, highest) == {1: 5 + 40}
+    p = sent("丑", D, "工作动态")
+    rows = run(highest, OCT, [C("丑")], pieces=p, adoptions=[AdoptionEvent(p[0].piece_id, "丑", "每日要情", D)],
+               instructions=[InstructionEvent(p[0].piece_id, "丑", "滕州市政府领导", D),
+                             InstructionEvent(p[0].piece_id, "丑", "省政府领导", D)])
+    assert rows["丑"].component("outlets") + rows["丑"].component("instructions") == 5 + 40
 
 
-def test_month_scores_and_ranks_within_class(scoring):
-    pieces = [PieceEvent("甲镇", "工作动态")] * 5 + [PieceEvent("乙局", "工作动态")] * 3 + [PieceEvent("丁办", None)]
-    credits = [
-        CreditEvent("甲镇", 1, "outlet", "每日要情"),       # 5
-        CreditEvent("甲镇", 2, "outlet", "政务信息交流"),   # 10
-        CreditEvent("乙局", 7, "outlet", "枣庄普刊"),       # 15
-        CreditEvent("丙局", 9, "outlet", "上报"),           # 7
-        CreditEvent("丙局", 9, "outlet", "每日要情"),       # 5 -> 12 on one piece
-        CreditEvent("丁办", 11, "outlet", "约稿报送"),      # 3
-    ]
-    result = score_period(UNITS, pieces, credits, scoring)
-    table = [(s.class_, s.unit, s.submitted, s.adopted, s.score, s.rank) for s in result]
-    assert table == [
-        ("A", "甲镇", 5, 2, 15, 1),
-        ("A", "乙局", 3, 1, 15, 1),
-        ("A", "丙局", 0, 1, 12, 3),
-        ("B", "丁办", 1, 1, 3, 1),
-        ("C", "戊中心", 0, 0, 0, 1),
-    ]
-    assert result[0].as_json() == {"unit": "甲镇", "class": "A", "submitted": 5, "adopted": 2,
-                                   "score": 15, "rank": 1}
+def test_history_the_config_no_longer_names_scores_zero_with_a_warning(scoring):
+    p = sent("寅", D, "工作动态", "工作动态", "工作动态")
+    rows = run(scoring, OCT, [C("寅")], pieces=p, adoptions=[
+        AdoptionEvent(p[0].piece_id, "寅", "已撤销的刊物", D), AdoptionEvent(p[1].piece_id, "寅", "上报", D)],
+        instructions=[InstructionEvent(p[1].piece_id, "寅", "已撤销的级别", D)],
+        adjustments=[AdjustmentEvent("寅", "已撤销的调整", D)])
+    row = rows["寅"]
+    assert row.score == 0 + 7 + 0 + 5 == 12
+    assert len(row.warnings) == 3 and "已撤销的刊物" in row.warnings[0]
+    unconfigured = next(c for c in row.components if c.key == "unconfigured")
+    assert unconfigured.points == 0 and len(unconfigured.detail) == 3
+
+
+def test_ranks_within_class_and_group(scoring):
+    units = [UnitRef("甲镇", "甲镇", "A", "镇街"), UnitRef("乙局", "乙局", "A"), UnitRef("丙街道", None, "A", "镇街"),
+             UnitRef("丁办", None, "B")]
+    a, b, c = sent("甲镇", D, "工作动态"), sent("乙局", D, "工作动态"), sent("丙街道", D, "工作动态")
+    rows = run(scoring, OCT, units, pieces=a + b + c, adoptions=[
+        AdoptionEvent(a[0].piece_id, "甲镇", "每日要情", D), AdoptionEvent(b[0].piece_id, "乙局", "枣庄普刊", D),
+        AdoptionEvent(c[0].piece_id, "丙街道", "政务信息交流", D)])
+    # each A unit sent 1 of 10: 9 missing, −9 → floored at 0 for all three
+    assert {u: r.score for u, r in rows.items()} == {"甲镇": 0, "乙局": 6, "丙街道": 1, "丁办": 0}
+    assert rows["乙局"].score == 15 - 9 and rows["丙街道"].score == 10 - 9
+    assert (rows["乙局"].rank, rows["丙街道"].rank, rows["甲镇"].rank) == (1, 2, 3)
+    assert (rows["丙街道"].group_rank, rows["甲镇"].group_rank, rows["乙局"].group_rank) == (1, 2, None)
+    assert rows["甲镇"].as_json()["group"] == "镇街"
+
+
+def test_pinned_json_keys_come_first(scoring):
+    row = run(scoring, OCT, [C("卯")])["卯"]
+    data = row.as_json()
+    assert list(data)[:6] == ["unit", "class", "submitted", "adopted", "score", "rank"]
+    assert {"counted", "components", "quotas", "warnings"} <= set(data)
 
 
 def test_month_parsing_and_bounds():

@@ -1,0 +1,72 @@
+"""Read what a regime scores for a period from the ledger, as plain events (the I/O edge of scoring)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import Adoption, Instruction, Piece, PieceJointUnit, Unit
+from .periods import Period
+from .regime.events import AdoptionEvent, Events, InstructionEvent, PieceEvent, UnitRef
+
+# pieces are read this many days either side of the period, for weeks that straddle its edges
+MARGIN_DAYS = 7
+
+
+def scoring_units(session: Session, groups: Mapping[str, str | None] | None = None) -> list[UnitRef]:
+    """The active units, in units.yaml order; ``groups`` gives each unit's group (镇街…) from units.yaml."""
+    groups = groups or {}
+    rows = session.scalars(select(Unit).where(Unit.active).order_by(Unit.id))
+    return [UnitRef(u.name, u.short, u.class_, groups.get(u.name)) for u in rows]
+
+
+def _joint_units(session: Session, piece_ids: set[int]) -> dict[int, tuple[str, ...]]:
+    out: dict[int, list[str]] = {}
+    ids = sorted(piece_ids)
+    for i in range(0, len(ids), 500):
+        rows = session.execute(
+            select(PieceJointUnit.piece_id, Unit.name).join(Unit, PieceJointUnit.unit_id == Unit.id)
+            .where(PieceJointUnit.piece_id.in_(ids[i:i + 500])).order_by(PieceJointUnit.id))
+        for pid, name in rows:
+            out.setdefault(pid, []).append(name)
+    return {pid: tuple(names) for pid, names in out.items()}
+
+
+def period_events(session: Session, period: Period, tz: ZoneInfo) -> Events:
+    """Pieces received in the period (with a margin), adoptions and instructions dated in it."""
+    start, end = period.bounds(tz)
+    pieces = [
+        PieceEvent(unit, category, pid, received.astimezone(tz).date())
+        for pid, unit, category, received in session.execute(
+            select(Piece.id, Unit.name, Piece.category, Piece.received_at)
+            .join(Unit, Piece.unit_id == Unit.id)
+            .where(Piece.received_at >= start - timedelta(days=MARGIN_DAYS),
+                   Piece.received_at < end + timedelta(days=MARGIN_DAYS))
+            .order_by(Piece.received_at, Piece.id))
+    ]
+    adoption_rows = session.execute(
+        select(Adoption.piece_id, Adoption.outlet, Adoption.adopted_on, Unit.name, Piece.piece_type, Piece.category)
+        .join(Piece, Adoption.piece_id == Piece.id).join(Unit, Piece.unit_id == Unit.id)
+        .where(Adoption.adopted_on >= period.start, Adoption.adopted_on < period.end)
+        .order_by(Adoption.id)).all()
+    instruction_rows = session.execute(
+        select(Instruction.piece_id, Instruction.level, Instruction.instructed_on, Unit.name)
+        .join(Piece, Instruction.piece_id == Piece.id).join(Unit, Piece.unit_id == Unit.id)
+        .where(Instruction.instructed_on >= period.start, Instruction.instructed_on < period.end)
+        .order_by(Instruction.id)).all()
+    joint = _joint_units(session, {r[0] for r in adoption_rows} | {r[0] for r in instruction_rows})
+
+    def sharing(pid: int, unit: str) -> tuple[str, ...]:
+        return (unit, *joint[pid]) if pid in joint else ()
+
+    adoptions = [AdoptionEvent(pid, unit, outlet, on, ptype or category, sharing(pid, unit))
+                 for pid, outlet, on, unit, ptype, category in adoption_rows]
+    instructions = [InstructionEvent(pid, unit, level, on, sharing(pid, unit))
+                    for pid, level, on, unit in instruction_rows]
+    return Events(pieces=tuple(pieces), adoptions=tuple(adoptions), instructions=tuple(instructions))
+
+
