@@ -162,9 +162,17 @@ def test_ingest_adopt_score_and_notify_to_outbox(office_config: Path, tmp_path: 
 
     scores = json.loads(invoke(office_config, "score", "--month", "2026-10", "--json").stdout)
     a_class = [s for s in scores if s["class"] == "A"]
-    assert a_class[0] == {"unit": "滕州市商务局", "class": "A", "submitted": 1, "adopted": 1, "score": 35, "rank": 1}
-    assert a_class[1] == {"unit": "滨湖镇人民政府", "class": "A", "submitted": 1, "adopted": 1, "score": 5, "rank": 2}
-    assert a_class[2]["score"] == 0 and a_class[2]["rank"] == 3
+    pinned = ("unit", "class", "submitted", "adopted", "score", "rank")
+    # Class A's monthly task is 10 pieces; each unit sent 1, so 9 are missing (−1 each, down to 0).
+    # 商务局: 枣庄普刊 15 + 滕州市政府领导 20 − 9 = 26
+    assert {k: a_class[0][k] for k in pinned} == {"unit": "滕州市商务局", "class": "A", "submitted": 1, "adopted": 1,
+                                                  "score": 15 + 20 - 9, "rank": 1}
+    # 滨湖镇: 每日要情 5 − 9 stops at 0 (扣完为止); tied with 龙泉街道 (0), units.yaml order
+    assert {k: a_class[1][k] for k in pinned} == {"unit": "滨湖镇人民政府", "class": "A", "submitted": 1,
+                                                  "adopted": 1, "score": 0, "rank": 2}
+    assert a_class[2]["score"] == 0 and a_class[2]["rank"] == 2
+    assert {c["key"]: c["points"] for c in a_class[1]["components"]} == {
+        "outlets": 5, "instructions": 0, "quota_missing": -9, "floor": 4, "commissions": 0, "endorsements": 0}
     assert {s["class"] for s in scores} == {"A", "B", "C"}
 
     outbox = tmp_path / "outbox"
@@ -179,7 +187,7 @@ def test_ingest_adopt_score_and_notify_to_outbox(office_config: Path, tmp_path: 
     assert office["To"] == "leaders-office@example.com, xinxike@example.com"
     assert office["Subject"] == "滕州市人民政府办公室政务信息采用情况通报（2026年10月）"
     text = office.get_body(("plain",)).get_content()
-    assert "1　商务局　1　1　35" in text and "2　滨湖镇　1　1　5" in text
+    assert "1　商务局　1　1　26" in text and "2　滨湖镇　1　1　0" in text
 
     repeat = invoke(office_config, "notify", "monthly", "--month", "2026-10", "--outbox", str(outbox))
     assert "此前已发送" in repeat.output and len(list(outbox.glob("*.eml"))) == 7

@@ -161,7 +161,10 @@ def test_mail_in_to_notice_out(tmp_path: Path, imap_account, smtp_sink):
                   "--date", "2026-10-22").exit_code == 0
     scores = json.loads(invoke(config, "score", "--month", "2026-10", "--json").stdout)
     top = [(s["unit"], s["submitted"], s["adopted"], s["score"], s["rank"]) for s in scores if s["class"] == "A"]
-    assert top == [("滨湖镇人民政府", 1, 1, 40, 1), ("滕州市商务局", 1, 1, 15, 2), ("龙泉街道办事处", 0, 0, 0, 3)]
+    # class A's monthly task is 10 pieces; one sent, 9 missing at −1 each, down to 0 (扣完为止):
+    # 滨湖镇 政情专报 20 + 滕州市政府领导 20 − 9 = 31; 商务局 枣庄普刊 15 − 9 = 6
+    assert top == [("滨湖镇人民政府", 1, 1, 20 + 20 - 9, 1), ("滕州市商务局", 1, 1, 15 - 9, 2),
+                   ("龙泉街道办事处", 0, 0, 0, 3)]
 
     smtp_sink.clear()
     result = invoke(config, "notify", "monthly", "--month", "2026-10")
@@ -176,12 +179,12 @@ def test_mail_in_to_notice_out(tmp_path: Path, imap_account, smtp_sink):
     assert msg["Subject"] == "滕州市人民政府办公室政务信息采用情况通报（2026年10月）"
     text = msg.get_body(("plain",)).get_content()
     a_rows = text.split("A类单位")[1].split("B类单位")[0]
-    assert a_rows.index("1　滨湖镇　1　1　40") < a_rows.index("2　商务局　1　1　15")
+    assert a_rows.index("1　滨湖镇　1　1　31") < a_rows.index("2　商务局　1　1　6")
     html = msg.get_body(("html",)).get_content()
-    assert "<td>滨湖镇</td><td>1</td><td>1</td><td>40</td>" in html
+    assert "<td>滨湖镇</td><td>1</td><td>1</td><td>31</td>" in html
     binhu = next(r for r in notices if r.rcpt_tos == ["binhu-leader@example.com"])
     own = BytesParser(policy=policy.default).parsebytes(binhu.data).get_body(("plain",)).get_content()
-    assert "张建国同志" in own and "滨湖镇人民政府本月报送 1 篇，采用 1 篇，得分 40，在A类单位中排第 1 名" in own
+    assert "张建国同志" in own and "滨湖镇人民政府本月报送 1 篇，采用 1 篇，得分 31，在A类单位中排第 1 名" in own
 
     # the outbox recorded every mail as sent, once
     with application.sessions() as session:
