@@ -117,12 +117,15 @@ def _month(text: str):
 # ------------------------------------------------------------------ commands
 
 
+_PERIOD_LABELS = {"month": "月", "quarter": "季度", "half": "半年", "year": "年度"}
+
+
 @app.command("check-config")
-def check_config() -> None:
+def check_config(config_dir: ConfigOption = None) -> None:
     """检查配置文件（settings.yaml、units.yaml、scoring.yaml）。"""
     from baosong.config.loader import ConfigError, load_config
 
-    directory = _config_dir()
+    directory = config_dir or _config_dir()
     try:
         config = load_config(directory)
     except ConfigError as e:
@@ -133,8 +136,10 @@ def check_config() -> None:
     classes: dict[str, int] = {}
     for u in config.units:
         classes[u.class_] = classes.get(u.class_, 0) + 1
-    summary = "，".join(f"{k}类 {v} 个" for k, v in classes.items())
+    labels = {k: (c.label or f"{k}类") for k, c in config.scoring.classes.items()}
+    summary = "，".join(f"{labels.get(k, k)} {v} 个" for k, v in classes.items())
     out.print(f"配置正确：{config.directory}")
+    out.print(f"  计分办法：{config.scoring.regime}（计分周期：{_PERIOD_LABELS[config.scoring.period]}）")
     out.print(f"  单位 {len(config.units)} 个（{summary}），报送邮箱 {len(config.settings.mailboxes)} 个，"
               f"刊物 {len(config.scoring.outlets)} 种")
     out.print(f"  数据库：{config.database_url}")
