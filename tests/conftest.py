@@ -107,11 +107,11 @@ def _drop_postgres_databases() -> Iterator[None]:
 
 
 def write_office_config(directory: Path, *, smtp: SmtpSink | None = None, mailboxes: list[dict] | None = None,
-                        database: str | None = None) -> Path:
-    """The shipped Tengzhou example's units and scoring, with settings pointing at test servers
-    (on PostgreSQL when BAOSONG_TEST_POSTGRES is set)."""
+                        database: str | None = None, source: Path | None = None) -> Path:
+    """The shipped Tengzhou example's units and scoring (or another example's, from ``source``), with
+    settings pointing at test servers (on PostgreSQL when BAOSONG_TEST_POSTGRES is set)."""
     return demo_config.write_office_config(directory, smtp=smtp, mailboxes=mailboxes,
-                                           database=database or fresh_postgres_database())
+                                           database=database or fresh_postgres_database(), source=source)
 
 
 @pytest.fixture

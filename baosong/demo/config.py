@@ -26,15 +26,18 @@ class Server(Protocol):
 
 def write_office_config(directory: Path, *, smtp: Server | None = None, mailboxes: list[dict] | None = None,
                         database: str | None = None, data_dir: Path | None = None, sender: str = SENDER,
-                        heading: str = "") -> Path:
+                        heading: str = "", source: Path | None = None) -> Path:
     """Write ``directory``/{settings,units,scoring}.yaml; data in ``data_dir`` (default ``directory/data``).
+
+    Units and scoring come from the shipped example (Tengzhou), or from ``source`` (another
+    example directory, e.g. ``config/examples/tobacco``).
 
     No ``smtp`` server: no smtp section (no replies are queued). ``database``: a SQLAlchemy URL
     instead of the SQLite file in the data directory.
     """
     directory.mkdir(parents=True, exist_ok=True)
     for name in ("units.yaml", "scoring.yaml"):
-        shutil.copyfile(example_config_dir() / name, directory / name)
+        shutil.copyfile((source or example_config_dir()) / name, directory / name)
     settings: dict[str, Any] = {
         "timezone": "Asia/Shanghai",
         "data_dir": str(data_dir or directory / "data"),

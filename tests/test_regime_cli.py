@@ -1,0 +1,137 @@
+"""`score` over any period, `adopt --type/--joint`, and history the config no longer names, on a real ledger."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from typer.testing import CliRunner
+
+from baosong.cli import app
+from baosong.samples import DOCX_TYPE, docx_bytes, mail
+from conftest import write_office_config
+from regime_helpers import EXAMPLES
+
+TZ = ZoneInfo("Asia/Shanghai")
+runner = CliRunner()
+
+
+def invoke(config: Path, *args: str):
+    return runner.invoke(app, ["--config", str(config), *args], catch_exceptions=False)
+
+
+def ingest(config: Path, tmp_path: Path, sender: str, subject: str, title: str, when: str, name: str) -> int:
+    """Record one submission and return its piece id."""
+    doc = docx_bytes(title, [f"{title}。内容一。", "内容二，数据详实。"], "（某单位 张三）")
+    path = tmp_path / f"{name}.eml"
+    path.write_bytes(mail(sender=sender, to="office@example.com", subject=subject, body="请审阅",
+                          when=datetime.fromisoformat(when), attachments=[(f"{name}.docx", doc, DOCX_TYPE)]))
+    result = invoke(config, "ingest", str(path), "--received-at", when)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(invoke(config, "ledger", "list", "--json").stdout)
+    return next(r["id"] for r in rows if r["source"] == f"{name}.docx")
+
+
+def by_unit(config: Path, *period: str) -> dict:
+    result = invoke(config, "score", *period, "--json")
+    assert result.exit_code == 0, result.output
+    return {row["unit"]: row for row in json.loads(result.stdout)}
+
+
+def test_score_a_month_quarter_half_and_year(office_config: Path, tmp_path: Path):
+    """滕州市气象局 (class C, 3 a month): October 3 pieces + 枣庄普刊; November 1 piece + 上报."""
+    sender = "qixiang-xx@example.net"
+    ids = [ingest(office_config, tmp_path, sender, "【工作动态】气象", f"气象服务第{i}期", "2026-10-1%d 09:00+08:00" % i,
+                  f"oct{i}") for i in range(3)]
+    nov = ingest(office_config, tmp_path, sender, "【工作动态】气象", "十一月气象服务", "2026-11-03 09:00+08:00", "nov")
+    assert invoke(office_config, "adopt", str(ids[0]), "枣庄普刊", "--date", "2026-10-20").exit_code == 0
+    assert invoke(office_config, "adopt", str(nov), "上报", "--date", "2026-11-20").exit_code == 0
+
+    october = by_unit(office_config, "--month", "2026-10")["滕州市气象局"]
+    assert october["score"] == 15 + 5 == 20 and october["counted"] == 3
+    assert {q["category"]: q["met"] for q in october["quotas"]} == {None: True, "工作动态": True}
+    november = by_unit(office_config, "--month", "2026-11")["滕州市气象局"]
+    assert november["score"] == 7 - 2 == 5
+    # December: nothing sent, 3 short, stops at 0. The quarter sums the months.
+    quarter = by_unit(office_config, "--quarter", "2026Q4")["滕州市气象局"]
+    assert quarter["score"] == 20 + 5 + 0 == 25
+    assert (quarter["submitted"], quarter["adopted"]) == (4, 2)
+    assert by_unit(office_config, "--half", "2026H2")["滕州市气象局"]["score"] == 25
+    assert by_unit(office_config, "--year", "2026")["滕州市气象局"]["score"] == 25
+    # the table names the period and shows the components
+    table = invoke(office_config, "score", "--quarter", "2026Q4")
+    assert table.exit_code == 0 and "2026年第四季度" in table.output and "滕州市气象局" in table.output
+
+
+def test_period_options_are_checked(office_config: Path):
+    for args, words in ((["--quarter", "2026Q5"], "2026Q4"), (["--half", "2026H3"], "2026H2"),
+                        (["--year", "26"], "2026"), (["--month", "2026-10", "--year", "2026"], "只能选一个"),
+                        ([], "计分周期")):
+        result = invoke(office_config, "score", *args)
+        assert result.exit_code == 1 and words in result.output, (args, result.output)
+        assert "Traceback" not in result.output
+
+
+def test_history_the_config_no_longer_names_scores_zero_and_nothing_crashes(office_config: Path, tmp_path: Path):
+    """An outlet and an instruction level removed from scoring.yaml after adoptions were recorded."""
+    piece = ingest(office_config, tmp_path, "shangwu-xx@example.org", "【工作动态】促消费", "商务局促消费",
+                   "2026-10-12 09:30+08:00", "a")
+    assert invoke(office_config, "adopt", str(piece), "每日要情", "--instruction", "滕州市政府领导",
+                  "--date", "2026-10-20").exit_code == 0
+    assert invoke(office_config, "adopt", str(piece), "枣庄普刊", "--date", "2026-10-20").exit_code == 0
+    scoring = office_config / "scoring.yaml"
+    text = scoring.read_text(encoding="utf-8")
+    scoring.write_text(text.replace("  每日要情: 5\n", "").replace("  滕州市政府领导: 20\n", ""), encoding="utf-8")
+
+    row = by_unit(office_config, "--month", "2026-10")["滕州市商务局"]
+    # 枣庄普刊 15 still counts; 每日要情 and the instruction score 0; 1 of 10 sent: −9
+    assert row["score"] == 15 + 0 + 0 - 9 == 6
+    assert len(row["warnings"]) == 2 and "每日要情" in row["warnings"][0]
+    unconfigured = next(c for c in row["components"] if c["key"] == "unconfigured")
+    assert unconfigured["points"] == 0
+    table = invoke(office_config, "score", "--month", "2026-10")
+    assert table.exit_code == 0 and "每日要情" in table.output
+    notice = invoke(office_config, "notify", "monthly", "--month", "2026-10", "--outbox", str(tmp_path / "out"))
+    assert notice.exit_code == 0, notice.output
+    assert len(list((tmp_path / "out").glob("*.eml"))) == 7
+
+
+def test_adopt_by_piece_type_under_changzhou_jiguan(tmp_path: Path, smtp_sink):
+    config = write_office_config(tmp_path / "config", smtp=smtp_sink, source=EXAMPLES / "changzhou-jiguan")
+    sender = "jieneng-jg@example.org"  # 节能处 (处室)
+    dyn = ingest(config, tmp_path, sender, "【动态类】节能周活动", "节能宣传周启动", "2026-03-10 09:00+08:00", "d")
+    other = ingest(config, tmp_path, sender, "节能调研", "公共机构节能调研报告", "2026-03-11 09:00+08:00", "c")
+    ok = invoke(config, "adopt", str(dyn), "国家级媒体", "--date", "2026-03-20")
+    assert ok.exit_code == 0 and "10 分" in ok.output
+    # no category tag: the outlet's points depend on the type, which is unknown until given
+    untyped = invoke(config, "adopt", str(other), "国家级媒体", "--date", "2026-03-20")
+    assert untyped.exit_code == 0 and "--type" in untyped.output
+    row = by_unit(config, "--month", "2026-03")["常州市机关事务管理局公共机构节能处"]
+    assert row["score"] == 10 and row["warnings"]
+    bad = invoke(config, "adopt", str(other), "省局期刊网站", "--type", "杂谈类")
+    assert bad.exit_code == 1 and "没有稿件类型“杂谈类”" in bad.output
+    assert invoke(config, "adopt", str(other), "省局期刊网站", "--type", "综合类", "--date", "2026-03-21").exit_code == 0
+    row = by_unit(config, "--month", "2026-03")["常州市机关事务管理局公共机构节能处"]
+    # 国家级媒体 动态类 10 + 国家级媒体 综合类 20 + 省局期刊网站 综合类 5
+    assert row["score"] == 10 + 20 + 5 == 35 and row["warnings"] == []
+    # 3 动态类 a month required; 1 sent
+    monthly = next(q for q in row["quotas"] if q["name"] == "每月动态类任务")
+    assert (monthly["required"], monthly["done"], monthly["met"]) == (3, 1, False)
+
+
+def test_adopt_a_joint_item_under_changzhou_culture(tmp_path: Path, smtp_sink):
+    config = write_office_config(tmp_path / "config", smtp=smtp_sink, source=EXAMPLES / "changzhou-culture")
+    piece = ingest(config, tmp_path, "jia-tsg@example.com", "【工作成果类】阅读推广", "全民阅读推广成效明显",
+                   "2026-06-08 10:00+08:00", "j")
+    ok = invoke(config, "adopt", str(piece), "推荐转报市委办市政府办", "--joint", "乙区文化馆", "--date", "2026-06-10")
+    assert ok.exit_code == 0 and "乙区文化馆" in ok.output
+    assert invoke(config, "adopt", str(piece), "市委办市政府办录用", "--date", "2026-06-15").exit_code == 0
+    unknown = invoke(config, "adopt", str(piece), "文化常州简报", "--joint", "不存在的单位")
+    assert unknown.exit_code == 1 and "没有单位“不存在的单位”" in unknown.output
+    rows = by_unit(config, "--month", "2026-06")
+    # escalation: 4 + 20 = 24, shared by two units: 12 each
+    assert rows["常州市甲区图书馆"]["score"] == (4 + 20) / 2 == 12
+    assert rows["常州市乙区文化馆"]["score"] == 12 and rows["常州市乙区文化馆"]["adopted"] == 1
+    assert rows["常州市丙区博物馆"]["score"] == 0
