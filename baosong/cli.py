@@ -385,6 +385,71 @@ def adopt(
     out.print(f"已登记：稿件 {piece_id}《{title or '无标题'}》" + "，".join(parts) + f"，日期 {day}", markup=False)
 
 
+def _day(on: str | None, tz) -> date:
+    if not on:
+        return datetime.now(tz).date()
+    try:
+        return date.fromisoformat(on)
+    except ValueError:
+        fail(f"日期格式不对：{on!r}，应为 YYYY-MM-DD")
+
+
+@app.command()
+def endorse(
+    unit: Annotated[str, typer.Argument(metavar="UNIT", help="单位全称或简称。", show_default=False)],
+    by: Annotated[str, typer.Option("--by", help="批示人：主要负责同志（principal）或 分管负责同志（deputy）。", show_default=False)],
+    on: Annotated[Optional[str], typer.Option("--date", help="批示日期 YYYY-MM-DD，决定计入哪个月；默认今天。")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="备注，如批示的是哪一期通报。")] = None,
+) -> None:
+    """登记通报被某单位主要负责同志或分管负责同志批示（按 scoring.yaml 的 endorsements 加分）。"""
+    from baosong.ledger.record import LedgerError
+    from baosong.ledger.unit_entries import record_endorsement
+
+    application = open_app()
+    scoring = application.config.scoring
+    day = _day(on, application.config.tz)
+    with application.sessions() as session:
+        try:
+            entry = record_endorsement(session, unit, by, scoring, on=day, note=note)
+        except LedgerError as exc:
+            fail(str(exc))
+        session.commit()
+        name = entry.unit.name
+        who = entry.key
+    points = getattr(scoring.endorsements, who)
+    label = "主要负责同志" if who == "principal" else "分管负责同志"
+    out.print(f"已登记：{name} {label}批示通报（{points:+g} 分），日期 {day}", markup=False)
+
+
+@app.command()
+def adjust(
+    unit: Annotated[str, typer.Argument(metavar="UNIT", help="单位全称或简称。", show_default=False)],
+    key: Annotated[str, typer.Argument(metavar="ADJUSTMENT", help="调整项，须是 scoring.yaml 中 adjustments 的一个键。", show_default=False)],
+    done: Annotated[Optional[bool], typer.Option("--done/--not-done", help="年度任务是否完成（按完成与否计分的调整项必填）。", show_default=False)] = None,
+    on: Annotated[Optional[str], typer.Option("--date", help="日期 YYYY-MM-DD，决定计入哪个周期；默认今天。")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="备注。")] = None,
+) -> None:
+    """登记某单位的加减分调整项（如年度培训、跟岗轮训、信息失实、批示反馈）。"""
+    from baosong.ledger.record import LedgerError
+    from baosong.ledger.unit_entries import record_adjustment
+
+    application = open_app()
+    scoring = application.config.scoring
+    day = _day(on, application.config.tz)
+    with application.sessions() as session:
+        try:
+            entry = record_adjustment(session, unit, key, scoring, on=day, done=done, note=note)
+        except LedgerError as exc:
+            fail(str(exc))
+        session.commit()
+        name = entry.unit.name
+    rule = scoring.adjustments[key]
+    points = rule.points if rule.points is not None else (rule.done if done else rule.not_done) or 0
+    how = "" if done is None else ("（完成）" if done else "（未完成）")
+    when = "，按年度计入" if rule.period == "year" else ""
+    out.print(f"已登记：{name} {rule.label or key}{how}（{points:+g} 分{when}），日期 {day}", markup=False)
+
+
 def _period(month: str | None, quarter: str | None, half: str | None, year: str | None, scoring):
     from baosong.ledger.periods import CALENDAR_YEAR, Period, ScoringYear
 

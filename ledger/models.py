@@ -213,6 +213,26 @@ class PieceJointUnit(Base):
     unit: Mapped[Unit] = relationship()
 
 
+class UnitEntry(Base):
+    """An entry the office makes for a unit that scores: an endorsement of the notice by the unit's
+    principal or deputy (kind ``endorsement``, key ``principal``/``deputy``), or an adjustment named
+    in scoring.yaml (kind ``adjustment``, key the adjustment's name; ``done`` for yearly tasks)."""
+
+    __tablename__ = "unit_entries"
+    __table_args__ = (Index("ix_unit_entries_entered_on", "entered_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(100))
+    entered_on: Mapped[date] = mapped_column(Date)
+    done: Mapped[bool | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+
+
 class OutboxMail(Base):
     """Every outgoing mail: rendered and stored here first, then sent once.
 

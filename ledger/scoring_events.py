@@ -9,9 +9,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Adoption, Instruction, Piece, PieceJointUnit, Unit
+from .models import Adoption, Instruction, Piece, PieceJointUnit, Unit, UnitEntry
 from .periods import Period
-from .regime.events import AdoptionEvent, Events, InstructionEvent, PieceEvent, UnitRef
+from .regime.events import (
+    AdjustmentEvent,
+    AdoptionEvent,
+    EndorsementEvent,
+    Events,
+    InstructionEvent,
+    PieceEvent,
+    UnitRef,
+)
 
 # pieces are read this many days either side of the period, for weeks that straddle its edges
 MARGIN_DAYS = 7
@@ -67,6 +75,19 @@ def period_events(session: Session, period: Period, tz: ZoneInfo) -> Events:
                  for pid, outlet, on, unit, ptype, category in adoption_rows]
     instructions = [InstructionEvent(pid, unit, level, on, sharing(pid, unit))
                     for pid, level, on, unit in instruction_rows]
-    return Events(pieces=tuple(pieces), adoptions=tuple(adoptions), instructions=tuple(instructions))
+    endorsements: list[EndorsementEvent] = []
+    adjustments: list[AdjustmentEvent] = []
+    for kind, key, on, done, note, unit in session.execute(
+            select(UnitEntry.kind, UnitEntry.key, UnitEntry.entered_on, UnitEntry.done, UnitEntry.note, Unit.name)
+            .join(Unit, UnitEntry.unit_id == Unit.id)
+            .where(UnitEntry.entered_on >= period.start, UnitEntry.entered_on < period.end)
+            .order_by(UnitEntry.id)):
+        if kind == "endorsement":
+            endorsements.append(EndorsementEvent(unit, key, on, note))
+        else:
+            adjustments.append(AdjustmentEvent(unit, key, on, done, note))
+    # commissions (约稿) are fed here once the ledger records them: CommissionEvent per unit and outcome
+    return Events(pieces=tuple(pieces), adoptions=tuple(adoptions), instructions=tuple(instructions),
+                  endorsements=tuple(endorsements), adjustments=tuple(adjustments))
 
 

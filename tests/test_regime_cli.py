@@ -135,3 +135,47 @@ def test_adopt_a_joint_item_under_changzhou_culture(tmp_path: Path, smtp_sink):
     assert rows["常州市甲区图书馆"]["score"] == (4 + 20) / 2 == 12
     assert rows["常州市乙区文化馆"]["score"] == 12 and rows["常州市乙区文化馆"]["adopted"] == 1
     assert rows["常州市丙区博物馆"]["score"] == 0
+
+
+def test_endorsements_and_adjustments_entered_by_the_office(office_config: Path, tmp_path: Path):
+    """Tengzhou notes 2, 5, 6: endorsements +10/+5 in their month; training/rotation ±10 in the year only."""
+    sender = "qixiang-xx@example.net"
+    for i in range(3):  # October's task done: +5
+        ingest(office_config, tmp_path, sender, "【工作动态】气象", f"气象第{i}期", "2026-10-1%d 09:00+08:00" % i, f"q{i}")
+    ok = invoke(office_config, "endorse", "气象局", "--by", "主要负责同志", "--date", "2026-10-20", "--note", "第10期")
+    assert ok.exit_code == 0 and "+10 分" in ok.output, ok.output
+    assert invoke(office_config, "endorse", "滕州市气象局", "--by", "deputy", "--date", "2026-10-25").exit_code == 0
+    bad = invoke(office_config, "endorse", "气象局", "--by", "局长")
+    assert bad.exit_code == 1 and "主要负责同志" in bad.output
+    assert invoke(office_config, "adjust", "气象局", "年度信息培训", "--done", "--date", "2026-12-20").exit_code == 0
+    assert invoke(office_config, "adjust", "气象局", "年度跟岗轮训", "--not-done", "--date", "2026-12-20").exit_code == 0
+    twice = invoke(office_config, "adjust", "气象局", "年度信息培训", "--not-done", "--date", "2026-12-28")
+    assert twice.exit_code == 1 and "已登记过" in twice.output
+    missing = invoke(office_config, "adjust", "气象局", "年度信息培训", "--date", "2027-01-05")
+    assert missing.exit_code == 1 and "--done" in missing.output
+    unknown = invoke(office_config, "adjust", "不存在的局", "年度信息培训", "--done")
+    assert unknown.exit_code == 1 and "没有单位" in unknown.output
+
+    october = by_unit(office_config, "--month", "2026-10")["滕州市气象局"]
+    assert october["score"] == 5 + 10 + 5 == 20
+    december = by_unit(office_config, "--month", "2026-12")["滕州市气象局"]
+    assert december["score"] == 0  # yearly adjustments wait for the year
+    year = by_unit(office_config, "--year", "2026")["滕州市气象局"]
+    assert year["score"] == 20 + 10 - 10 == 20
+    keys = {c["key"]: c["points"] for c in year["components"]}
+    assert keys["adjust:年度信息培训"] == 10 and keys["adjust:年度跟岗轮训"] == -10
+
+
+def test_a_regime_without_endorsements_refuses_them(tmp_path: Path, smtp_sink):
+    config = write_office_config(tmp_path / "config", smtp=smtp_sink, source=EXAMPLES / "changchun-hitech")
+    result = invoke(config, "endorse", "党政办", "--by", "principal")
+    assert result.exit_code == 1 and "endorsements" in result.output
+    feedback = invoke(config, "adjust", "党政办", "批示反馈", "--not-done", "--date", "2026-03-02")
+    assert feedback.exit_code == 0 and "-10 分" in feedback.output
+    row = by_unit(config, "--quarter", "2026Q1")["高新区管委会党政办公室"]
+    # base 80; 13 weeks with nothing sent: −2 × 13; no 调研类 piece: −5; feedback not given: −10
+    raw = 80 - 2 * 13 - 5 - 10
+    # the other units sent nothing either but owe no feedback: 80 − 26 − 5 = 49, the best, normalised to 100
+    best = 80 - 2 * 13 - 5
+    assert row["score"] == round(raw * 100 / best, 2) == 79.59
+    assert by_unit(config, "--quarter", "2026Q1")["高新区管委会招商局"]["score"] == 100
