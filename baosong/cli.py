@@ -376,7 +376,7 @@ def adopt(
     parts = []
     if adoption:
         value = points_for(scoring.outlets[outlet], kind)
-        shown = f"{value:g} 分" if value is not None else f"按类型计分，稿件类型未知，请用 --type 补登"
+        shown = f"{value:g} 分" if value is not None else "按类型计分，稿件类型未知，请用 --type 补登"
         parts.append(f"被“{outlet}”采用（{shown}）")
     if instr:
         parts.append(f"获“{instruction}”批示（{scoring.instructions[instruction]:g} 分）")

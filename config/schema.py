@@ -278,7 +278,7 @@ class ScoringYearConfig(_Model):
             if not m or not 1 <= int(m.group(1)) <= 12:
                 raise ValueError(f"{key} 应为 月-日，例如 01-01 / {key} must be MM-DD")
             parsed.append((int(m.group(1)), int(m.group(2))))
-        (sm, sd), (em, ed) = parsed
+        (_, sd), (em, ed) = parsed
         if sd != 1 or ed != calendar.monthrange(2001, em)[1]:
             raise ValueError("计分年度须从某月1日开始、到某月最后一天结束（例如 01-01 至 11-30）"
                              " / a scoring year must consist of whole months")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from baosong.config.schema import Scoring
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-
-from baosong.config.schema import Scoring
 
 from .models import Unit, UnitEntry
 from .record import LedgerError

@@ -7,12 +7,12 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from conftest import write_office_config
+from regime_helpers import EXAMPLES
 from typer.testing import CliRunner
 
 from baosong.cli import app
 from baosong.samples import DOCX_TYPE, docx_bytes, mail
-from conftest import write_office_config
-from regime_helpers import EXAMPLES
 
 TZ = ZoneInfo("Asia/Shanghai")
 runner = CliRunner()
@@ -43,7 +43,7 @@ def by_unit(config: Path, *period: str) -> dict:
 def test_score_a_month_quarter_half_and_year(office_config: Path, tmp_path: Path):
     """滕州市气象局 (class C, 3 a month): October 3 pieces + 枣庄普刊; November 1 piece + 上报."""
     sender = "qixiang-xx@example.net"
-    ids = [ingest(office_config, tmp_path, sender, "【工作动态】气象", f"气象服务第{i}期", "2026-10-1%d 09:00+08:00" % i,
+    ids = [ingest(office_config, tmp_path, sender, "【工作动态】气象", f"气象服务第{i}期", f"2026-10-1{i} 09:00+08:00",
                   f"oct{i}") for i in range(3)]
     nov = ingest(office_config, tmp_path, sender, "【工作动态】气象", "十一月气象服务", "2026-11-03 09:00+08:00", "nov")
     assert invoke(office_config, "adopt", str(ids[0]), "枣庄普刊", "--date", "2026-10-20").exit_code == 0
@@ -141,7 +141,7 @@ def test_endorsements_and_adjustments_entered_by_the_office(office_config: Path,
     """Tengzhou notes 2, 5, 6: endorsements +10/+5 in their month; training/rotation ±10 in the year only."""
     sender = "qixiang-xx@example.net"
     for i in range(3):  # October's task done: +5
-        ingest(office_config, tmp_path, sender, "【工作动态】气象", f"气象第{i}期", "2026-10-1%d 09:00+08:00" % i, f"q{i}")
+        ingest(office_config, tmp_path, sender, "【工作动态】气象", f"气象第{i}期", f"2026-10-1{i} 09:00+08:00", f"q{i}")
     ok = invoke(office_config, "endorse", "气象局", "--by", "主要负责同志", "--date", "2026-10-20", "--note", "第10期")
     assert ok.exit_code == 0 and "+10 分" in ok.output, ok.output
     assert invoke(office_config, "endorse", "滕州市气象局", "--by", "deputy", "--date", "2026-10-25").exit_code == 0

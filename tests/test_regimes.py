@@ -10,7 +10,6 @@ import filecmp
 from datetime import date, timedelta
 
 import pytest
-
 from baosong.config.loader import load_config
 from baosong.ledger.periods import Period
 from baosong.ledger.regime.events import (
@@ -51,7 +50,7 @@ def test_changzhou_jiguan_points_by_type_and_mixed_quotas():
     mar = date(2026, 3, 10)
     pieces = sent("节能处", mar, "动态类", "动态类", "动态类", "综合类")
     dyn, comp = pieces[0].piece_id, pieces[3].piece_id
-    events = dict(pieces=pieces, adoptions=[
+    events = dict(pieces=pieces, adoptions=[  # noqa: C408
         AdoptionEvent(dyn, "节能处", "市级党政刊物媒体", mar, "动态类"),   # 动态类 2
         AdoptionEvent(comp, "节能处", "省局期刊网站", mar, "综合类"),       # 综合类 5
     ], instructions=[InstructionEvent(comp, "节能处", "市委市政府领导或省局领导", mar)])  # +20
@@ -186,7 +185,7 @@ def test_changchun_base_80_quotas_highest_instruction_and_normalised_to_100():
     r1, r2 = a[-2].piece_id, a[-1].piece_id
     b = _weekly("组织人事处", mondays[:10])                      # three weeks missing, no 调研类 piece
     d = date(2026, 2, 20)
-    events = dict(pieces=a + b, adoptions=[
+    events = dict(pieces=a + b, adoptions=[  # noqa: C408
         AdoptionEvent(r1, "党政办", "长春信息", d),              # 5
         AdoptionEvent(r2, "党政办", "省办采用", d),              # 30
         *[AdoptionEvent(p.piece_id, "组织人事处", "高新信息", d, "简讯类") for p in b[:4]],  # 4 × 1

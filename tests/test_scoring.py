@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from baosong.ledger.periods import Month, Period
 from baosong.ledger.regime.events import (
     AdjustmentEvent,
@@ -121,7 +120,7 @@ def test_endorsements_and_yearly_adjustments(scoring):
     Notes 5 and 6: yearly training and rotation +10 done, −10 not done — counted in the year only."""
     units = [C("癸")]
     pieces = sent("癸", D, "工作动态", "工作动态", "工作动态")  # October task done: +5
-    events = dict(pieces=pieces, endorsements=[
+    events = dict(pieces=pieces, endorsements=[  # noqa: C408 (keyword arguments read as the regulation)
         EndorsementEvent("癸", "principal", D), EndorsementEvent("癸", "principal", date(2026, 10, 20)),
         EndorsementEvent("癸", "deputy", D),
     ], adjustments=[

@@ -21,7 +21,17 @@ from collections.abc import Sequence
 from baosong.config.schema import Scoring
 
 from ..periods import Period
-from . import adjustments, base, commissions, endorsements, floors, instructions, normalise, outlets, quotas
+from . import (
+    adjustments,
+    base,
+    commissions,
+    endorsements,
+    floors,
+    instructions,
+    normalise,
+    outlets,
+    quotas,
+)
 from .context import Slice
 from .events import (
     AdjustmentEvent,
@@ -47,8 +57,18 @@ COMPONENTS = (
 )
 
 __all__ = [
-    "AdjustmentEvent", "AdoptionEvent", "CommissionEvent", "COMPONENTS", "EndorsementEvent", "Events",
-    "InstructionEvent", "PieceEvent", "UnitRef", "UnitScore", "base_periods", "score",
+    "COMPONENTS",
+    "AdjustmentEvent",
+    "AdoptionEvent",
+    "CommissionEvent",
+    "EndorsementEvent",
+    "Events",
+    "InstructionEvent",
+    "PieceEvent",
+    "UnitRef",
+    "UnitScore",
+    "base_periods",
+    "score",
 ]
 
 
