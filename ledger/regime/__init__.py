@@ -79,19 +79,37 @@ def base_periods(scoring: Scoring, period: Period) -> list[Period]:
     return [period]
 
 
-def _unit_slice(unit: UnitRef, events: Events, period: Period, stage: str, scored: Period,
-                scoring: Scoring, sheet: Sheet) -> Slice:
-    name = unit.name
-    return Slice(
-        unit=unit, period=period, stage=stage, scored=scored, scoring=scoring,  # type: ignore[arg-type]
-        pieces=tuple(p for p in events.pieces if p.unit == name),
-        adoptions=tuple(a for a in events.adoptions if name in a.sharing),
-        instructions=tuple(i for i in events.instructions if name in i.sharing),
-        commissions=tuple(c for c in events.commissions if c.unit == name),
-        endorsements=tuple(e for e in events.endorsements if e.unit == name),
-        adjustments=tuple(a for a in events.adjustments if a.unit == name),
-        sheet=sheet,
-    )
+class _ByUnit:
+    """The events indexed by the unit they concern (a joint item under each unit sharing it), built once."""
+
+    def __init__(self, events: Events) -> None:
+        def index(items, units_of):
+            out: dict[str, list] = {}
+            for item in items:
+                for u in units_of(item):
+                    out.setdefault(u, []).append(item)
+            return out
+
+        self.pieces = index(events.pieces, lambda p: (p.unit,))
+        self.adoptions = index(events.adoptions, lambda a: a.sharing)
+        self.instructions = index(events.instructions, lambda i: i.sharing)
+        self.commissions = index(events.commissions, lambda c: (c.unit,))
+        self.endorsements = index(events.endorsements, lambda e: (e.unit,))
+        self.adjustments = index(events.adjustments, lambda a: (a.unit,))
+
+    def slice(self, unit: UnitRef, period: Period, stage: str, scored: Period, scoring: Scoring,
+              sheet: Sheet) -> Slice:
+        name = unit.name
+        return Slice(
+            unit=unit, period=period, stage=stage, scored=scored, scoring=scoring,  # type: ignore[arg-type]
+            pieces=tuple(self.pieces.get(name, ())),
+            adoptions=tuple(self.adoptions.get(name, ())),
+            instructions=tuple(self.instructions.get(name, ())),
+            commissions=tuple(self.commissions.get(name, ())),
+            endorsements=tuple(self.endorsements.get(name, ())),
+            adjustments=tuple(self.adjustments.get(name, ())),
+            sheet=sheet,
+        )
 
 
 def score(scoring: Scoring, period: Period, units: Sequence[UnitRef], events: Events) -> list[UnitScore]:
@@ -102,16 +120,17 @@ def score(scoring: Scoring, period: Period, units: Sequence[UnitRef], events: Ev
     """
     rows: list[tuple[UnitRef, Sheet]] = []
     bases = base_periods(scoring, period)
+    by_unit = _ByUnit(events)
     for unit in units:
         sheet = Sheet()
         for b in bases:
             part = Sheet()
-            s = _unit_slice(unit, events, b, "base", period, scoring, part)
+            s = by_unit.slice(unit, b, "base", period, scoring, part)
             for component in COMPONENTS:
                 component.contribute(s)
             floors.apply(part, scoring)
             sheet.merge(part)
-        s = _unit_slice(unit, events, period, "period", period, scoring, sheet)
+        s = by_unit.slice(unit, period, "period", period, scoring, sheet)
         for component in COMPONENTS:
             component.contribute(s)
         rows.append((unit, sheet))

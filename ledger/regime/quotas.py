@@ -21,6 +21,8 @@ In one judged period, with ``n`` counted pieces and ``c_k`` per category:
 
 from __future__ import annotations
 
+from collections import Counter
+
 from baosong.config.schema import Quota, QuotaPoints
 
 from ..periods import Period
@@ -28,9 +30,9 @@ from .context import Slice
 
 
 def _judge(s: Slice, rule: Quota, part: Period) -> tuple[int, dict[str, int], int, int, bool]:
-    counted = [p for p in s.pieces if p.counts and (p.day is None or part.contains(p.day))]
-    n = len(counted)
-    by_cat = {c: sum(1 for p in counted if p.category == c) for c in rule.by_category}
+    tally = Counter(p.category for p in s.pieces if p.counts and (p.day is None or part.contains(p.day)))
+    n = sum(tally.values())
+    by_cat = {c: tally.get(c, 0) for c in rule.by_category}
     cat_short = sum(max(0, need - by_cat[c]) for c, need in rule.by_category.items())
     total = rule.total if rule.total is not None else sum(rule.by_category.values())
     total_short = max(0, total - n) if rule.total is not None else 0
