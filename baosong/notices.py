@@ -32,8 +32,9 @@ class NoticeError(Exception):
 def period_scores(app: App, period: Period) -> list[UnitScore]:
     """Score any period (month, quarter, half-year, year) under the configured regime."""
     groups = {u.name: u.group for u in app.config.units}
+    counts_for = {u.name: u.counts_for for u in app.config.units}
     with app.sessions() as session:
-        units = scoring_units(session, groups)
+        units = scoring_units(session, groups, counts_for)
         events = period_events(session, period, app.config.tz)
     return score_period(units, events, app.config.scoring, period)
 

@@ -283,6 +283,13 @@ def load_config(directory: Path | str | None = None) -> Config:
                     f"单位“{unit.name}”的分组 {unit.group!r} 未在 scoring.yaml 的 groups 中定义"
                     f"（可用：{'、'.join(scoring.groups)}） / group not defined in scoring.yaml",
                 ))
+            if unit.counts_for is not None and (unit.counts_for == unit.name
+                                                or unit.counts_for not in {u.name for u in units.units}):
+                problems.append(Problem(
+                    "units.yaml", _line_of(node, ("units", i, "counts_for")), f"units[{i}].counts_for",
+                    f"单位“{unit.name}”的 counts_for {unit.counts_for!r} 应是 units.yaml 中另一个单位的全称"
+                    f" / counts_for must name another unit",
+                ))
             if unit.class_ not in scoring.classes:
                 known = "、".join(scoring.classes)
                 problems.append(Problem(

@@ -60,6 +60,8 @@ class UnitConfig(_Model):
     principal: Principal | None = None
     # a ranking group across classes (e.g. 镇街: towns and subdistricts are also ranked among themselves)
     group: str | None = None
+    # a direct reporting point (信息直报点): its adoption points are added at year end to this unit's total
+    counts_for: str | None = None
 
     @field_validator("name")
     @classmethod

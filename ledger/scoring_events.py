@@ -25,11 +25,13 @@ from .regime.events import (
 MARGIN_DAYS = 7
 
 
-def scoring_units(session: Session, groups: Mapping[str, str | None] | None = None) -> list[UnitRef]:
-    """The active units, in units.yaml order; ``groups`` gives each unit's group (镇街…) from units.yaml."""
+def scoring_units(session: Session, groups: Mapping[str, str | None] | None = None,
+                  counts_for: Mapping[str, str | None] | None = None) -> list[UnitRef]:
+    """The active units, in the ledger's order; ``groups`` (镇街…) and ``counts_for`` (直报点) from units.yaml."""
     groups = groups or {}
+    counts_for = counts_for or {}
     rows = session.scalars(select(Unit).where(Unit.active).order_by(Unit.id))
-    return [UnitRef(u.name, u.short, u.class_, groups.get(u.name)) for u in rows]
+    return [UnitRef(u.name, u.short, u.class_, groups.get(u.name), counts_for.get(u.name)) for u in rows]
 
 
 def _joint_units(session: Session, piece_ids: set[int]) -> dict[int, tuple[str, ...]]:

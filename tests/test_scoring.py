@@ -215,3 +215,21 @@ def test_month_parsing_and_bounds():
     for bad in ("2026-13", "2026/10", "10-2026", ""):
         with pytest.raises(ValueError, match="YYYY-MM"):
             Month.parse(bad)
+
+
+def test_direct_reporting_points_count_for_their_town_at_year_end(scoring):
+    """Annex 1: items adopted from a direct reporting point count for its town's total at year end."""
+    units = [UnitRef("甲镇", "甲镇", "C"), UnitRef("甲镇某村直报点", "某村", "C", counts_for="甲镇")]
+    d = date(2026, 6, 10)
+    town = sent("甲镇", d, "工作动态", "工作动态", "工作动态")     # June task done: +5
+    point = sent("甲镇某村直报点", d, "工作动态")                    # 1 of 3: −2, floored
+    events = {"pieces": town + point, "adoptions": [
+        AdoptionEvent(point[0].piece_id, "甲镇某村直报点", "枣庄普刊", d)],             # 15
+        "instructions": [InstructionEvent(point[0].piece_id, "甲镇某村直报点", "滕州市政府领导", d)]}  # 20
+    june = run(scoring, Period.month(2026, 6), units, **events)
+    assert (june["甲镇"].score, june["甲镇某村直报点"].score) == (5, 15 + 20 - 2)
+    whole = run(scoring, year(scoring, 2026), units, **events)
+    # every other month: nothing sent by either, 0 after the floor
+    assert whole["甲镇某村直报点"].score == 33
+    assert whole["甲镇"].score == 5 + (15 + 20)
+    assert whole["甲镇"].component("direct_points") == 35

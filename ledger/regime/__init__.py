@@ -9,7 +9,8 @@ unit's sheet. A new concept is a new module here plus one line in ``COMPONENTS``
    floor (扣完为止) on that period's total;
 2. every component once at stage ``period`` for the whole scored period (longer
    quotas, yearly adjustments, the base score);
-3. across units: normalisation (折合百分制), then ranks within class and group.
+3. across units: direct reporting points carried to their unit (a year only), normalisation
+   (折合百分制), then ranks within class and group.
 
 The components of a unit always add up to its score.
 """
@@ -25,6 +26,7 @@ from . import (
     adjustments,
     base,
     commissions,
+    direct_points,
     endorsements,
     floors,
     instructions,
@@ -134,6 +136,7 @@ def score(scoring: Scoring, period: Period, units: Sequence[UnitRef], events: Ev
         for component in COMPONENTS:
             component.contribute(s)
         rows.append((unit, sheet))
+    direct_points.apply(rows, period)
     normalise.apply(rows, scoring)
 
     submitted: dict[str, int] = {}

@@ -22,6 +22,7 @@ class UnitRef:
     short: str | None
     class_: str
     group: str | None = None
+    counts_for: str | None = None   # a direct reporting point's town or department
 
 
 @dataclass(frozen=True)
