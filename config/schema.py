@@ -238,9 +238,14 @@ class Quota(_Model):
     total: int | None = Field(default=None, ge=0)
     by_category: dict[str, int] = Field(default_factory=dict)
     points: QuotaPoints | None = None  # default: scoring.yaml's quota_points
+    # what counts: pieces submitted (报送数), or pieces adopted (刊用数) — by the outlets listed, or by any
+    counts: Literal["submitted", "adopted"] = "submitted"
+    outlets: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> Quota:
+        if self.outlets and self.counts != "adopted":
+            raise ValueError("只有 counts: adopted 的任务才能列出 outlets / outlets apply to counts: adopted")
         if self.total is None and not self.by_category:
             raise ValueError("任务须填写 total 或 by_category / give total or by_category")
         if any(v < 0 for v in self.by_category.values()):
@@ -367,6 +372,9 @@ class Scoring(_Model):
     def _quota_categories(self) -> Scoring:
         for key, klass in self.classes.items():
             for rule in klass.rules():
+                missing = [o for o in rule.outlets if o not in self.outlets]
+                if missing:
+                    raise ValueError(f"{key} 类任务中的刊物 {'、'.join(missing)} 不在 outlets 中 / unknown outlet")
                 unknown = [c for c in rule.by_category if c not in self.categories]
                 if unknown:
                     raise ValueError(

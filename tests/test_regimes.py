@@ -156,6 +156,13 @@ def test_tobacco_quarter_is_five_n1_plus_three_n2_plus_n3():
     n1, n2, n3 = 2, 3, 4
     assert q4.score == 5 * n1 + 3 * n2 + 1 * n3 == 23
     assert q4.adopted == 9
+    # publication targets count pieces adopted, not sent, and carry no points:
+    # one a month in the industry's paper, journal or website — October and November, not December
+    monthly = next(q for q in q4.quotas if q.name == "每月行业媒体刊用")
+    assert (monthly.periods, monthly.periods_met, monthly.done) == (3, 2, 2)
+    # one 政务信息 a quarter in the national bureau's or local government's publications (市级以上党政媒体)
+    quarterly = next(q for q in q4.quotas if q.name == "季度政务信息刊用")
+    assert (quarterly.met, quarterly.done) == (True, 1)
     # October alone: one of each tier: 5 + 3 + 1
     assert run(scoring, Period.month(2026, 10), [unit], pieces=pieces, adoptions=adoptions)["甲市局"].score == 9
     # the year sums its quarters: Q4 only
@@ -224,3 +231,32 @@ def test_changchun_scoring_year_runs_1_january_to_30_november():
     ])
     row = rows["经发局"]
     assert row.submitted == 1 and row.component("outlets") == 5
+
+
+def test_regime_config_mistakes_are_reported_in_both_languages(tmp_path):
+    import shutil
+
+    from baosong.config.loader import ConfigError
+
+    def problems(edits: dict[str, tuple[str, str]]) -> list[str]:
+        target = tmp_path / f"c{len(list(tmp_path.iterdir()))}"
+        shutil.copytree(EXAMPLES / "tengzhou", target)
+        for name, (old, new) in edits.items():
+            text = (target / name).read_text(encoding="utf-8")
+            assert old in text
+            (target / name).write_text(text.replace(old, new, 1), encoding="utf-8")
+        with pytest.raises(ConfigError) as err:
+            load_config(target)
+        return [str(p) for p in err.value.problems]
+
+    [p] = problems({"units.yaml": ("    group: 镇街\n", "    group: 乡镇\n")})
+    assert "units.yaml 第" in p and "'乡镇'" in p and "group not defined" in p
+    [p] = problems({"units.yaml": ("    short: 气象局\n", "    short: 气象局\n    counts_for: 不存在的镇\n")})
+    assert "counts_for" in p and "another unit" in p
+    [p] = problems({"scoring.yaml": ("period: month\n", "period: month\nscoring_year: {start: 01-05, end: 11-30}\n")})
+    assert "scoring.yaml 第" in p and "whole months" in p
+    [p] = problems({"scoring.yaml": ("  上报: 7\n", "  上报: {工作快讯: 7}\n")})
+    assert "工作快讯" in p and "unknown piece type" in p
+    [p] = problems({"scoring.yaml": ("    label: 完成年度政务信息培训\n    done: 10\n",
+                                     "    label: 完成年度政务信息培训\n    points: 3\n    done: 10\n")})
+    assert "give points, or done and not_done" in p

@@ -7,6 +7,9 @@ longer than the regime's own period is judged inside each of those; a longer one
 whole periods of its length, and otherwise reported as progress only, without
 points.
 
+A quota counts pieces submitted (``counts: submitted``, the default) or pieces adopted in the period
+(``counts: adopted``: 刊用数, by the ``outlets`` listed or by any), each piece once.
+
 In one judged period, with ``n`` counted pieces and ``c_k`` per category:
 
 - total shortfall ``T = max(0, total − n)``; category shortfall ``C = Σ max(0, min_k − c_k)``.
@@ -30,7 +33,16 @@ from .context import Slice
 
 
 def _judge(s: Slice, rule: Quota, part: Period) -> tuple[int, dict[str, int], int, int, bool]:
-    tally = Counter(p.category for p in s.pieces if p.counts and (p.day is None or part.contains(p.day)))
+    if rule.counts == "adopted":
+        # pieces published in the part (by the listed outlets), each counted once, by category
+        published: dict[int, str | None] = {}
+        categories = {p.piece_id: p.category for p in s.pieces}
+        for a in s.adoptions:
+            if part.contains(a.on) and (not rule.outlets or a.outlet in rule.outlets):
+                published.setdefault(a.piece_id, categories.get(a.piece_id, a.piece_type))
+        tally = Counter(published.values())
+    else:
+        tally = Counter(p.category for p in s.pieces if p.counts and (p.day is None or part.contains(p.day)))
     n = sum(tally.values())
     by_cat = {c: tally.get(c, 0) for c in rule.by_category}
     cat_short = sum(max(0, need - by_cat[c]) for c, need in rule.by_category.items())
