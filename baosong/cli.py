@@ -451,15 +451,15 @@ def adjust(
 
 
 def _period(month: str | None, quarter: str | None, half: str | None, year: str | None, scoring):
-    from baosong.ledger.periods import CALENDAR_YEAR, Period, ScoringYear
+    from baosong.ledger.periods import Period
+    from baosong.ledger.regime.context import scoring_year_of
 
     given = [(k, v) for k, v in (("month", month), ("quarter", quarter), ("half", half), ("year", year)) if v]
     if len(given) != 1:
         fail("请给出一个计分周期：--month 2026-10、--quarter 2026Q4、--half 2026H2 或 --year 2026（只能选一个）")
-    custom = ScoringYear(*scoring.scoring_year.months()) if scoring.scoring_year else CALENDAR_YEAR
     kind, text = given[0]
     try:
-        return Period.parse(kind, text, custom)
+        return Period.parse(kind, text, scoring_year_of(scoring))
     except ValueError as exc:
         fail(str(exc))
 

@@ -15,6 +15,7 @@ from baosong.ledger.outbox import (
     queued_with_prefix,
 )
 from baosong.ledger.periods import Month, Period
+from baosong.ledger.regime import event_window
 from baosong.ledger.scoring import UnitScore, score_period
 from baosong.ledger.scoring_events import period_events, scoring_units
 from baosong.ledger.units import active_units
@@ -35,7 +36,7 @@ def period_scores(app: App, period: Period) -> list[UnitScore]:
     counts_for = {u.name: u.counts_for for u in app.config.units}
     with app.sessions() as session:
         units = scoring_units(session, groups, counts_for)
-        events = period_events(session, period, app.config.tz)
+        events = period_events(session, period, app.config.tz, event_window(app.config.scoring, period))
     return score_period(units, events, app.config.scoring, period)
 
 

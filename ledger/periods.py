@@ -155,6 +155,23 @@ class Period:
             return cls.year(year, scoring_year)
         return (cls.quarter if kind == "quarter" else cls.half)(year, int(match.group(2)))
 
+    @classmethod
+    def enclosing(cls, kind: str, day: date, scoring_year: ScoringYear = CALENDAR_YEAR) -> Period | None:
+        """The calendar period of ``kind`` holding ``day`` (the scoring year for ``year``; None outside any)."""
+        if kind == "week":
+            return cls.week(day - timedelta(days=day.weekday()))
+        if kind == "month":
+            return cls.month(day.year, day.month)
+        if kind == "quarter":
+            return cls.quarter(day.year, (day.month - 1) // 3 + 1)
+        if kind == "half":
+            return cls.half(day.year, (day.month - 1) // 6 + 1)
+        for y in (day.year, day.year + 1):
+            candidate = cls.year(y, scoring_year)
+            if candidate.contains(day):
+                return candidate
+        return None
+
     # --- queries ------------------------------------------------------------
 
     def bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:

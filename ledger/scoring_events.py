@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -46,22 +46,24 @@ def _joint_units(session: Session, piece_ids: set[int]) -> dict[int, tuple[str, 
     return {pid: tuple(names) for pid, names in out.items()}
 
 
-def period_events(session: Session, period: Period, tz: ZoneInfo) -> Events:
-    """Pieces received in the period (with a margin), adoptions and instructions dated in it."""
-    start, end = period.bounds(tz)
+def period_events(session: Session, period: Period, tz: ZoneInfo, window: tuple[date, date] | None = None) -> Events:
+    """Pieces received and adoptions dated in ``window`` (default: the period and a week either side),
+    everything else dated in the period. The regime's components keep what falls in their stretch."""
+    first, last = window or (period.start - timedelta(days=MARGIN_DAYS), period.end + timedelta(days=MARGIN_DAYS))
+    start, end = (datetime(d.year, d.month, d.day, tzinfo=tz) for d in (first, last))
+    # a piece without a category tag counts under the type the office recorded for it (adopt --type)
     pieces = [
-        PieceEvent(unit, category, pid, received.astimezone(tz).date())
-        for pid, unit, category, received in session.execute(
-            select(Piece.id, Unit.name, Piece.category, Piece.received_at)
+        PieceEvent(unit, category or ptype, pid, received.astimezone(tz).date())
+        for pid, unit, category, ptype, received in session.execute(
+            select(Piece.id, Unit.name, Piece.category, Piece.piece_type, Piece.received_at)
             .join(Unit, Piece.unit_id == Unit.id)
-            .where(Piece.received_at >= start - timedelta(days=MARGIN_DAYS),
-                   Piece.received_at < end + timedelta(days=MARGIN_DAYS))
+            .where(Piece.received_at >= start, Piece.received_at < end)
             .order_by(Piece.received_at, Piece.id))
     ]
     adoption_rows = session.execute(
         select(Adoption.piece_id, Adoption.outlet, Adoption.adopted_on, Unit.name, Piece.piece_type, Piece.category)
         .join(Piece, Adoption.piece_id == Piece.id).join(Unit, Piece.unit_id == Unit.id)
-        .where(Adoption.adopted_on >= period.start, Adoption.adopted_on < period.end)
+        .where(Adoption.adopted_on >= first, Adoption.adopted_on < last)
         .order_by(Adoption.id)).all()
     instruction_rows = session.execute(
         select(Instruction.piece_id, Instruction.level, Instruction.instructed_on, Unit.name)

@@ -119,6 +119,12 @@ def test_adopt_by_piece_type_under_changzhou_jiguan(tmp_path: Path, smtp_sink):
     # 3 动态类 a month required; 1 sent
     monthly = next(q for q in row["quotas"] if q["name"] == "每月动态类任务")
     assert (monthly["required"], monthly["done"], monthly["met"]) == (3, 1, False)
+    # the yearly 综合类 quota shows progress since January: a February piece plus the one typed 综合类
+    ingest(config, tmp_path, sender, "【综合类】节能经验", "节能经验总结", "2026-02-10 09:00+08:00", "f")
+    row = by_unit(config, "--month", "2026-03")["常州市机关事务管理局公共机构节能处"]
+    yearly = next(q for q in row["quotas"] if q["name"] == "年度综合类任务")
+    assert (yearly["required"], yearly["done"], yearly["judged"]) == (5, 2, False)
+    assert row["submitted"] == 2
 
 
 def test_adopt_a_joint_item_under_changzhou_culture(tmp_path: Path, smtp_sink):

@@ -61,6 +61,12 @@ def test_changzhou_jiguan_points_by_type_and_mixed_quotas():
     # the yearly quota is progress only in a month: 1 of 5, not judged
     yearly = quotas["年度综合类任务"]
     assert (yearly.judged, yearly.done, yearly.required) == (False, 1, 5)
+    # progress counts from the start of the quota's year: a February 综合类 piece makes it 2 of 5 in March
+    feb = sent("节能处", date(2026, 2, 3), "综合类")
+    march = run(scoring, Period.month(2026, 3), [chu], **{**events, "pieces": pieces + feb})["节能处"]
+    yearly = next(q for q in march.quotas if q.name == "年度综合类任务")
+    assert (yearly.judged, yearly.done, yearly.required) == (False, 2, 5)
+    assert march.submitted == 4  # February's piece is not March's submission
     # the half-year (the regime's period): the monthly task is judged in each of 6 months, met in March only
     half = run(scoring, Period.half(2026, 1), [chu], **events)["节能处"]
     assert half.score == 27

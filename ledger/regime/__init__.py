@@ -18,6 +18,7 @@ The components of a unit always add up to its score.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, timedelta
 
 from baosong.config.schema import Scoring
 
@@ -34,7 +35,7 @@ from . import (
     outlets,
     quotas,
 )
-from .context import Slice
+from .context import Slice, scoring_year_of
 from .events import (
     AdjustmentEvent,
     AdoptionEvent,
@@ -72,6 +73,18 @@ __all__ = [
     "base_periods",
     "score",
 ]
+
+
+def event_window(scoring: Scoring, period: Period) -> tuple[date, date]:
+    """The days whose pieces and adoptions the scoring of ``period`` reads: the period, a week either side
+    (weeks straddling its edges), and back to the start of any longer quota's period (progress so far)."""
+    start, end = period.start - timedelta(days=7), period.end + timedelta(days=7)
+    for klass in scoring.classes.values():
+        for rule in klass.rules():
+            enclosing = Period.enclosing(rule.period or scoring.period, period.start, scoring_year_of(scoring))
+            if enclosing is not None:
+                start = min(start, enclosing.start)
+    return start, end
 
 
 def base_periods(scoring: Scoring, period: Period) -> list[Period]:

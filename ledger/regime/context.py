@@ -8,7 +8,7 @@ from typing import Literal
 
 from baosong.config.schema import Points, Scoring
 
-from ..periods import Period
+from ..periods import CALENDAR_YEAR, Period, ScoringYear
 from .events import (
     AdjustmentEvent,
     AdoptionEvent,
@@ -54,3 +54,8 @@ def points_for(value: Points, key: str | None) -> float | None:
     if isinstance(value, dict):
         return None if key is None else value.get(key)
     return value
+
+
+def scoring_year_of(scoring: Scoring) -> ScoringYear:
+    """The regime's scoring year (calendar year unless scoring.yaml sets ``scoring_year``)."""
+    return ScoringYear(*scoring.scoring_year.months()) if scoring.scoring_year else CALENDAR_YEAR

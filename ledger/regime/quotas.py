@@ -4,8 +4,8 @@ A quota is judged over each whole period of its length inside the scored period
 (weeks belong to the month, quarter or year holding their Thursday). A quota no
 longer than the regime's own period is judged inside each of those; a longer one
 (a yearly quota under a monthly regime) is judged when the scored period holds
-whole periods of its length, and otherwise reported as progress only, without
-points.
+whole periods of its length, and otherwise reported as progress only (from the start
+of the quota's period to the end of the scored one: 年度进度), without points.
 
 A quota counts pieces submitted (``counts: submitted``, the default) or pieces adopted in the period
 (``counts: adopted``: 刊用数, by the ``outlets`` listed or by any), each piece once.
@@ -29,7 +29,7 @@ from collections import Counter
 from baosong.config.schema import Quota, QuotaPoints
 
 from ..periods import Period
-from .context import Slice
+from .context import Slice, scoring_year_of
 
 
 def _judge(s: Slice, rule: Quota, part: Period) -> tuple[int, dict[str, int], int, int, bool]:
@@ -80,8 +80,10 @@ def contribute(s: Slice) -> None:
         parts = s.period.parts(kind)
         judged = bool(parts)
         name = rule.name or f"{_KIND_LABEL[kind]}任务"
-        if not judged:  # a longer quota, scored period too short: progress so far, no points
-            parts = [s.period]
+        if not judged:  # a longer quota, scored period too short: progress since its start, no points
+            enclosing = Period.enclosing(kind, s.period.start, scoring_year_of(s.scoring))
+            start = enclosing.start if enclosing is not None else s.period.start
+            parts = [Period(start, s.period.end, kind, s.period.name)]
         total_status = s.sheet.quota((index, None), name, kind, None, judged)
         cat_status = {c: s.sheet.quota((index, c), name, kind, c, judged) for c in rule.by_category}
         for part in parts:
