@@ -87,7 +87,7 @@ def period_events(session: Session, period: Period, tz: ZoneInfo, window: tuple[
             .where(UnitEntry.entered_on >= period.start, UnitEntry.entered_on < period.end)
             .order_by(UnitEntry.id)):
         if kind == "endorsement":
-            endorsements.append(EndorsementEvent(unit, key, on, note))
+            endorsements.append(EndorsementEvent(unit, "deputy" if key == "deputy" else "principal", on, note))
         else:
             adjustments.append(AdjustmentEvent(unit, key, on, done, note))
     # commissions (约稿) are fed here once the ledger records them: CommissionEvent per unit and outcome

@@ -17,8 +17,9 @@ The components of a unit always add up to its score.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from baosong.config.schema import Scoring
 
@@ -98,7 +99,7 @@ class _ByUnit:
     """The events indexed by the unit they concern (a joint item under each unit sharing it), built once."""
 
     def __init__(self, events: Events) -> None:
-        def index(items, units_of):
+        def index(items: Iterable[Any], units_of: Callable[[Any], tuple[str, ...]]) -> dict[str, list]:
             out: dict[str, list] = {}
             for item in items:
                 for u in units_of(item):

@@ -24,6 +24,7 @@ def contribute(s: Slice) -> None:
         if not s.within(a.on):
             continue
         value = s.scoring.outlets.get(a.outlet)
+        points: float | None
         if value is None:
             s.sheet.warn(f"刊物“{a.outlet}”已不在 scoring.yaml 中，稿件 {a.piece_id} 的这次采用按 0 分计"
                          f" / outlet no longer configured, scored 0")

@@ -65,7 +65,8 @@ class Sheet:
 
     def merge(self, other: Sheet) -> None:
         for line in other.lines.values():
-            for d in line.detail or [None]:
+            details: list[str | None] = list(line.detail) or [None]
+            for d in details:
                 self.add(line.key, line.label, 0.0, d)
             self.lines[line.key].points += line.points
         for ident, q in other.quotas.items():
