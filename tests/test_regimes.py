@@ -266,3 +266,54 @@ def test_regime_config_mistakes_are_reported_in_both_languages(tmp_path):
     [p] = problems({"scoring.yaml": ("    label: 完成年度政务信息培训\n    done: 10\n",
                                      "    label: 完成年度政务信息培训\n    points: 3\n    done: 10\n")})
     assert "give points, or done and not_done" in p
+
+
+@pytest.mark.parametrize("name", REGIMES)
+def test_random_ledgers_keep_the_invariants(name):
+    """Random events (outlets, levels and adjustments the config may not know among them), any period:
+    the components add up to the score, ranks follow scores within a class, nothing raises."""
+    import random
+
+    from baosong.ledger.regime.events import EndorsementEvent
+
+    config = load_config(EXAMPLES / name)
+    scoring = config.scoring
+    units = [UnitRef(u.name, u.short, u.class_, u.group, u.counts_for) for u in config.units]
+    names = [u.name for u in units]
+    outlets = [*scoring.outlets, "已撤销的刊物"]
+    levels = [*scoring.instructions, "已撤销的级别"]
+    adjustments = [*scoring.adjustments, "已撤销的调整"]
+    rng = random.Random(f"regimes-{name}")
+    for _ in range(25):
+        day0 = date(2026, 1, 1)
+
+        def day() -> date:
+            return day0 + timedelta(days=rng.randrange(365))
+
+        pieces = [PieceEvent(rng.choice(names), rng.choice([*scoring.categories, None]), i, day())
+                  for i in range(rng.randrange(60))]
+        adoptions = [AdoptionEvent(p.piece_id, p.unit, rng.choice(outlets), p.day + timedelta(days=rng.randrange(20)),
+                                   rng.choice([*scoring.types(), None]),
+                                   tuple(dict.fromkeys([p.unit, *rng.sample(names, rng.randrange(3))])))
+                     for p in pieces if rng.random() < 0.4]
+        instructions = [InstructionEvent(a.piece_id, a.unit, rng.choice(levels), a.on) for a in adoptions
+                        if rng.random() < 0.3 and levels]
+        commissions = [CommissionEvent(rng.choice(names), f"约稿{i}", rng.choice(
+            ["on_time", "late", "missed", "refused", "adopted"]), day(), rng.choice(["信息", "调研报告", None]))
+            for i in range(rng.randrange(6))]
+        endorsements = [EndorsementEvent(rng.choice(names), rng.choice(["principal", "deputy"]), day())
+                        for _ in range(rng.randrange(4))]
+        adjusted = [AdjustmentEvent(rng.choice(names), rng.choice(adjustments), day(), rng.choice([True, False]))
+                    for _ in range(rng.randrange(4))]
+        period = rng.choice([Period.month(2026, rng.randrange(1, 13)), Period.quarter(2026, rng.randrange(1, 5)),
+                             Period.half(2026, rng.randrange(1, 3)), year(scoring, 2026)])
+        rows = run(scoring, period, units, pieces=pieces, adoptions=adoptions, instructions=instructions,
+                   commissions=commissions, endorsements=endorsements, adjustments=adjusted)
+        assert set(rows) == set(names)
+        for row in rows.values():
+            assert round(sum(c.points for c in row.components), 2) == pytest.approx(row.score, abs=0.011)
+            assert row.submitted == sum(1 for p in pieces if p.unit == row.unit and period.contains(p.day))
+        for a in rows.values():
+            for b in rows.values():
+                if a.class_ == b.class_ and a.score > b.score:
+                    assert a.rank < b.rank
