@@ -402,7 +402,7 @@ def endorse(
     note: Annotated[Optional[str], typer.Option("--note", help="备注，如批示的是哪一期通报。")] = None,
 ) -> None:
     """登记通报被某单位主要负责同志或分管负责同志批示（按 scoring.yaml 的 endorsements 加分）。"""
-    from baosong.ledger.record import LedgerError
+    from baosong.ledger.errors import LedgerError
     from baosong.ledger.unit_entries import record_endorsement
 
     application = open_app()
@@ -430,7 +430,7 @@ def adjust(
     note: Annotated[Optional[str], typer.Option("--note", help="备注。")] = None,
 ) -> None:
     """登记某单位的加减分调整项（如年度培训、跟岗轮训、信息失实、批示反馈）。"""
-    from baosong.ledger.record import LedgerError
+    from baosong.ledger.errors import LedgerError
     from baosong.ledger.unit_entries import record_adjustment
 
     application = open_app()

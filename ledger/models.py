@@ -203,7 +203,7 @@ class PieceJointUnit(Base):
     """Another unit that shares a piece's credit (a joint item, or the same item sent by several units)."""
 
     __tablename__ = "piece_joint_units"
-    __table_args__ = (UniqueConstraint("piece_id", "unit_id", name="uq_piece_joint_unit"),)
+    __table_args__ = (UniqueConstraint("piece_id", "unit_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     piece_id: Mapped[int] = mapped_column(ForeignKey("pieces.id"), index=True)

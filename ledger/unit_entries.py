@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from baosong.config.schema import Scoring
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from baosong.config.schema import Scoring
+
+from .errors import LedgerError
 from .models import Unit, UnitEntry
-from .record import LedgerError
 
 ENDORSERS = {"principal": "principal", "主要负责同志": "principal", "主要": "principal",
              "deputy": "deputy", "分管负责同志": "deputy", "分管": "deputy"}
