@@ -12,7 +12,7 @@ from regime_helpers import EXAMPLES
 from typer.testing import CliRunner
 
 from baosong.cli import app
-from baosong.samples import DOCX_TYPE, docx_bytes, mail
+from baosong.demo.samples import DOCX_TYPE, docx_bytes, mail
 
 TZ = ZoneInfo("Asia/Shanghai")
 runner = CliRunner()
