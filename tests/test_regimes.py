@@ -10,6 +10,8 @@ import filecmp
 from datetime import date, timedelta
 
 import pytest
+from regime_helpers import EXAMPLES, ROOT, components, example, run, sent, year
+
 from baosong.config.loader import load_config
 from baosong.ledger.periods import Period
 from baosong.ledger.regime.events import (
@@ -20,7 +22,6 @@ from baosong.ledger.regime.events import (
     PieceEvent,
     UnitRef,
 )
-from regime_helpers import EXAMPLES, ROOT, components, example, run, sent, year
 
 REGIMES = ("tengzhou", "changzhou-jiguan", "changzhou-culture", "tobacco", "changchun-hitech")
 
@@ -284,12 +285,11 @@ def test_random_ledgers_keep_the_invariants(name):
     levels = [*scoring.instructions, "已撤销的级别"]
     adjustments = [*scoring.adjustments, "已撤销的调整"]
     rng = random.Random(f"regimes-{name}")
+
+    def day() -> date:
+        return date(2026, 1, 1) + timedelta(days=rng.randrange(365))
+
     for _ in range(25):
-        day0 = date(2026, 1, 1)
-
-        def day() -> date:
-            return day0 + timedelta(days=rng.randrange(365))
-
         pieces = [PieceEvent(rng.choice(names), rng.choice([*scoring.categories, None]), i, day())
                   for i in range(rng.randrange(60))]
         adoptions = [AdoptionEvent(p.piece_id, p.unit, rng.choice(outlets), p.day + timedelta(days=rng.randrange(20)),

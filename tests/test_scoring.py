@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from regime_helpers import components, example, run, sent, year
+
 from baosong.ledger.periods import Month, Period
 from baosong.ledger.regime.events import (
     AdjustmentEvent,
@@ -17,7 +19,6 @@ from baosong.ledger.regime.events import (
     InstructionEvent,
     UnitRef,
 )
-from regime_helpers import components, example, run, sent, year
 
 OCT = Period.month(2026, 10)
 D = date(2026, 10, 12)
