@@ -1,0 +1,34 @@
+"""The 约稿通知单 (commission notice): one per addressed unit, plus the office's copy. Wording in templates/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from .render import render
+
+
+@dataclass(frozen=True)
+class CommissionNotice:
+    """The fields of seed 002's template: department (the unit), topic, deadline day and hour, contact,
+    mailbox; plus the number, the kind and the office's name, department and phone."""
+
+    number: str
+    topic: str
+    kind: str
+    unit: str
+    deadline: datetime       # in the office's time zone
+    contact: str | None
+    office_name: str
+    department: str
+    phone: str | None
+    mailbox: str | None
+    tag: str
+    issued: date
+
+
+def render_commission_notice(notice: CommissionNotice) -> tuple[str, str, str]:
+    """(subject, plain text, HTML) of one notice."""
+    context = vars(notice)
+    subject = render("commission_notice_subject.txt.j2", **context).strip()
+    return subject, render("commission_notice.txt.j2", **context), render("commission_notice.html.j2", **context)
