@@ -122,7 +122,7 @@ def commission_list(
         commissions = all_commissions(session, include_closed=include_closed)
         states = states_of(session, commissions, now)
         flagged = len(flagged_pieces(session))
-    rows = [{"id": c.id, "number": c.number, "topic": c.topic, "kind": c.kind,
+    rows: list[dict[str, Any]] = [{"id": c.id, "number": c.number, "topic": c.topic, "kind": c.kind,
              "deadline": _local(application, c.deadline), "closed": c.closed_at is not None,
              "counts": _counts(states[c.id])} for c in commissions]
     if as_json:
@@ -130,7 +130,8 @@ def commission_list(
         return
     table = Table(title=f"约稿，共 {len(rows)} 次")
     for col in ("编号", "文号", "主题", "截止时间", *COMMISSION_STATUS_LABELS.values()):
-        table.add_column(col, justify="right" if col in ("编号", *COMMISSION_STATUS_LABELS.values()) else "left")
+        table.add_column(col, justify="right" if col in ("编号", *COMMISSION_STATUS_LABELS.values()) else "left",
+                         no_wrap=col in ("文号", "截止时间"))
     for r, c in zip(rows, commissions, strict=True):
         table.add_row(str(r["id"]), r["number"] + ("（已关闭）" if r["closed"] else ""), c.topic,
                       _short_time(application, c.deadline), *(str(r["counts"][k]) for k in COMMISSION_STATUS_LABELS))
@@ -158,7 +159,7 @@ def commission_show(
         titles = {p.id: p.title for p in pieces}
         links = {p.id: p.commission_link for p in pieces}
         flagged = [p for p in flagged_pieces(session) if c.id in (p.commission_candidates or [])]
-        flagged_rows = [{"piece": p.id, "unit": p.unit.name, "title": p.title,
+        flagged_rows: list[dict[str, Any]] = [{"piece": p.id, "unit": p.unit.name, "title": p.title,
                          "candidates": list(p.commission_candidates or [])} for p in flagged]
     data: dict[str, Any] = {
         "id": c.id, "number": c.number, "deadline": _local(application, c.deadline),

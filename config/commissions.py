@@ -129,18 +129,24 @@ class CommissionsConfig(_Model):
                              " / number_format needs some fixed text")
         return v
 
-    @model_validator(mode="after")
-    def _calendar_years(self) -> CommissionsConfig:
-        for year, cal in self.calendar.items():
+    @field_validator("calendar")
+    @classmethod
+    def _calendar_years(cls, v: dict[int, YearCalendar]) -> dict[int, YearCalendar]:
+        for year, cal in v.items():
             wrong = [d for d in (*cal.holidays, *cal.workdays) if d.year != year]
             if wrong:
                 raise ValueError(f"calendar 中 {year} 年下写了别的年份的日期：{'、'.join(map(str, wrong))}"
                                  f" / date filed under the wrong year")
-        names = [p.name for p in self.periodic]
+        return v
+
+    @field_validator("periodic")
+    @classmethod
+    def _unique_names(cls, v: list[PeriodicDeadline]) -> list[PeriodicDeadline]:
+        names = [p.name for p in v]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"periodic 中名称重复：{'、'.join(dupes)} / duplicate periodic deadline name")
-        return self
+        return v
 
     def format_number(self, year: int, seq: int) -> str:
         return self.number_format.format(year=year, seq=seq)

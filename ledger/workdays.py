@@ -14,6 +14,8 @@ from datetime import date, timedelta
 
 import chinese_calendar
 
+from baosong.config.commissions import YearCalendar
+
 
 class UnknownYear(ValueError):
     """The working days of this year are not known: neither the package nor the config has them."""
@@ -39,9 +41,9 @@ class WorkCalendar:
     extra_workdays: Mapping[int, frozenset[date]] = field(default_factory=dict)
 
     @classmethod
-    def from_config(cls, calendar: Mapping[int, object]) -> WorkCalendar:
-        return cls({y: frozenset(getattr(c, "holidays")) for y, c in calendar.items()},
-                   {y: frozenset(getattr(c, "workdays")) for y, c in calendar.items()})
+    def from_config(cls, calendar: Mapping[int, YearCalendar]) -> WorkCalendar:
+        return cls({y: frozenset(c.holidays) for y, c in calendar.items()},
+                   {y: frozenset(c.workdays) for y, c in calendar.items()})
 
     def knows(self, year: int) -> bool:
         return year in self.extra_holidays or year in self.extra_workdays or year in _package_years()
