@@ -194,13 +194,14 @@ def commission_show(
 def commission_close(
     key: Annotated[str, typer.Argument(metavar="ID", help="约稿编号。", show_default=False)],
     force: Annotated[bool, typer.Option("--force", help="截止时间未到也关闭（尚未报送的单位记为漏报）。")] = False,
+    at: Annotated[Optional[str], typer.Option("--at", help="关闭时间（默认现在），用于补记。")] = None,
 ) -> None:
     """关闭一次约稿：此后的稿件不再归入它，尚未报送的单位记为漏报。"""
     from baosong.ledger.commissions import close
     from baosong.ledger.errors import LedgerError
 
     application = open_app()
-    now = datetime.now(application.config.tz)
+    now = _now(application, at)
     with application.sessions() as session:
         c = _get(session, key)
         if now < c.deadline and not force:

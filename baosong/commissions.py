@@ -7,9 +7,10 @@ The decisions are elsewhere: deadlines and statuses in ``ledger/timeliness.py`` 
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from email.utils import make_msgid, parseaddr
+from email.utils import parseaddr
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -85,6 +86,11 @@ def _domain(app: App) -> str:
     return (parseaddr(smtp.sender)[1].rpartition("@")[2] if smtp else "") or "baosong.invalid"
 
 
+def _msgid(app: App) -> str:
+    """A Message-ID short enough never to be folded (random: unique without a lock)."""
+    return f"<yuegao.{secrets.token_hex(8)}@{_domain(app)}>"
+
+
 def _addressed_units(session: Session, *, unit_names: list[str], classes: list[str], all_units: bool) -> list[Unit]:
     chosen = sum(bool(x) for x in (unit_names, classes, all_units))
     if chosen != 1:
@@ -126,9 +132,8 @@ def new_commission(app: App, *, topic: str, unit_names: list[str] = [], classes:
             units = _addressed_units(session, unit_names=unit_names, classes=classes, all_units=all_units)
             seq = next_seq(session, now.year)
             number = cfg.format_number(now.year, seq)
-            root = make_msgid(idstring="baosong-commission", domain=_domain(app))
-            unit_ids = [make_msgid(idstring="baosong-commission", domain=_domain(app)) if will_send else None
-                        for _ in units]
+            root = _msgid(app)
+            unit_ids = [_msgid(app) if will_send else None for _ in units]
             commission = create_commission(
                 session, year=now.year, number=number, seq=seq, topic=topic, kind=kind, contact=contact,
                 deadline=deadline.when, deadline_text=deadline.text, message_id=root, units=units,

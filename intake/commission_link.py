@@ -119,8 +119,6 @@ def _topic_matches(c: OpenCommission, text: str, rules: LinkRules) -> bool:
 def link_piece(*, in_reply_to: Sequence[str], references: Sequence[str], subject: str, source: str,
                title: str | None, commissions: Sequence[OpenCommission], rules: LinkRules) -> Link:
     """Decide one piece: ``source`` is its file name ("body" for a mail body), ``title`` as extracted."""
-    if not commissions and not (tagged(subject, rules.tag) or tagged(source, rules.tag)):
-        return NO_LINK
     ids = message_ids([*in_reply_to, *references])
     by_reply = {c.id for c in commissions if c.message_ids & ids}
     written = numbers_in(subject, rules.number_format) | numbers_in(source, rules.number_format)

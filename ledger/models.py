@@ -168,7 +168,7 @@ class Piece(Base):
     commission_link: Mapped[str | None] = mapped_column(String(20))
     # flagged for the office: the piece could belong to any of these commissions (never guessed);
     # [] when it is tagged 【约稿】 but matches none. None: nothing to decide.
-    commission_candidates: Mapped[list | None] = mapped_column(JSON)
+    commission_candidates: Mapped[list | None] = mapped_column(JSON(none_as_null=True))  # None: SQL NULL
 
     message: Mapped[Message] = relationship(back_populates="pieces")
     unit: Mapped[Unit] = relationship()

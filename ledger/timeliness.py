@@ -59,11 +59,12 @@ def unit_status(*, deadline: datetime, now: datetime, linked: Iterable[datetime]
 
     refused (marked by the office) wins; else on_time if the first linked piece arrived by the
     deadline, late if it arrived after; with nothing linked, open until the deadline (or the
-    office's closing, if earlier) has passed, then missed.
+    office's closing, if earlier) has passed, then missed. Pieces received after ``now`` are not
+    yet known (a status asked for as of an earlier time).
     """
     if refused:
         return CommissionStatus.REFUSED
-    times = sorted(linked)
+    times = sorted(t for t in linked if t <= now)
     if times:
         return CommissionStatus.ON_TIME if times[0] <= deadline else CommissionStatus.LATE
     ends = deadline if closed_at is None else min(deadline, closed_at)
