@@ -110,7 +110,7 @@ def record_message(session: Session, rec: MessageRecord) -> Message:
 
 def pieces_in(session: Session, month: Month | None, tz: ZoneInfo) -> list[Piece]:
     query = select(Piece).options(selectinload(Piece.unit), selectinload(Piece.adoptions),
-                                  selectinload(Piece.instructions)).order_by(Piece.received_at, Piece.id)
+                                  selectinload(Piece.instructions), selectinload(Piece.commission)).order_by(Piece.received_at, Piece.id)
     if month is not None:
         start, end = month.bounds(tz)
         query = query.where(Piece.received_at >= start, Piece.received_at < end)

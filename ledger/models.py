@@ -172,6 +172,7 @@ class Piece(Base):
 
     message: Mapped[Message] = relationship(back_populates="pieces")
     unit: Mapped[Unit] = relationship()
+    commission: Mapped[Commission | None] = relationship()
     adoptions: Mapped[list[Adoption]] = relationship(back_populates="piece")
     instructions: Mapped[list[Instruction]] = relationship(back_populates="piece")
 

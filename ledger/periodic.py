@@ -125,3 +125,29 @@ def periodic_states(session: Session, spec: PeriodicDeadline, occ: Occurrence, u
         if matches(spec, category=p.category, subject=p.message.subject, source=p.source, title=p.title):
             found[p.unit.name].append((p.id, p.received_at))
     return [state_of(occ, u, found[u], now) for u in units]
+
+
+@dataclass(frozen=True)
+class PeriodicEvent:
+    """One unit's outcome on one occurrence of a periodic deadline, for the scoring (plain values)."""
+
+    name: str
+    period: str
+    unit: str
+    status: CommissionStatus
+    deadline: datetime
+    decided_at: datetime | None
+    pieces: tuple[int, ...]
+
+
+def periodic_events(session: Session, specs: Sequence[PeriodicDeadline], units: Sequence[tuple[str, str | None, str]],
+                    start: datetime, end: datetime, now: datetime, tz: ZoneInfo) -> list[PeriodicEvent]:
+    """The outcomes of the occurrences whose deadline falls in [start, end), computed at ``now``."""
+    events: list[PeriodicEvent] = []
+    for spec in specs:
+        for occ in occurrences_due(spec, start, end, tz):
+            for s in periodic_states(session, spec, occ, addressed(spec, units), now):
+                decided = s.first_received if s.first_received is not None else (
+                    occ.deadline if s.status is CommissionStatus.MISSED else None)
+                events.append(PeriodicEvent(occ.name, occ.label, s.unit, s.status, occ.deadline, decided, s.pieces))
+    return events

@@ -22,6 +22,7 @@ from baosong.commissions import new_commission
 from baosong.demo.samples import DOCX_TYPE, docx_bytes, mail
 from baosong.ledger.commissions import commission_events
 from baosong.ledger.models import OutboxMail, Piece
+from baosong.ledger.periodic import periodic_events
 from baosong.processing import process
 from baosong.vocabulary import CommissionLink, CommissionStatus, MailKind
 
@@ -172,6 +173,8 @@ def test_number_and_tag_link_and_an_ambiguous_piece_is_flagged_for_the_office(tm
     result = invoke(config, "commission", "link", str(ambiguous.id), "1")
     assert result.exit_code == 0, result.output
     assert statuses(config, 1, datetime(2026, 11, 21, tzinfo=TZ)) == {"滕州市商务局": "on_time", "滕州市审计局": "missed"}
+    listed_rows = {r["id"]: r["commission"] for r in json.loads(invoke(config, "ledger", "list", "--json").stdout)}
+    assert listed_rows[ambiguous.id] == safety and listed_rows[by_tag.id] == grain and listed_rows[plain.id] is None
     assert json.loads(invoke(config, "commission", "list", "--json").stdout)["flagged_pieces"] == 0
     with application.sessions() as session:
         assert session.get(Piece, ambiguous.id).commission_link == CommissionLink.OFFICE.value
@@ -291,3 +294,14 @@ def test_periodic_deadlines_on_time_late_missed(tmp_path: Path):
     assert {u["unit"]: u["status"] for u in data["外媒刊用目录"]["units"]} == {"滨湖镇人民政府": "late"}
     before = json.loads(invoke(config, "commission", "periodic", "--json", "--at", "2026-12-01 09:00").stdout)
     assert {u["status"] for d in before for u in d["units"]} == {"open"}
+    # what the scoring consumes for a quarter
+    units = [(u.name, u.short, u.class_) for u in application.config.units]
+    with application.sessions() as session:
+        events = periodic_events(session, application.config.settings.commissions.periodic, units,
+                                 datetime(2026, 10, 1, tzinfo=TZ), datetime(2027, 1, 1, tzinfo=TZ),
+                                 datetime(2027, 1, 5, tzinfo=TZ), TZ)
+    assert sorted((e.name, e.period, e.unit, e.status.value) for e in events) == [
+        ("外媒刊用目录", "2026", "滨湖镇人民政府", "late"),
+        ("季度政务信息和宣传报道情况", "2026Q4", "滕州市体育局", "late"),
+        ("季度政务信息和宣传报道情况", "2026Q4", "滕州市信访局", "missed"),
+        ("季度政务信息和宣传报道情况", "2026Q4", "滕州市审计局", "on_time")]
