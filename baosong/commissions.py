@@ -8,6 +8,7 @@ The decisions are elsewhere: deadlines and statuses in ``ledger/timeliness.py`` 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parseaddr
@@ -91,7 +92,8 @@ def _msgid(app: App) -> str:
     return f"<yuegao.{secrets.token_hex(8)}@{_domain(app)}>"
 
 
-def _addressed_units(session: Session, *, unit_names: list[str], classes: list[str], all_units: bool) -> list[Unit]:
+def _addressed_units(session: Session, *, unit_names: Sequence[str], classes: Sequence[str],
+                     all_units: bool) -> list[Unit]:
     chosen = sum(bool(x) for x in (unit_names, classes, all_units))
     if chosen != 1:
         raise CommissionError("请用 --units、--class、--all 中的一个指定约稿单位 / give one of --units, --class, --all")
@@ -107,7 +109,7 @@ def _addressed_units(session: Session, *, unit_names: list[str], classes: list[s
     return active_units(session)
 
 
-def new_commission(app: App, *, topic: str, unit_names: list[str] = [], classes: list[str] = [],  # noqa: B006
+def new_commission(app: App, *, topic: str, unit_names: Sequence[str] = (), classes: Sequence[str] = (),
                    all_units: bool = False, deadline_text: str | None = None, working_days: int | None = None,
                    kind: str | None = None, contact: str | None = None, send: bool = True,
                    now: datetime | None = None) -> NewCommission:

@@ -221,3 +221,18 @@ def test_commissions_config_is_validated_with_messages_an_admin_understands(tmp_
     loaded = load_config(good).settings.commissions
     assert loaded.format_number(2027, 3) == "YG-2027-3" and loaded.calendar[2027].workdays == [date(2027, 1, 30)]
     assert parse_clock("24:00") == time(23, 59, 59, 999999)
+
+
+def test_the_notice_is_rendered_from_templates_and_escapes_html():
+    from datetime import date as day
+
+    from baosong.notify.commissions import CommissionNotice, render_commission_notice
+
+    notice = CommissionNotice(number="约稿〔2026〕12号", topic="<script>alert(1)</script>营商环境", kind="信息",
+                              unit="滕州市商务局", deadline=datetime(2026, 12, 5, 17, 0, tzinfo=TZ), contact=None,
+                              office_name="滕州市人民政府办公室", department="信息科", phone="0632-0000000",
+                              mailbox="tzxxk@example.com", tag="约稿", issued=day(2026, 11, 30))
+    subject, text, html = render_commission_notice(notice)
+    assert subject == "【约稿通知】约稿〔2026〕12号 <script>alert(1)</script>营商环境（12月5日17时前报送）"
+    assert "2026年12月5日（星期六）17时之前" in text and "联系人：信息科" in text and "2026年11月30日" in text
+    assert "<script>" not in html and "&lt;script&gt;" in html
