@@ -23,18 +23,19 @@ from baosong.intake.judge import Judgement as Verdict
 from baosong.ledger.commissions import (
     create_commission,
     next_seq,
+    numbers_of,
     open_for_unit,
     units_named,
     units_of_classes,
 )
 from baosong.ledger.errors import LedgerError
-from baosong.ledger.models import Unit
+from baosong.ledger.models import Message, Unit
 from baosong.ledger.outbox import DeliveryReport, deliver_pending, enqueue
 from baosong.ledger.timeliness import Deadline, parse_deadline, working_days_deadline
 from baosong.ledger.workdays import WorkCalendar
-from baosong.notify.commissions import CommissionNotice, render_commission_notice
+from baosong.notify.commissions import CommissionNotice, FlaggedPiece, render_commission_notice, render_flag_alert
 from baosong.notify.compose import compose
-from baosong.notify.recipients import commission_recipients
+from baosong.notify.recipients import commission_recipients, failure_alert_to
 from baosong.vocabulary import MailKind
 
 
@@ -217,3 +218,21 @@ def links_for(app: App, session: Session, verdict: Verdict) -> tuple[Link, ...]:
     return tuple(link_piece(in_reply_to=m.headers("In-Reply-To"), references=m.headers("References"),
                             subject=m.subject, source=p.source, title=p.title, commissions=commissions, rules=rules)
                  for p in verdict.pieces)
+
+
+def queue_flag_alert(app: App, session: Session, message: Message) -> None:
+    """Tell the office (once per message) about its pieces flagged for a decision on their commission."""
+    flagged = [p for p in message.pieces if p.commission_candidates is not None]
+    smtp = app.config.settings.smtp
+    office = failure_alert_to(app.config.settings.office.to, smtp_configured=smtp is not None)
+    if not flagged or not office or smtp is None:
+        return
+    numbers = numbers_of(session, {i for p in flagged for i in p.commission_candidates or []})
+    subject, text = render_flag_alert(
+        unit=message.unit.name if message.unit else message.sender, subject=message.subject,
+        received_at=message.received_at.astimezone(app.config.tz).strftime("%Y-%m-%d %H:%M"),
+        pieces=[FlaggedPiece(p.id, p.title, p.source, tuple(numbers.get(i, str(i)) for i in p.commission_candidates or []))
+                for p in flagged])
+    mail = compose(sender=smtp.sender, to=office, subject=subject, text=text, auto_submitted="auto-generated")
+    enqueue(session, key=f"commission-flag:{message.id}", kind=MailKind.ALERT, recipients=office, subject=subject,
+            raw=mail.as_bytes(), message_ref=message.id)

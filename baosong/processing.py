@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from baosong.app import App
 from baosong.archive import archive_raw
-from baosong.commissions import links_for
+from baosong.commissions import links_for, queue_flag_alert
 from baosong.intake.documents import sha256 as sha256_of
 from baosong.intake.judge import Judgement
 from baosong.judging import SeenPiece
@@ -90,6 +90,7 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
             rule_hits=tuple((h.rule.value, h.detail) for h in verdict.hits),
         ))
         _queue_mail(app, session, verdict, message)
+        queue_flag_alert(app, session, message)  # a piece that could answer several commissions
         try:
             session.commit()
         except IntegrityError:  # lost a race to another process (`poll --once` beside the daemon)

@@ -52,6 +52,14 @@ def next_seq(session: Session, year: int) -> int:
     return (session.scalar(select(func.max(Commission.seq)).where(Commission.year == year)) or 0) + 1
 
 
+def numbers_of(session: Session, ids: set[int]) -> dict[int, str]:
+    """Commission numbers by id."""
+    if not ids:
+        return {}
+    rows = session.execute(select(Commission.id, Commission.number).where(Commission.id.in_(ids)))
+    return {cid: number for cid, number in rows}
+
+
 def units_named(session: Session, names: Sequence[str]) -> list[Unit]:
     """Active units by full name or short name; LedgerError naming every unknown one."""
     units = list(session.scalars(select(Unit).where(Unit.active).order_by(Unit.id)))

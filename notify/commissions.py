@@ -32,3 +32,18 @@ def render_commission_notice(notice: CommissionNotice) -> tuple[str, str, str]:
     context = vars(notice)
     subject = render("commission_notice_subject.txt.j2", **context).strip()
     return subject, render("commission_notice.txt.j2", **context), render("commission_notice.html.j2", **context)
+
+
+@dataclass(frozen=True)
+class FlaggedPiece:
+    id: int
+    title: str | None
+    source: str
+    candidates: tuple[str, ...]  # the numbers of the commissions it could belong to
+
+
+def render_flag_alert(*, unit: str, subject: str, received_at: str, pieces: list[FlaggedPiece]) -> tuple[str, str]:
+    """(subject, text) of the office's alert about pieces that could belong to several commissions (or none)."""
+    context = dict(unit=unit, subject=subject, received_at=received_at, pieces=pieces)
+    return (render("commission_flag_alert_subject.txt.j2", **context).strip(),
+            render("commission_flag_alert.txt.j2", **context))

@@ -131,15 +131,15 @@ def test_notice_reaches_smtp_and_a_reply_polled_from_dovecot_is_linked(tmp_path:
         "滕州市商务局": "on_time", "滨湖镇人民政府": "missed"}
 
 
-def test_number_and_tag_link_and_an_ambiguous_piece_is_flagged_for_the_office(tmp_path: Path):
-    config = write_office_config(tmp_path / "config")
+def test_number_and_tag_link_and_an_ambiguous_piece_is_flagged_for_the_office(tmp_path: Path, smtp_sink):
+    config = write_office_config(tmp_path / "config", smtp=smtp_sink)
     application = App.open(config)
     issued = datetime(2026, 11, 2, 9, 0, tzinfo=TZ)
 
     def commission(topic: str) -> str:
         made = new_commission(application, topic=topic, unit_names=["商务局", "审计局"],
-                              deadline_text="2026-11-20 17:00", now=issued)
-        assert made.queued == 0 and made.delivery is None  # no SMTP configured: recorded, not sent
+                              deadline_text="2026-11-20 17:00", now=issued, send=False)
+        assert made.queued == 0 and made.delivery is None  # --no-send: recorded only
         return made.number
 
     safety, grain, check = commission("今冬明春安全生产"), commission("秋粮收购进展"), commission("安全生产大检查")
@@ -158,6 +158,13 @@ def test_number_and_tag_link_and_an_ambiguous_piece_is_flagged_for_the_office(tm
     ambiguous = ingest(application, piece_mail(SHANGWU, "【约稿】商务局安全生产工作", "商务局安全生产.docx",
                                                "商务局抓实安全生产", when), when)
     assert ambiguous.commission_id is None and ambiguous.commission_candidates == [1, 3]
+    # the office is told, once, which commissions it could be
+    with application.sessions() as session:
+        alerts = list(session.scalars(select(OutboxMail).where(OutboxMail.key.startswith("commission-flag:"))))
+    assert len(alerts) == 1 and alerts[0].kind == MailKind.ALERT.value
+    assert alerts[0].recipients == ["leaders-office@example.com", "xinxike@example.com"]
+    alert_text = BytesParser(policy=policy.default).parsebytes(alerts[0].raw).get_body(("plain",)).get_content()
+    assert f"可能属于：{safety}、{check}" in alert_text and f"稿件 {ambiguous.id}" in alert_text
     # an ordinary piece stays ordinary
     plain = ingest(application, piece_mail(SHANGWU, "【工作动态】商务局消费券发放", "消费券.docx", "商务局发放消费券", when),
                    when)
