@@ -66,8 +66,11 @@ def units_named(session: Session, names: Sequence[str]) -> list[Unit]:
     found: list[Unit] = []
     unknown: list[str] = []
     for name in names:
-        match = [u for u in units if name in (u.name, u.short)]
-        if len(match) != 1:
+        match = [u for u in units if u.name == name] or [u for u in units if u.short == name]
+        if len(match) > 1:
+            raise LedgerError(f"简称“{name}”对应多个单位：{'、'.join(u.name for u in match)}，请写全称"
+                              f" / short name shared by several units")
+        if not match:
             unknown.append(name)
         elif match[0] not in found:
             found.append(match[0])
