@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from baosong.app import App
 from baosong.config.commissions import parse_clock
 from baosong.intake.commission_link import NO_LINK, Link, LinkRules, OpenCommission, link_piece
-from baosong.intake.judge import Judgement as Verdict
+from baosong.intake.message import ParsedMessage
 from baosong.ledger.commissions import (
     create_commission,
     next_seq,
@@ -205,19 +205,20 @@ def link_rules(app: App) -> LinkRules:
                      topic_ignore=frozenset(cfg.topic_ignore))
 
 
-def links_for(app: App, session: Session, verdict: Verdict) -> tuple[Link, ...]:
-    """For each piece of an accepted message, the commission it answers (or a flag for the office)."""
-    if not verdict.pieces or verdict.unit is None:
-        return tuple(NO_LINK for _ in verdict.pieces)
+def links_for(app: App, session: Session, unit: str | None, message: ParsedMessage,
+              pieces: Sequence[tuple[str, str | None]]) -> tuple[Link, ...]:
+    """For each piece (file name, title) of a message from ``unit``, the commission it answers (or a flag)."""
+    if not pieces or unit is None:
+        return tuple(NO_LINK for _ in pieces)
     commissions = [
         OpenCommission(c.id, c.year, c.seq, c.topic,
                        frozenset({c.message_id, *(u.message_id for u in c.units if u.message_id)}))
-        for c in open_for_unit(session, verdict.unit)]
-    m = verdict.message
+        for c in open_for_unit(session, unit)]
     rules = link_rules(app)
-    return tuple(link_piece(in_reply_to=m.headers("In-Reply-To"), references=m.headers("References"),
-                            subject=m.subject, source=p.source, title=p.title, commissions=commissions, rules=rules)
-                 for p in verdict.pieces)
+    return tuple(link_piece(in_reply_to=message.headers("In-Reply-To"), references=message.headers("References"),
+                            subject=message.subject, source=source, title=title, commissions=commissions,
+                            rules=rules)
+                 for source, title in pieces)
 
 
 def queue_flag_alert(app: App, session: Session, message: Message) -> None:

@@ -78,7 +78,8 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
             return _outcome(seen, new=False)
         verdict = judge_raw(app, raw, session)
         m = verdict.message
-        links = links_for(app, session, verdict)  # the commission (约稿) each piece answers, or a flag
+        # the commission (约稿) each piece answers, or a flag for the office
+        links = links_for(app, session, verdict.unit, m, [(p.source, p.title) for p in verdict.pieces])
         message = record_message(session, MessageRecord(
             mailbox=mailbox, uidvalidity=uidvalidity, uid=uid, sha256=sha, message_id=m.message_id,
             sender=m.sender, subject=m.subject, received_at=when, size=len(raw), archive_path=str(path),
