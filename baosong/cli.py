@@ -535,6 +535,12 @@ def demo(
     run_demo(directory or Path("baosong-demo"), out)
 
 
+# `baosong commission …` lives in its own module (it uses the helpers above)
+from baosong.commission_cli import commission_app  # noqa: E402
+
+app.add_typer(commission_app, name="commission")
+
+
 def main() -> None:
     app()
 

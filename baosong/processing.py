@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from baosong.app import App
 from baosong.archive import archive_raw
+from baosong.commissions import links_for, queue_flag_alert
 from baosong.intake.documents import sha256 as sha256_of
 from baosong.intake.judge import Judgement
 from baosong.judging import SeenPiece
@@ -77,16 +78,20 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
             return _outcome(seen, new=False)
         verdict = judge_raw(app, raw, session)
         m = verdict.message
+        # the commission (约稿) each piece answers, or a flag for the office
+        links = links_for(app, session, verdict.unit, m, [(p.source, p.title) for p in verdict.pieces])
         message = record_message(session, MessageRecord(
             mailbox=mailbox, uidvalidity=uidvalidity, uid=uid, sha256=sha, message_id=m.message_id,
             sender=m.sender, subject=m.subject, received_at=when, size=len(raw), archive_path=str(path),
             verdict=verdict.verdict.value, reason=verdict.reason.value if verdict.reason else None,
             detail=verdict.detail, unit_name=verdict.unit,
             pieces=tuple(PieceRecord(p.source, p.sha256, p.title, p.stated_unit, p.author, p.category,
-                                     p.word_count) for p in verdict.pieces),
+                                     p.word_count, link.commission_id, link.how, link.candidates)
+                         for p, link in zip(verdict.pieces, links, strict=True)),
             rule_hits=tuple((h.rule.value, h.detail) for h in verdict.hits),
         ))
         _queue_mail(app, session, verdict, message)
+        queue_flag_alert(app, session, message)  # a piece that could answer several commissions
         try:
             session.commit()
         except IntegrityError:  # lost a race to another process (`poll --once` beside the daemon)

@@ -31,6 +31,7 @@ def piece_rows(session: Session, month: Month | None, tz: ZoneInfo) -> list[dict
         "source": p.source,
         "adoptions": [a.outlet for a in p.adoptions],
         "instructions": [i.level for i in p.instructions],
+        "commission": p.commission.number if p.commission is not None else None,  # 约稿〔2026〕12号
     } for p in pieces_in(session, month, tz)]
 
 

@@ -79,6 +79,39 @@ class MailKind(StrEnum):
     COMMISSION = "commission"  # 约稿通知单 and reminders
 
 
+class CommissionStatus(StrEnum):
+    """Where an addressed unit stands on a commission (约稿): pinned in ``commission show --json``."""
+
+    OPEN = "open"          # the deadline has not passed and nothing is linked yet
+    ON_TIME = "on_time"    # a linked piece arrived by the deadline
+    LATE = "late"          # the first linked piece arrived after the deadline (迟报)
+    MISSED = "missed"      # the deadline passed with nothing linked (漏报)
+    REFUSED = "refused"    # the office marked the unit as having refused (拒报)
+
+
+# what a person reads for each status (CLI, notices, letters)
+COMMISSION_STATUS_LABELS = {
+    CommissionStatus.OPEN.value: "未到期", CommissionStatus.ON_TIME.value: "按时报送",
+    CommissionStatus.LATE.value: "迟报", CommissionStatus.MISSED.value: "漏报",
+    CommissionStatus.REFUSED.value: "拒报",
+}
+
+
+class CommissionLink(StrEnum):
+    """How a piece came to be linked to a commission (stored on the piece)."""
+
+    REPLY = "reply"      # In-Reply-To / References carry the commission mail's Message-ID
+    NUMBER = "number"    # the subject or file name carries the commission's number
+    TAG = "tag"          # 【约稿】 plus words of the topic
+    OFFICE = "office"    # linked by hand (`baosong commission link`)
+
+
+COMMISSION_LINK_LABELS = {
+    CommissionLink.REPLY.value: "回复约稿通知", CommissionLink.NUMBER.value: "注明约稿编号",
+    CommissionLink.TAG.value: "【约稿】及主题", CommissionLink.OFFICE.value: "人工确认",
+}
+
+
 @dataclass(frozen=True)
 class Disposition:
     """What follows from a verdict: where the message is filed, which reply, whether the office is alerted."""

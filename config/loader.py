@@ -257,6 +257,23 @@ def _check_unique_units(units: UnitsFile, node: yaml.Node | None, problems: list
                     f" / address registered to two units"))
 
 
+def _check_periodic(settings: Settings, units: UnitsFile, scoring: Scoring, node: yaml.Node | None,
+                    problems: list[Problem]) -> None:
+    """Periodic deadlines name units, classes and categories that exist."""
+    names = {u.name for u in units.units} | {u.short for u in units.units if u.short}
+    for i, p in enumerate(settings.commissions.periodic):
+        base = ("commissions", "periodic", i)
+        checks = (("units", p.units, names, "单位", "unit"), ("classes", p.classes, set(scoring.classes), "类别", "class"),
+                  ("match", p.match.categories, set(scoring.categories), "分类", "category"))
+        for key, given, known, zh, en in checks:
+            unknown = [g for g in given if g not in known]
+            if unknown:
+                loc = (*base, key) if key != "match" else (*base, "match", "categories")
+                problems.append(Problem(
+                    "settings.yaml", _line_of(node, loc), _key(loc),
+                    f"定期报送“{p.name}”中的{zh} {'、'.join(unknown)} 未在配置中登记 / unknown {en}"))
+
+
 def load_config(directory: Path | str | None = None) -> Config:
     """Load, validate and cross-check the config directory; raise ConfigError listing every problem."""
     directory = Path(directory) if directory is not None else default_config_dir()
@@ -297,6 +314,8 @@ def load_config(directory: Path | str | None = None) -> Config:
                     f"单位“{unit.name}”的类别 {unit.class_!r} 未在 scoring.yaml 的 classes 中定义"
                     f"（可用：{known}） / class not defined in scoring.yaml",
                 ))
+    if settings is not None and units is not None and scoring is not None:
+        _check_periodic(settings, units, scoring, raw["settings.yaml"][1], problems)
     if settings is not None:
         node = raw["settings.yaml"][1]
         secrets: list[tuple[tuple[str | int, ...], Any]] = [(("mailboxes", i), m) for i, m in enumerate(settings.mailboxes)]

@@ -24,6 +24,8 @@ from pydantic import (
 
 from baosong.vocabulary import GateAction, Reason, values_of
 
+from .commissions import CommissionsConfig
+
 # A pragmatic addr-spec check: local@domain.tld, no spaces, no display name.
 _ADDRESS = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 
@@ -191,6 +193,7 @@ class Settings(_Model):
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
     gate: GateConfig = Field(default_factory=GateConfig)  # type: ignore[valid-type]
+    commissions: CommissionsConfig = Field(default_factory=CommissionsConfig)
 
     @field_validator("timezone")
     @classmethod

@@ -24,6 +24,10 @@ class PieceRecord:
     author: str | None
     category: str | None
     word_count: int
+    # the commission (约稿) the piece answers and how that was found; candidates: flagged for the office
+    commission_id: int | None = None
+    commission_link: str | None = None
+    commission_candidates: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,8 @@ def record_message(session: Session, rec: MessageRecord) -> Message:
         message.pieces.append(Piece(
             unit=unit, source=p.source, sha256=p.sha256, title=p.title, stated_unit=p.stated_unit,
             author=p.author, category=p.category, word_count=p.word_count, received_at=rec.received_at,
+            commission_id=p.commission_id, commission_link=p.commission_link,
+            commission_candidates=list(p.commission_candidates) if p.commission_candidates is not None else None,
         ))
     session.add(message)
     session.flush()
@@ -104,7 +110,7 @@ def record_message(session: Session, rec: MessageRecord) -> Message:
 
 def pieces_in(session: Session, month: Month | None, tz: ZoneInfo) -> list[Piece]:
     query = select(Piece).options(selectinload(Piece.unit), selectinload(Piece.adoptions),
-                                  selectinload(Piece.instructions)).order_by(Piece.received_at, Piece.id)
+                                  selectinload(Piece.instructions), selectinload(Piece.commission)).order_by(Piece.received_at, Piece.id)
     if month is not None:
         start, end = month.bounds(tz)
         query = query.where(Piece.received_at >= start, Piece.received_at < end)

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from baosong.vocabulary import MailKind, OutboxState, Reason, Verdict, values_of
+from baosong.vocabulary import CommissionLink, MailKind, OutboxState, Reason, Verdict, values_of
 
 # Alembic's documented convention: every constraint and index gets a predictable name, so a later
 # migration can drop or alter it by name on every backend (SQLite's batch mode needs the names).
@@ -147,7 +147,10 @@ class Piece(Base):
     """One submitted piece (稿件): an attached document or a mail body."""
 
     __tablename__ = "pieces"
-    __table_args__ = (Index("ix_pieces_unit_received", "unit_id", "received_at"),)
+    __table_args__ = (
+        Index("ix_pieces_unit_received", "unit_id", "received_at"),
+        CheckConstraint(one_of("commission_link", values_of(CommissionLink)), name="commission_link"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
@@ -162,9 +165,16 @@ class Piece(Base):
     received_at: Mapped[datetime]
     # the type a regime's outlet points are keyed by (动态类/综合类) when the category does not say it
     piece_type: Mapped[str | None] = mapped_column(String(50))
+    # the commission (约稿) this piece answers, and how that was found (a CommissionLink)
+    commission_id: Mapped[int | None] = mapped_column(ForeignKey("commissions.id"), index=True)
+    commission_link: Mapped[str | None] = mapped_column(String(20))
+    # flagged for the office: the piece could belong to any of these commissions (never guessed);
+    # [] when it is tagged 【约稿】 but matches none. None: nothing to decide.
+    commission_candidates: Mapped[list | None] = mapped_column(JSON(none_as_null=True))  # None: SQL NULL
 
     message: Mapped[Message] = relationship(back_populates="pieces")
     unit: Mapped[Unit] = relationship()
+    commission: Mapped[Commission | None] = relationship()
     adoptions: Mapped[list[Adoption]] = relationship(back_populates="piece")
     instructions: Mapped[list[Instruction]] = relationship(back_populates="piece")
 
@@ -282,3 +292,48 @@ class Failure(Base):
     last_at: Mapped[datetime] = mapped_column(default=utcnow)
     set_aside_at: Mapped[datetime | None]
     message_ref: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+
+
+class Commission(Base):
+    """A commission (约稿): a topic asked of some units by a deadline, announced by a 约稿通知单.
+
+    ``message_id`` is the commission's own Message-ID: the office's copy of the notice carries it and
+    every unit's notice references it, so a reply to any of them names the commission.
+    """
+
+    __tablename__ = "commissions"
+    __table_args__ = (UniqueConstraint("year", "seq", name="uq_commissions_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)          # numbering restarts every year
+    number: Mapped[str] = mapped_column(String(100), unique=True)  # 约稿〔2026〕12号
+    topic: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(50))
+    contact: Mapped[str | None] = mapped_column(String(200))
+    deadline: Mapped[datetime]
+    deadline_text: Mapped[str] = mapped_column(String(100))  # as given: "2026-12-05 17:00", "3工作日"
+    message_id: Mapped[str] = mapped_column(String(998), unique=True)
+    notified: Mapped[bool] = mapped_column(default=False)   # the notices were queued in the outbox
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+
+    units: Mapped[list[CommissionUnit]] = relationship(
+        back_populates="commission", cascade="all, delete-orphan", order_by="CommissionUnit.id")
+
+
+class CommissionUnit(Base):
+    """A unit a commission was addressed to; its status is computed, except a refusal the office marks."""
+
+    __tablename__ = "commission_units"
+    __table_args__ = (UniqueConstraint("commission_id", "unit_id", name="uq_commission_units_commission_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commission_id: Mapped[int] = mapped_column(ForeignKey("commissions.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    message_id: Mapped[str | None] = mapped_column(String(998), index=True)  # this unit's notice
+    refused_at: Mapped[datetime | None]
+    refused_note: Mapped[str | None] = mapped_column(Text)
+
+    commission: Mapped[Commission] = relationship(back_populates="units")
+    unit: Mapped[Unit] = relationship()

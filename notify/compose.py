@@ -19,17 +19,23 @@ def compose(
     in_reply_to: str | None = None,
     auto_submitted: str | None = None,
     when: datetime | None = None,
+    cc: Sequence[str] = (),
+    message_id: str | None = None,
+    references: Sequence[str] = (),
 ) -> EmailMessage:
     msg = EmailMessage(policy=SMTP)
     msg["From"] = sender
     msg["To"] = ", ".join(to)
+    if cc:
+        msg["Cc"] = ", ".join(cc)
     msg["Subject"] = subject
     msg["Date"] = format_datetime(when or datetime.now(timezone.utc))
     domain = parseaddr(sender)[1].rpartition("@")[2] or "baosong.invalid"
-    msg["Message-ID"] = make_msgid(idstring="baosong", domain=domain)
+    msg["Message-ID"] = message_id or make_msgid(idstring="baosong", domain=domain)
     if in_reply_to:
         msg["In-Reply-To"] = in_reply_to
-        msg["References"] = in_reply_to
+    if in_reply_to or references:
+        msg["References"] = " ".join([*references, *([in_reply_to] if in_reply_to else [])])
     if auto_submitted:
         # RFC 3834: tells other robots (and our own gate) never to answer this mail
         msg["Auto-Submitted"] = auto_submitted

@@ -58,3 +58,12 @@ def notice_recipients(office_to: Sequence[str], principals: Sequence[Principal],
         if p.email:
             recipients.append(Recipient(f"unit:{p.unit}", (p.email,), f"{p.name}同志", scores.get(p.unit)))
     return recipients
+
+
+def commission_recipients(addresses: Sequence[str], principal_email: str | None, *,
+                          cc_principal: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(To, Cc) of a unit's 约稿通知单: its registered addresses (whoever writes for the unit, and the
+    addresses a reply is accepted from), and its principal in copy when the office asks for it."""
+    to = tuple(sorted({a.lower() for a in addresses}))
+    cc = (principal_email,) if cc_principal and principal_email and principal_email.lower() not in to else ()
+    return to, cc

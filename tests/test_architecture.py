@@ -15,7 +15,7 @@ FORBIDDEN = {
     "notify": {"baosong.intake"},
     "config": {"baosong.intake", "baosong.ledger", "baosong.notify"},
 }
-WIRING = ("baosong.app", "baosong.cli", "baosong.poll", "baosong.processing", "baosong.daemon",
+WIRING = ("baosong.app", "baosong.cli", "baosong.commissions", "baosong.poll", "baosong.processing", "baosong.daemon",
           "baosong.demo", "baosong.notices", "baosong.views")
 
 
