@@ -167,3 +167,31 @@ def test_truncated_doc_never_crashes(docs):
 def test_find_soffice():
     assert find_soffice("/nonexistent/soffice") is None
     assert find_soffice("sh") is not None
+
+
+def test_conversion_uses_a_private_profile_that_forbids_macros(tmp_path):
+    """What soffice is started with: a fresh profile (never the user's) whose settings disable
+    every macro, no terminal, a private HOME; and the profile is gone afterwards."""
+    seen = tmp_path / "seen"
+    fake = tmp_path / "soffice"
+    fake.write_text(
+        "#!/bin/sh\n"
+        f"echo \"$@\" > {seen}/args\necho \"$HOME\" > {seen}/home\n"
+        "for a in \"$@\"; do case $a in -env:UserInstallation=file://*) p=${a#-env:UserInstallation=file://};; esac; done\n"
+        f"cp \"$p/user/registrymodifications.xcu\" {seen}/registry\n"
+        "for a in \"$@\"; do if [ \"$last\" = --outdir ]; then o=$a; fi; last=$a; done\n"
+        "printf 'PK' > \"$o/document.docx\"\n"
+    )
+    fake.chmod(0o755)
+    seen.mkdir()
+    assert convert_to_docx(b"x", suffix=".doc", soffice=str(fake)) == b"PK"
+    args = (seen / "args").read_text()
+    registry = (seen / "registry").read_text()
+    assert "--headless" in args and "--norestore" in args and "docx:MS Word 2007 XML" in args
+    assert '"DisableMacrosExecution" oor:op="fuse"><value>true' in registry
+    assert '"MacroSecurityLevel" oor:op="fuse"><value>3' in registry
+    profile = args.split("-env:UserInstallation=file://")[1].split()[0]
+    home = (seen / "home").read_text().strip()
+    assert profile.startswith(home) and "baosong-soffice-" in home
+    import os
+    assert not os.path.exists(home)  # everything of the run is removed
