@@ -137,3 +137,53 @@ def test_tnef_damaged():
             t.members(broken)
         except UnreadableDocument:
             pass
+
+
+# ------------------------------------------------------------------ unpacking a message's attachments
+
+from baosong.intake.readers.unpack import MAX_PARTS, container_for, unpack  # noqa: E402
+
+CONTAINERS = (ZipContainer(), RarSevenZipContainer(), TnefContainer())
+
+
+def test_unpack_plain_attachment_is_itself():
+    parts, refused = unpack("信息.docx", DOCX, CONTAINERS)
+    assert [(p.name, p.container) for p in parts] == [("信息.docx", None)] and not refused
+    assert container_for(DOCX, CONTAINERS) is None
+
+
+def test_unpack_zip_and_winmail_with_a_zip_inside():
+    z = windows_zip({"一.docx": DOCX, "二.pdf": b"%PDF-1.4\n"})
+    parts, refused = unpack("材料.zip", z, CONTAINERS)
+    assert [(p.name, p.container) for p in parts] == [("材料.zip/一.docx", "材料.zip"), ("材料.zip/二.pdf", "材料.zip")]
+    tnef = winmail_dat([("材料.zip", z), ("三.docx", DOCX)])
+    parts, refused = unpack("winmail.dat", tnef, CONTAINERS)
+    assert [p.name for p in parts] == ["winmail.dat/材料.zip/一.docx", "winmail.dat/材料.zip/二.pdf",
+                                       "winmail.dat/三.docx"]
+    assert {p.container for p in parts} == {"winmail.dat"} and not refused
+
+
+def test_unpack_refusals_keep_the_rest():
+    inner = plain_zip({"a.docx": DOCX})
+    deep = plain_zip({"b.zip": plain_zip({"c.zip": inner})})
+    parts, refused = unpack("深.zip", deep, CONTAINERS)
+    assert not parts and [(r.name, type(r.error)) for r in refused] == [("深.zip/b.zip/c.zip", UnsupportedArchive)]
+    mixed = plain_zip({"ok.docx": DOCX, "old.rar": b"Rar!\x1a\x07\x00" + b"\0" * 20})
+    parts, refused = unpack("m.zip", mixed, CONTAINERS)
+    assert [p.name for p in parts] == ["m.zip/ok.docx"]
+    assert [(r.name, r.kind, str(r.error)) for r in refused] == [("m.zip/old.rar", DocKind.ARCHIVE, "RAR archive")]
+    parts, refused = unpack("锁.zip", encrypted_zip_entry("x.docx", DOCX), CONTAINERS)
+    assert not parts and isinstance(refused[0].error, EncryptedDocument)
+
+
+def test_unpack_bounds_the_number_of_parts():
+    many = plain_zip({f"{i}.zip": plain_zip({f"{j}.txt": b"x" for j in range(40)}) for i in range(4)})
+    parts, refused = unpack("many.zip", many, CONTAINERS)
+    assert len(parts) == MAX_PARTS and isinstance(refused[-1].error, ArchiveLimit)
+
+
+def test_short_gbk_names_that_are_also_valid_utf8():
+    names = ["一.docx", "二.docx", "信息.docx", "简报（第3期）.docx", "附件·说明.pdf"]
+    data = windows_zip({n: b"x" for n in names})
+    assert [m.name for m in ZipContainer().members(data)] == names
+    assert b"\xd2\xbb.docx".decode("utf-8") == "\u04bb.docx"  # why a plain UTF-8-first rule fails

@@ -9,7 +9,7 @@
   for an unprotected copy).
 * Names: Windows' built-in zip and WinRAR/360压缩 write Chinese names in GBK without the UTF-8
   flag (bit 11); ``zipfile`` would show them as cp437 mojibake. Unflagged names are decoded as
-  UTF-8 when they are valid UTF-8 (Linux and macOS zip), else as GB18030. An Info-ZIP Unicode
+  UTF-8 when that gives Chinese (or ASCII) text (Linux and macOS zip), else as GB18030. An Info-ZIP Unicode
   Path extra field (0x7075), when present and consistent, wins.
 * Office packages (.docx, .xlsx, .odt ...) are zip files too but not archives: a zip holding
   ``[Content_Types].xml`` or ``mimetype`` at its root is left to the document readers.
@@ -68,12 +68,24 @@ def member_name(info: zipfile.ZipInfo) -> str:
     unicode = _unicode_path(info, raw)
     if unicode:
         return unicode
+    decoded = []
     for encoding in ("utf-8", "gb18030"):
         try:
-            return raw.decode(encoding)
+            decoded.append(raw.decode(encoding))
         except UnicodeDecodeError:
             continue
-    return info.filename
+    # Short GBK names can be valid UTF-8 too ("一.docx" is b"\xd2\xbb.docx", UTF-8 for "һ.docx"):
+    # take the first decoding whose non-ASCII characters are all Chinese text.
+    for name in decoded:
+        if all(ch < "\x80" or _is_cjk(ch) for ch in name):
+            return name
+    return decoded[0] if decoded else info.filename
+
+
+def _is_cjk(ch: str) -> bool:
+    code = ord(ch)
+    return (0x2E80 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFFEF
+            or 0x2000 <= code <= 0x206F or 0x20000 <= code <= 0x3FFFF or code in (0xB7, 0xD7))
 
 
 def _is_junk(name: str) -> bool:
