@@ -18,6 +18,33 @@ from formats import (
     set_word_flag, soffice_or_skip,
 )
 
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def revised_docx() -> bytes:
+    """Tracked changes (a deletion and an insertion) and hidden text, as Word writes them."""
+    import io
+
+    import docx
+    from lxml import etree
+
+    d = docx.Document()
+    d.add_paragraph(TITLE)
+    p = d.add_paragraph("正文开头。")
+    fragment = (
+        f'<holder xmlns:w="{W}">'
+        '<w:del w:id="1" w:author="a" w:date="2026-11-01T00:00:00Z"><w:r><w:delText>删除的旧句子。</w:delText></w:r></w:del>'
+        '<w:ins w:id="2" w:author="a" w:date="2026-11-01T00:00:00Z"><w:r><w:t>新增的句子。</w:t></w:r></w:ins>'
+        '<w:r><w:rPr><w:vanish/></w:rPr><w:t>隐藏的批注</w:t></w:r>'
+        '</holder>'
+    )
+    for child in list(etree.fromstring(fragment)):
+        p._p.append(child)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
 LONG_TITLE = "关于滕州市2026年第三季度政务信息报送工作情况的通报" * 12   # > 255 chars: several pieces
 
 
@@ -29,8 +56,9 @@ def docs() -> dict[str, bytes]:
         "photo.docx": photo_docx(),
         "empty.docx": empty_docx(),
         "long.docx": article_docx(LONG_TITLE, table=False),
+        "revised.docx": revised_docx(),
     }, "doc")
-    assert set(made) == {"article", "photo", "empty", "long"}
+    assert set(made) == {"article", "photo", "empty", "long", "revised"}
     return made
 
 
@@ -51,7 +79,22 @@ def test_ole_reader_reads_chinese_text(docs):
     assert text.header_text == "秘密★1年"    # headers are read (密级 marks), never counted
     assert "秘密" not in text.counted_text
     assert text.images == 0
-    assert text.warnings  # says what it could not read (layout)
+    assert text.warnings  # says what it could not read (style-based layout)
+
+
+def test_ole_reader_reads_direct_layout(docs):
+    title, unit, body = read_word_binary(docs["article"]).paragraphs[:3]
+    assert (title.alignment, title.size_pt, title.bold) == ("center", 22.0, True)
+    assert not unit.bold and unit.size_pt in (None, 11.0) and body.style
+    cells = [p.text for p in read_word_binary(docs["article"]).paragraphs if p.in_table]
+    assert cells == ["单位", "作者", "电话", "滕州市商务局", "赵文静", "0632-5512345"]  # no row marks
+
+
+def test_deleted_and_hidden_text_is_not_counted(docs):
+    text = read_word_binary(docs["revised"])
+    assert text.texts[0] == TITLE
+    assert "删除的旧句子" not in text.counted_text and "隐藏的批注" not in text.counted_text
+    assert "新增的句子。" in text.counted_text
 
 
 def test_both_ways_give_the_same_text_and_word_count(docs):

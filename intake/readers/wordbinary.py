@@ -14,8 +14,10 @@ WPS Office (金山 WPS 文字, 2005 and later) writes .wps files in this very fo
 ``wMagicCreated`` field and an extra ``WpsCustomData`` stream. So one reader serves both; the
 flavour only decides which :class:`DocKind` the file is.
 
-Not read (hence ``warnings``): paragraph and character properties (styles, alignment, sizes,
-hidden text), table structure (cells are paragraphs marked ``in_table``) and list numbers.
+Direct formatting is read too (``wordprops.py``): alignment, size, bold, first-line indent and
+style names as layout evidence for titles, and deleted (tracked) or hidden text, which Word's
+字数 does not count. Not read (hence ``warnings``): properties that come from styles, table
+structure (cells are paragraphs marked ``in_table``) and list numbers.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from collections.abc import Iterator
 from baosong.vocabulary import DocKind
 
 from .base import DocumentText, EncryptedDocument, Paragraph, UnreadableDocument
+from .wordprops import CharProps, ParaProps, Properties, read_properties
 
 __all__ = ["OLE_SIGNATURE", "is_ole", "word_flavour", "check_word_header", "read_word_binary"]
 
@@ -41,7 +44,8 @@ _KINGSOFT_MARK = b"KS"           # wMagicCreated as WPS Office writes it (Word w
 _MAX_PIECES = 1_000_000
 _MAX_CHARS = 20_000_000          # ~40 MB of UTF-16: far beyond any submission
 
-NOT_READ = "layout not read (pure-Python .doc reader): styles, alignment, font sizes, hidden text"
+NOT_READ = ("read without LibreOffice: direct formatting only (sizes, bold and alignment that come "
+            "from styles are unknown), no table structure, no list numbers")
 
 
 def is_ole(data: bytes) -> bool:
@@ -112,6 +116,8 @@ class _Fib:
             (self.ccp_text, self.ccp_ftn, self.ccp_hdd, _mcr, self.ccp_atn, self.ccp_edn,
              self.ccp_txbx, self.ccp_hdr_txbx) = struct.unpack_from("<8i", wd, lw + 12)
             fclcb = lw + 4 * cslw + 2
+            cb_fclcb = struct.unpack_from("<H", wd, fclcb - 2)[0]
+            self.fclcb = wd[fclcb: fclcb + 8 * cb_fclcb]  # FibRgFcLcb: (fc, lcb) pairs
             self.fc_clx, self.lcb_clx = struct.unpack_from("<II", wd, fclcb + 33 * 8)
         except struct.error:
             raise UnreadableDocument("truncated Word header (FIB)") from None
@@ -160,25 +166,28 @@ def _decode_compressed(raw: bytes) -> str:
 
 
 class _Text:
-    """Character positions → text, through the piece table."""
+    """Character positions → text, through the piece table, with each character's file position."""
 
     def __init__(self, wd: bytes, pieces: list[tuple[int, int, int, bool]]) -> None:
         self.wd = wd
         self.pieces = pieces
 
-    def range(self, start: int, end: int) -> str:
+    def range(self, start: int, end: int) -> tuple[str, list[int]]:
         parts: list[str] = []
+        fcs: list[int] = []
         for cp0, cp1, fc, compressed in self.pieces:
             lo, hi = max(start, cp0), min(end, cp1)
             if lo >= hi:
                 continue
-            if compressed:
-                raw = self.wd[fc + (lo - cp0): fc + (hi - cp0)]
-                parts.append(_decode_compressed(raw))
-            else:
-                raw = self.wd[fc + 2 * (lo - cp0): fc + 2 * (hi - cp0)]
-                parts.append(raw.decode("utf-16-le", errors="replace"))
-        return "".join(parts)
+            step = 1 if compressed else 2
+            first = fc + step * (lo - cp0)
+            raw = self.wd[first: fc + step * (hi - cp0)]
+            text = _decode_compressed(raw) if compressed else raw.decode("utf-16-le", errors="replace")
+            if len(text) != hi - lo:  # truncated stream or a lone surrogate: keep positions aligned
+                text = text[: hi - lo].ljust(hi - lo, "\ufffd")
+            parts.append(text)
+            fcs.extend(range(first, first + step * (hi - lo), step))
+        return "".join(parts), fcs
 
 
 # Characters with a meaning in Word's text stream ([MS-DOC] 2.8.x).
@@ -191,18 +200,50 @@ _PICTURE, _DRAWN_OBJECT = "\x01", "\x08"
 _KEEP = {"\t": "\t", "\x0b": "\v", "\x1e": "-", "\xa0": "\xa0"}
 
 
-def _visible(story: str) -> tuple[list[tuple[str, bool]], int]:
-    """Paragraphs of one story as (text, ends a table cell), and the pictures anchored in it.
+class _Para:
+    def __init__(self) -> None:
+        self.chars: list[str] = []
+        self.sizes: list[float] = []
+        self.bold: list[bool] = []
+
+    def add(self, ch: str, props: CharProps) -> None:
+        self.chars.append(ch)
+        if not ch.isspace():
+            if props.size_pt:
+                self.sizes.append(props.size_pt)
+            self.bold.append(bool(props.bold))
+
+    def finish(self, para: ParaProps, cell: bool) -> Paragraph:
+        return Paragraph(
+            "".join(self.chars), style=para.style, alignment=para.alignment,
+            size_pt=max(self.sizes) if self.sizes else None,
+            bold=bool(self.bold) and all(self.bold),
+            first_line_indent=para.first_line_indent, in_table=cell or para.in_table,
+        )
+
+
+def _visible(story: str, fcs: list[int], props: Properties | None) -> tuple[list[Paragraph], int]:
+    """Paragraphs of one story and the pictures anchored in it.
 
     Field codes (between field begin and separator) are dropped, field results kept; pictures
-    and drawn objects are counted, not shown; page and column breaks end a paragraph, as in the
-    .docx reader.
+    and drawn objects are counted, not shown; deleted (tracked) and hidden text is left out, as
+    Word's 字数 leaves it out; page and column breaks end a paragraph, as in the .docx reader;
+    table-row marks are not paragraphs.
     """
-    paragraphs: list[tuple[str, bool]] = []
-    current: list[str] = []
+    paragraphs: list[Paragraph] = []
+    current = _Para()
     fields: list[bool] = []  # one entry per open field: True while inside its code part
     images = 0
-    for ch in story:
+    for ch, fc in zip(story, fcs):
+        cprops = props.char(fc) if props else CharProps()
+        if ch in (_PARA_END, _CELL_END):
+            pprops = props.para(fc) if props else ParaProps()
+            if not pprops.row_end:
+                paragraphs.append(current.finish(pprops, ch == _CELL_END))
+            current = _Para()
+            continue
+        if cprops.deleted or cprops.hidden:
+            continue
         if ch == _FIELD_BEGIN:
             fields.append(True)
             continue
@@ -216,23 +257,20 @@ def _visible(story: str) -> tuple[list[tuple[str, bool]], int]:
             continue
         if fields and fields[-1]:
             continue
-        if ch in (_PARA_END, _CELL_END):
-            paragraphs.append(("".join(current), ch == _CELL_END))
-            current = []
-        elif ch in (_PAGE_BREAK, _COLUMN_BREAK):
-            if current:
-                paragraphs.append(("".join(current), False))
-                current = []
+        if ch in (_PAGE_BREAK, _COLUMN_BREAK):
+            if current.chars:
+                paragraphs.append(current.finish(props.para(fc) if props else ParaProps(), False))
+                current = _Para()
         elif ch in (_PICTURE, _DRAWN_OBJECT):
             images += 1
         elif ch in _KEEP:
-            current.append(_KEEP[ch])
+            current.add(_KEEP[ch], cprops)
         elif ch < " " or ch == "\x7f" or "\ud800" <= ch <= "\udfff":
             continue  # footnote marks (0x02), annotation marks (0x05), separators ...
         else:
-            current.append(ch)
-    if current:
-        paragraphs.append(("".join(current), False))
+            current.add(ch, cprops)
+    if current.chars:
+        paragraphs.append(current.finish(ParaProps(), False))
     return paragraphs, images
 
 
@@ -275,15 +313,21 @@ def read_word_binary(data: bytes) -> DocumentText:
         table = _stream(ole, fib.table)
     text = _Text(wd, _pieces(table, fib.fc_clx, fib.lcb_clx))
     stories = {name: text.range(a, b) for name, a, b in _stories(fib)}
+    try:
+        props: Properties | None = read_properties(wd, table, fib.fclcb)
+    except (struct.error, IndexError, ValueError):
+        props = None
 
-    main, images = _visible(stories["main"])
-    paragraphs = tuple(Paragraph(t, in_table=cell) for t, cell in main)
-    counted = [t for t, _ in main]
-    boxes = [t for t, _ in _visible(stories["textboxes"])[0]]
-    notes = [t for name in ("footnotes", "endnotes") for t, _ in _visible(stories[name])[0]]
+    def texts(*names: str) -> list[str]:
+        return [p.text for name in names for p in _visible(*stories[name], props)[0]]
+
+    main, images = _visible(*stories["main"], props)
+    paragraphs = tuple(main)
+    counted = [p.text for p in main]
+    boxes = texts("textboxes")
+    notes = texts("footnotes", "endnotes")
     counted += boxes + notes
-    headers = [t for name in ("headers", "header_textboxes")
-               for t, _ in _visible(stories[name])[0] if t.strip()]
+    headers = [t for t in texts("headers", "header_textboxes") if t.strip()]
     return DocumentText(
         paragraphs=paragraphs,
         counted_text="\n".join(counted),
