@@ -21,9 +21,9 @@ def pdfs() -> dict[str, bytes]:
     return made
 
 
-def encrypt(data: bytes, user: str, owner: str = "owner-secret") -> bytes:
+def encrypt(data: bytes, user: str, owner: str = "owner-secret", algorithm: str = "RC4-128") -> bytes:
     writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(data)))
-    writer.encrypt(user_password=user, owner_password=owner, algorithm="RC4-128")
+    writer.encrypt(user_password=user, owner_password=owner, algorithm=algorithm)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -52,14 +52,16 @@ def test_scan_has_pictures_and_no_text(pdfs):
     assert not text.counted_text.strip()
 
 
-def test_permission_only_encryption_is_read(pdfs):
-    text = PdfReader().read(encrypt(pdfs["article"], user=""))
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_permission_only_encryption_is_read(pdfs, algorithm):
+    text = PdfReader().read(encrypt(pdfs["article"], user="", algorithm=algorithm))
     assert "同比增长12.5%" in text.counted_text
 
 
-def test_password_protected_pdf(pdfs):
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-256"])
+def test_password_protected_pdf(pdfs, algorithm):
     with pytest.raises(EncryptedDocument):
-        PdfReader().read(encrypt(pdfs["article"], user="secret"))
+        PdfReader().read(encrypt(pdfs["article"], user="secret", algorithm=algorithm))
 
 
 def test_damaged_pdf_never_crashes(pdfs):
