@@ -27,6 +27,7 @@ class PieceResult:
     author: str | None
     category: str | None
     word_count: int
+    read_by: str = ""      # which way the text was read: "docx", "libreoffice", "ole", "pdf"; "" for the body
 
     def as_json(self) -> dict:
         return {
@@ -36,6 +37,7 @@ class PieceResult:
             "author": self.author,
             "category": self.category,
             "word_count": self.word_count,
+            "read_by": self.read_by or None,
         }
 
 
@@ -66,7 +68,7 @@ def _piece(doc: Document, unit: str | None) -> PieceResult:
     assert ex is not None
     return PieceResult(
         source=doc.source, sha256=doc.sha256, title=ex.title, unit=ex.unit or unit, stated_unit=ex.unit,
-        author=ex.author, category=ex.category, word_count=ex.word_count,
+        author=ex.author, category=ex.category, word_count=ex.word_count, read_by=doc.read_by,
     )
 
 

@@ -27,6 +27,7 @@ class ReplyPiece:
     title: str | None
     category: str | None
     word_count: int
+    read_by: str = ""   # which way the document was read ("libreoffice", "ole", "pdf", "docx"; "" the body)
 
 
 def reason_label(reason: Reason | None) -> str:

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from baosong.vocabulary import DocKind
 
-from .base import DocumentText, Paragraph, UnreadableDocument
+from .base import DocumentText
 from .soffice import DEFAULT_TIMEOUT, ConversionFailed, convert_to_docx, find_soffice
 from .wordbinary import check_word_header, is_ole, read_word_binary, word_flavour
 
@@ -28,18 +28,9 @@ __all__ = ["LibreOfficeWordReader", "OleWordReader", "read_docx_bytes"]
 
 def read_docx_bytes(data: bytes) -> DocumentText:
     """The .docx reader, as used on LibreOffice's output."""
-    from ..docx_text import CorruptDocument, read_docx
+    from .docx import DocxReader
 
-    try:
-        text = read_docx(data)
-    except CorruptDocument as exc:
-        raise UnreadableDocument(str(exc)) from None
-    return DocumentText(
-        paragraphs=tuple(Paragraph(t) for t in text.paragraphs),
-        counted_text=text.counted_text,
-        header_text=text.header_footer_text,
-        read_by="docx",
-    )
+    return DocxReader().read(data)
 
 
 class OleWordReader:
