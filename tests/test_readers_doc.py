@@ -238,3 +238,22 @@ def test_conversion_uses_a_private_profile_that_forbids_macros(tmp_path):
     assert profile.startswith(home) and "baosong-soffice-" in home
     import os
     assert not os.path.exists(home)  # everything of the run is removed
+
+
+def test_mutated_docs_never_crash(docs):
+    """Random byte damage anywhere in a real .doc: the reader reads or refuses, nothing else."""
+    import random
+
+    rng = random.Random(8)
+    data = docs["article"]
+    outcomes = {"read": 0, "refused": 0}
+    for _ in range(300):
+        damaged = bytearray(data)
+        for _ in range(rng.randint(1, 40)):
+            damaged[rng.randrange(512, len(damaged))] = rng.randrange(256)
+        try:
+            read_word_binary(bytes(damaged))
+            outcomes["read"] += 1
+        except UnreadableDocument:
+            outcomes["refused"] += 1
+    assert outcomes["read"] and sum(outcomes.values()) == 300

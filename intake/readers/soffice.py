@@ -32,7 +32,7 @@ __all__ = ["ConversionFailed", "DEFAULT_TIMEOUT", "find_soffice", "convert_to_do
 
 DEFAULT_TIMEOUT = 120.0  # seconds; a 30-page .doc converts in ~3 s here, a first start ~2 s
 _LOCK = threading.Lock()
-_LOCK_FILE = "baosong-soffice.lock"
+_LOCK_FILE = "baosong-soffice-{uid}.lock"  # per user: another user's lock file is not ours to open
 
 # Written into the private profile before LibreOffice starts: no macro ever runs.
 _REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
@@ -62,8 +62,11 @@ def find_soffice(candidate: str | None = None) -> str | None:
 @contextlib.contextmanager
 def _one_at_a_time() -> Iterator[None]:
     with _LOCK:
-        lock_path = Path(tempfile.gettempdir()) / _LOCK_FILE
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+        lock_path = Path(tempfile.gettempdir()) / _LOCK_FILE.format(uid=os.getuid())
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise ConversionFailed(f"cannot open the conversion lock {lock_path}: {exc.strerror}") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield

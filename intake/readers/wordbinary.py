@@ -42,7 +42,7 @@ _F_WHICH_TABLE = 0x0200
 _F_OBFUSCATED = 0x8000
 _KINGSOFT_MARK = b"KS"           # wMagicCreated as WPS Office writes it (Word writes "jb")
 _MAX_PIECES = 1_000_000
-_MAX_CHARS = 20_000_000          # ~40 MB of UTF-16: far beyond any submission
+_MAX_CHARS = 5_000_000           # ~2,500 pages: far beyond any submission
 
 NOT_READ = ("read without LibreOffice: direct formatting only (sizes, bold and alignment that come "
             "from styles are unknown), no table structure, no list numbers")
@@ -149,6 +149,9 @@ def _pieces(table: bytes, fc_clx: int, lcb_clx: int) -> list[tuple[int, int, int
         if n > _MAX_PIECES:
             raise UnreadableDocument("too many pieces")
         cps = struct.unpack_from(f"<{n + 1}I", table, plc)
+        if any(a >= b for a, b in zip(cps, cps[1:])):
+            # overlapping pieces would repeat text without end: a damaged or hostile file
+            raise UnreadableDocument("bad piece table (positions not increasing)")
         out = []
         for i in range(n):
             fc_raw = struct.unpack_from("<I", table, plc + 4 * (n + 1) + 8 * i + 2)[0]
