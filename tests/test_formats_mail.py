@@ -9,15 +9,25 @@ import zipfile
 
 import pytest
 
-import mailcorpus as mc
 from baosong.intake.judge import judge
 from baosong.intake.readers import CONTAINERS, READERS
 from baosong.intake.wordcount import word_count
 from baosong.notify.replies import ReplyPiece, render_reply
 from baosong.vocabulary import Reason, Verdict
+
+import mailcorpus as mc
 from formats import (
-    TITLE, article_docx, as_wps, empty_docx, encrypted_zip_entry, libreoffice_convert, photo_docx,
-    set_word_flag, soffice_or_skip, windows_zip, winmail_dat,
+    TITLE,
+    article_docx,
+    as_wps,
+    empty_docx,
+    encrypted_zip_entry,
+    libreoffice_convert,
+    photo_docx,
+    set_word_flag,
+    soffice_or_skip,
+    windows_zip,
+    winmail_dat,
 )
 
 SENDER = "wangzhe@163.com"

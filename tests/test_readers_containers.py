@@ -14,6 +14,7 @@ from baosong.intake.readers.otherarchives import RarSevenZipContainer
 from baosong.intake.readers.tnef import TnefContainer
 from baosong.intake.readers.ziparchive import ZipContainer
 from baosong.vocabulary import DocKind
+
 from formats import article_docx, encrypted_zip_entry, windows_zip, winmail_dat
 
 DOCX = article_docx()

@@ -13,9 +13,18 @@ from baosong.intake.readers.soffice import ConversionFailed, convert_to_docx, fi
 from baosong.intake.readers.wordbinary import read_word_binary, word_flavour
 from baosong.intake.wordcount import word_count
 from baosong.vocabulary import DocKind
+
 from formats import (
-    BODY, TITLE, UNIT_LINE, article_docx, as_wps, empty_docx, libreoffice_convert, photo_docx,
-    set_word_flag, soffice_or_skip,
+    BODY,
+    TITLE,
+    UNIT_LINE,
+    article_docx,
+    as_wps,
+    empty_docx,
+    libreoffice_convert,
+    photo_docx,
+    set_word_flag,
+    soffice_or_skip,
 )
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -11,6 +11,7 @@ import pytest
 from baosong.intake.readers.base import EncryptedDocument, UnreadableDocument
 from baosong.intake.readers.pdf import PdfReader, is_pdf
 from baosong.intake.wordcount import word_count
+
 from formats import UNIT_LINE, article_docx, libreoffice_convert, photo_docx
 
 

@@ -149,7 +149,7 @@ def _pieces(table: bytes, fc_clx: int, lcb_clx: int) -> list[tuple[int, int, int
         if n > _MAX_PIECES:
             raise UnreadableDocument("too many pieces")
         cps = struct.unpack_from(f"<{n + 1}I", table, plc)
-        if any(a >= b for a, b in zip(cps, cps[1:])):
+        if any(a >= b for a, b in zip(cps, cps[1:], strict=False)):
             # overlapping pieces would repeat text without end: a damaged or hostile file
             raise UnreadableDocument("bad piece table (positions not increasing)")
         out = []
@@ -237,7 +237,7 @@ def _visible(story: str, fcs: list[int], props: Properties | None) -> tuple[list
     current = _Para()
     fields: list[bool] = []  # one entry per open field: True while inside its code part
     images = 0
-    for ch, fc in zip(story, fcs):
+    for ch, fc in zip(story, fcs, strict=True):
         cprops = props.char(fc) if props else CharProps()
         if ch in (_PARA_END, _CELL_END):
             pprops = props.para(fc) if props else ParaProps()

@@ -241,7 +241,7 @@ def read_properties(wd: bytes, table: bytes, fibrg: bytes) -> Properties:
         fcs = struct.unpack_from(f"<{cpara + 1}I", page, 0)
         for i in range(cpara):
             offset = page[4 * (cpara + 1) + 13 * i] * 2
-            props = _NO_PARA
+            pprops = _NO_PARA
             if offset and offset < 511:
                 cb = page[offset]
                 if cb:
@@ -249,8 +249,8 @@ def read_properties(wd: bytes, table: bytes, fibrg: bytes) -> Properties:
                 else:
                     cb2 = page[offset + 1] if offset + 1 < 512 else 0
                     grpprl = page[offset + 2: offset + 2 + 2 * cb2]
-                props = _para_props(grpprl, styles)
-            paras.add(fcs[i], fcs[i + 1], props)
+                pprops = _para_props(grpprl, styles)
+            paras.add(fcs[i], fcs[i + 1], pprops)
     chars.finish()
     paras.finish()
     return Properties(chars, paras)
