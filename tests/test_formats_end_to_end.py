@@ -10,14 +10,15 @@ from email.parser import BytesParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from conftest import write_office_config
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-import mailcorpus as mc
 from baosong.app import App
 from baosong.cli import app as cli
 from baosong.ledger.models import Message, Piece
-from conftest import write_office_config
+
+import mailcorpus as mc
 from formats import TITLE, article_docx, as_wps, libreoffice_convert, windows_zip, winmail_dat
 
 TZ = ZoneInfo("Asia/Shanghai")
