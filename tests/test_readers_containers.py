@@ -188,3 +188,8 @@ def test_short_gbk_names_that_are_also_valid_utf8():
     data = windows_zip({n: b"x" for n in names})
     assert [m.name for m in ZipContainer().members(data)] == names
     assert b"\xd2\xbb.docx".decode("utf-8") == "\u04bb.docx"  # why a plain UTF-8-first rule fails
+
+
+def test_a_truncated_docx_is_left_to_the_docx_reader():
+    assert not ZipContainer().recognises(DOCX[: len(DOCX) // 2])
+    assert ZipContainer().recognises(plain_zip({"a.txt": b"x" * 100})[:60])

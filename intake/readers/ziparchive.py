@@ -108,8 +108,8 @@ class ZipContainer:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 names = set(zf.namelist())
-        except Exception:  # a damaged zip is still a zip: members() says what is wrong
-            return True
+        except Exception:  # a damaged zip: an Office package's reader explains it, else members() does
+            return b"[Content_Types].xml" not in data and b"mimetype" not in data[:100]
         return not any(marker in names for marker in _PACKAGE_MARKERS)
 
     def unavailable(self) -> str | None:
