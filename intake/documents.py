@@ -23,7 +23,7 @@ from .extract import DEFAULT_CATEGORIES, Extracted, extract_fields, extract_text
 from .message import Attachment, ParsedMessage
 from .readers import CONTAINERS, READERS, DocumentText, EncryptedDocument, Reader, UnreadableDocument, reader_for
 from .readers.container import ArchiveLimit, UnsupportedArchive
-from .readers.unpack import Refused, unpack
+from .readers.unpack import Refused, container_for, unpack
 from .wordcount import CountOptions
 
 _IMAGE_EXT = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif", ".webp"}
@@ -65,6 +65,9 @@ def recognise(attachment: Attachment) -> tuple[DocKind, Reader | None]:
     A name that promises a readable format whose bytes no reader recognises still gets that
     format's reader, which then says what is wrong with the bytes ("not a zip archive").
     """
+    container = container_for(attachment.data, CONTAINERS)
+    if container is not None:
+        return container.kind, None     # opened by examine_message, never read as a document
     reader = reader_for(attachment.data)
     if reader is not None:
         return reader.kind, reader
