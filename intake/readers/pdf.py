@@ -111,8 +111,9 @@ class PdfReader:
             raise
         except FileNotDecryptedError:
             raise EncryptedDocument("password-protected PDF") from None
-        except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-                RecursionError, OSError, AssertionError, ZeroDivisionError):
+        except PdfReadError:
+            raise UnreadableDocument("damaged PDF") from None
+        except Exception:  # pypdf is a large surface: any failure on hostile bytes is a damaged PDF
             raise UnreadableDocument("damaged PDF") from None
         return DocumentText(
             paragraphs=tuple(Paragraph(p) for p in paragraphs),

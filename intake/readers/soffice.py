@@ -108,12 +108,11 @@ def convert_to_docx(data: bytes, *, suffix: str, soffice: str, timeout: float = 
         try:
             _out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            _kill_group(proc)
+            _kill_group(proc)  # oosplash and the soffice.bin it started: nothing may keep running
             raise ConversionFailed(f"LibreOffice timed out after {timeout:g} s") from None
-        finally:
-            # soffice.bin may outlive oosplash; nothing of this run may keep running
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(proc.pid, signal.SIGKILL)
+        except BaseException:
+            _kill_group(proc)
+            raise
         result = out_dir / "document.docx"
         if not result.is_file() or result.stat().st_size == 0:
             tail = (err or b"").decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit {proc.returncode}"]
