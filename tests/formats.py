@@ -21,7 +21,7 @@ import docx
 import pytest
 from docx.shared import Inches, Pt
 
-from baosong.samples import png_bytes
+from baosong.demo.samples import png_bytes
 
 TITLE = "滕州市商务局“三个聚焦”推动外贸稳中提质"
 UNIT_LINE = "（滕州市商务局 赵文静）"

@@ -202,7 +202,7 @@ def test_outlook_winmail_dat_documents_are_judged(made):
 
 
 def test_winmail_dat_with_only_a_photo_is_non_electronic():
-    from baosong.samples import png_bytes
+    from baosong.demo.samples import png_bytes
 
     tnef = winmail_dat([("照片.png", png_bytes())])
     assert rejected(mail(("winmail.dat", tnef, "application/ms-tnef")), Reason.NON_ELECTRONIC) == "winmail.dat/照片.png"
