@@ -49,6 +49,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute(f"UPDATE messages SET reason = 'corrupt_document' WHERE reason IN "
-               f"('encrypted_document', 'unsupported_archive')")
+    op.execute("UPDATE messages SET reason = 'corrupt_document' WHERE reason IN "
+               "('encrypted_document', 'unsupported_archive')")
     _reasons(BEFORE)
