@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
-from baosong.vocabulary import DocKind
+from baosong.vocabulary import DocKind, Reason
 
 from .extract import DEFAULT_CATEGORIES, Extracted, extract_fields, extract_text
 from .message import Attachment, ParsedMessage
@@ -121,6 +121,23 @@ class Document:
     def read_by(self) -> str:
         """Which way the text was read ("docx", "libreoffice", "ole", "pdf"); "" for the body."""
         return self.text.read_by if self.text is not None else ""
+
+    @property
+    def not_read_because(self) -> Reason | None:
+        """For an attempt at a submission that is not a piece: the reason code that says why."""
+        if not self.is_content or self.readable:
+            return None
+        if self.encrypted:
+            return Reason.ENCRYPTED_DOCUMENT
+        if self.refused_archive:
+            return Reason.UNSUPPORTED_ARCHIVE
+        if self.pictures_only:
+            return Reason.NON_ELECTRONIC
+        if self.empty:
+            return Reason.NO_DOCUMENT
+        if self.error is not None:
+            return Reason.CORRUPT_DOCUMENT
+        return Reason.UNSUPPORTED_FORMAT
 
     @property
     def is_content(self) -> bool:

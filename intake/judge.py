@@ -51,6 +51,8 @@ class Judgement:
     pieces: tuple[PieceResult, ...]
     message: ParsedMessage
     hits: tuple[Hit, ...] = ()   # every rule that fired, the deciding one included
+    # attachments of an accepted message that are not pieces (a .rar beside a .docx): (source, why)
+    skipped: tuple[tuple[str, Reason], ...] = ()
 
     def as_json(self) -> dict:
         return {
@@ -85,6 +87,8 @@ def judge(
     unit = unit_for(message.sender) if message.sender else None
     documents, body = examine_message(message, categories=categories, options=options)
     decision = run_chain(Candidate(message, unit, documents, body), ctx, chain)
-    pieces = tuple(_piece(d, unit) for d in decision.pieces) if decision.verdict is Verdict.ACCEPTED else ()
+    accepted = decision.verdict is Verdict.ACCEPTED
+    pieces = tuple(_piece(d, unit) for d in decision.pieces) if accepted else ()
+    skipped = tuple((d.source, why) for d in documents if (why := d.not_read_because)) if accepted else ()
     return Judgement(decision.verdict, decision.reason, decision.detail, message.sender, unit, pieces, message,
-                     decision.hits)
+                     decision.hits, skipped)

@@ -38,7 +38,9 @@ def test_formats_polled_recorded_and_answered(tmp_path: Path, imap_account, smtp
                               attachments=[("营商环境.doc", doc, "application/msword")]),
         "zip": mc.outlook_utf8(sender=SENDER, subject="【工作动态】两篇信息", message_id="zip@e2e",
                                attachments=[("两篇.zip", windows_zip({"一.docx": docx, "二.wps": wps}),
-                                             "application/x-zip-compressed")]),
+                                             "application/x-zip-compressed"),
+                                            ("旧稿.7z", b"7z\xbc\xaf\x27\x1c\x00\x04" + b"\0" * 64,
+                                             "application/octet-stream")]),
         "tnef": mc.outlook_utf8(sender=SENDER, subject="【工作动态】外贸", message_id="tnef@e2e",
                                 attachments=[("winmail.dat", winmail_dat([("外贸.docx", article_docx(
                                     "滕州市商务局外贸新业态发展迅速"))]), "application/ms-tnef")]),
@@ -76,5 +78,6 @@ def test_formats_polled_recorded_and_answered(tmp_path: Path, imap_account, smtp
     assert "营商环境.doc" in receipt and "读取方式：经 LibreOffice 转换后读取" in receipt
     zipped = next(t for s, t in texts.items() if "两篇信息" in s)
     assert "登记稿件 2 篇" in zipped and "两篇.zip/二.wps" in zipped
+    assert "以下附件没有登记" in zipped and "旧稿.7z：压缩包无法解开" in zipped  # named, never silently dropped
     refused = next(t for s, t in texts.items() if "压缩包" in s)
     assert "不解开 .rar、.7z 压缩包" in refused and "改用 .zip" in refused

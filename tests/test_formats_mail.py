@@ -12,7 +12,7 @@ import pytest
 from baosong.intake.judge import judge
 from baosong.intake.readers import CONTAINERS, READERS
 from baosong.intake.wordcount import word_count
-from baosong.notify.replies import ReplyPiece, render_reply
+from baosong.notify.replies import ReplyPiece, ReplySkipped, render_reply
 from baosong.vocabulary import Reason, Verdict
 
 import mailcorpus as mc
@@ -186,10 +186,20 @@ def test_zip_bomb_is_refused():
                                            Reason.UNSUPPORTED_ARCHIVE)
 
 
-def test_zip_next_to_a_readable_docx_does_not_block_it():
+def test_a_refused_archive_next_to_a_readable_docx_does_not_block_it_and_is_named():
     rar = b"Rar!\x1a\x07\x00" + b"\0" * 64
-    v = accepted(mail(("信息.docx", DOCX, mc.DOCX), ("旧稿.rar", rar, OCTET)))
+    v = accepted(mail(("信息.docx", DOCX, mc.DOCX), ("旧稿.rar", rar, OCTET),
+                      ("加密.zip", encrypted_zip_entry("x.docx", DOCX), "application/zip"),
+                      ("空白.docx", empty_docx(), mc.DOCX)))
     assert [p.source for p in v.pieces] == ["信息.docx"]
+    assert v.skipped == (("旧稿.rar", Reason.UNSUPPORTED_ARCHIVE), ("加密.zip", Reason.ENCRYPTED_DOCUMENT),
+                         ("空白.docx", Reason.NO_DOCUMENT))
+    text = render([ReplyPiece(p.source, p.title, p.category, p.word_count, p.read_by) for p in v.pieces],
+                  skipped=[ReplySkipped(s, r) for s, r in v.skipped])
+    assert "以下附件没有登记" in text
+    assert "  - 旧稿.rar：压缩包无法解开" in text and "  - 加密.zip：文件设有密码" in text
+    assert "  - 空白.docx：没有稿件" in text
+    assert "以下附件没有登记" not in render([ReplyPiece("信息.docx", TITLE, None, 100, "docx")])
 
 
 # ------------------------------------------------------------------ winmail.dat
@@ -210,10 +220,10 @@ def test_winmail_dat_with_only_a_photo_is_non_electronic():
 
 # ------------------------------------------------------------------ the receipt
 
-def render(pieces, verdict=Verdict.ACCEPTED, reason=None, detail=None) -> str:
+def render(pieces, verdict=Verdict.ACCEPTED, reason=None, detail=None, skipped=()) -> str:
     return render_reply(verdict=verdict, reason=reason, detail=detail, sender=SENDER, subject="信息", unit=UNIT,
                         pieces=pieces, office_name="滕州市人民政府办公室", department="信息科", phone=None,
-                        received_at="2026-11-03 09:00")[1]
+                        received_at="2026-11-03 09:00", skipped=skipped)[1]
 
 
 def test_receipt_says_which_way_each_document_was_read(made, monkeypatch):
