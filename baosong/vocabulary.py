@@ -43,9 +43,9 @@ class Reason(StrEnum):
     UNSUPPORTED_FORMAT = "unsupported_format"
     CORRUPT_DOCUMENT = "corrupt_document"
     NO_DOCUMENT = "no_document"
-    ENCRYPTED_DOCUMENT = "encrypted_document"    # a password-protected document or zip
-    UNSUPPORTED_ARCHIVE = "unsupported_archive"  # .rar/.7z, or a zip over the limits
     DUPLICATE = "duplicate"
+    ENCRYPTED_DOCUMENT = "encrypted_document"  # password-protected: ask for an unprotected copy
+    UNSUPPORTED_ARCHIVE = "unsupported_archive"  # .rar/.7z, or a zip over the limits: ask for .docx or .zip
     # not a rule: processing kept failing and the message was set aside after N attempts
     PROCESSING_FAILED = "processing_failed"
 

@@ -95,7 +95,7 @@ class Document:
     lead_text: str = ""                  # the first paragraphs, scanned for 密级 marks
     text: DocumentText | None = None     # what the reader read (None for the body and unread kinds)
     supported: bool = False              # a registered reader takes this format (reading may have failed)
-    encrypted: bool = False              # password-protected (a document, or entries of a zip)
+    encrypted: bool = False              # password-protected: the sender must send an unprotected copy
     refused_archive: bool = False        # an archive not opened: .rar/.7z, over a limit, nested too deep
 
     @property
@@ -158,9 +158,10 @@ def examine_attachment(att: Attachment, *, subject: str, categories: Sequence[st
         return Document(name, kind, digest)
     try:
         text = reader.read(att.data)
+    except EncryptedDocument as exc:
+        return Document(name, kind, digest, error=str(exc), supported=True, encrypted=True)
     except UnreadableDocument as exc:
-        return Document(name, kind, digest, error=str(exc), supported=True,
-                        encrypted=isinstance(exc, EncryptedDocument))
+        return Document(name, kind, digest, error=str(exc), supported=True)
     extracted = extract_fields(text.texts, text.counted_text, subject=subject, filename=name,
                                categories=categories, options=options)
     lead = "\n".join(p for p in text.texts[:8] if p.strip())

@@ -197,7 +197,7 @@ def test_a_refused_archive_next_to_a_readable_docx_does_not_block_it_and_is_name
     text = render([ReplyPiece(p.source, p.title, p.category, p.word_count, p.read_by) for p in v.pieces],
                   skipped=[ReplySkipped(s, r) for s, r in v.skipped])
     assert "以下附件没有登记" in text
-    assert "  - 旧稿.rar：压缩包无法解开" in text and "  - 加密.zip：文件设有密码" in text
+    assert "  - 旧稿.rar：压缩包无法解开" in text and "  - 加密.zip：附件设置了密码" in text
     assert "  - 空白.docx：没有稿件" in text
     assert "以下附件没有登记" not in render([ReplyPiece("信息.docx", TITLE, None, 100, "docx")])
 
