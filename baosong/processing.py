@@ -32,7 +32,7 @@ from baosong.ledger.models import Message
 from baosong.ledger.outbox import enqueue
 from baosong.notify.compose import compose
 from baosong.notify.recipients import alert_to, reply_to
-from baosong.notify.replies import ReplyPiece, render_alert, render_reply
+from baosong.notify.replies import ReplyPiece, ReplySkipped, render_alert, render_reply
 from baosong.vocabulary import MailKind
 
 
@@ -115,8 +115,9 @@ def _queue_mail(app: App, session: Session, verdict: Judgement, message: Message
     subject, text = render_reply(
         verdict=verdict.verdict, reason=verdict.reason, detail=verdict.detail, sender=verdict.sender,
         subject=verdict.message.subject, unit=verdict.unit,
-        pieces=[ReplyPiece(p.source, p.title, p.category, p.word_count) for p in verdict.pieces],
+        pieces=[ReplyPiece(p.source, p.title, p.category, p.word_count, p.read_by) for p in verdict.pieces],
         office_name=office.name, department=office.department, phone=office.phone, received_at=received,
+        skipped=[ReplySkipped(source, reason) for source, reason in verdict.skipped],
     )
     mail = compose(sender=smtp.sender, to=replied, subject=subject, text=text,
                    in_reply_to=verdict.message.message_id, auto_submitted="auto-replied")

@@ -44,6 +44,8 @@ class Reason(StrEnum):
     CORRUPT_DOCUMENT = "corrupt_document"
     NO_DOCUMENT = "no_document"
     DUPLICATE = "duplicate"
+    ENCRYPTED_DOCUMENT = "encrypted_document"  # password-protected: ask for an unprotected copy
+    UNSUPPORTED_ARCHIVE = "unsupported_archive"  # .rar/.7z, or a zip over the limits: ask for .docx or .zip
     # not a rule: processing kept failing and the message was set aside after N attempts
     PROCESSING_FAILED = "processing_failed"
 

@@ -27,12 +27,14 @@ from .rules import (
     classified,
     corrupt_document,
     duplicate,
+    encrypted_document,
     no_document,
     non_electronic,
     offline_file,
     oversize,
     spoofed_sender,
     unregistered_sender,
+    unsupported_archive,
     unsupported_format,
 )
 from .rules.base import Rule
@@ -55,6 +57,8 @@ CHAIN: tuple[Link, ...] = (
     Link(offline_file, A.REJECT),
     Link(non_electronic, A.REJECT),
     Link(unsupported_format, A.REJECT),
+    Link(encrypted_document, A.REJECT),
+    Link(unsupported_archive, A.REJECT),
     Link(corrupt_document, A.REJECT),
     Link(no_document, A.REJECT),
     Link(duplicate, A.REJECT),

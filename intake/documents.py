@@ -5,21 +5,25 @@ Pure: bytes in, values out. What a kind *means* for the verdict is the gate's jo
 An attachment's kind comes from its bytes first: the reader registry (``intake/readers``)
 recognises the formats it can read, and image signatures mark photos and scans, whatever
 the file is called or declared as. Only bytes nobody recognises fall back to the file name
-and the MIME type (.doc, .wps, .pdf, archives: ``unsupported`` until a reader takes them).
+and the MIME type. Containers (.zip, winmail.dat) are opened first and each file inside is
+examined as an attachment of its own, named ``材料.zip/信息.docx``; a container that cannot be
+opened (.rar/.7z, encrypted, over a limit) is a document that says why.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
-from baosong.vocabulary import DocKind
+from baosong.vocabulary import DocKind, Reason
 
 from .extract import DEFAULT_CATEGORIES, Extracted, extract_fields, extract_text
 from .message import Attachment, ParsedMessage
-from .readers import READERS, DocumentText, Reader, UnreadableDocument, reader_for
+from .readers import CONTAINERS, READERS, DocumentText, EncryptedDocument, Reader, UnreadableDocument, reader_for
+from .readers.container import ArchiveLimit, UnsupportedArchive
+from .readers.unpack import Refused, container_for, unpack
 from .wordcount import CountOptions
 
 _IMAGE_EXT = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif", ".webp"}
@@ -61,6 +65,9 @@ def recognise(attachment: Attachment) -> tuple[DocKind, Reader | None]:
     A name that promises a readable format whose bytes no reader recognises still gets that
     format's reader, which then says what is wrong with the bytes ("not a zip archive").
     """
+    container = container_for(attachment.data, CONTAINERS)
+    if container is not None:
+        return container.kind, None     # opened by examine_message, never read as a document
     reader = reader_for(attachment.data)
     if reader is not None:
         return reader.kind, reader
@@ -88,11 +95,49 @@ class Document:
     lead_text: str = ""                  # the first paragraphs, scanned for 密级 marks
     text: DocumentText | None = None     # what the reader read (None for the body and unread kinds)
     supported: bool = False              # a registered reader takes this format (reading may have failed)
+    encrypted: bool = False              # password-protected: the sender must send an unprotected copy
+    refused_archive: bool = False        # an archive not opened: .rar/.7z, over a limit, nested too deep
 
     @property
     def readable(self) -> bool:
-        """Its text was read: it can be a piece."""
-        return self.extracted is not None and self.kind is not DocKind.BODY
+        """Its text was read and there is text to count: it can be a piece."""
+        return self.extracted is not None and self.kind is not DocKind.BODY and self.has_text
+
+    @property
+    def has_text(self) -> bool:
+        return self.text is None or bool(self.text.counted_text.strip())
+
+    @property
+    def pictures_only(self) -> bool:
+        """Read, but all it holds is pictures: a paper page pasted as photos, a scanned PDF."""
+        return self.text is not None and not self.has_text and self.text.images > 0
+
+    @property
+    def empty(self) -> bool:
+        """Read, and there is nothing in it: no text, no pictures."""
+        return self.text is not None and not self.has_text and self.text.images == 0
+
+    @property
+    def read_by(self) -> str:
+        """Which way the text was read ("docx", "libreoffice", "ole", "pdf"); "" for the body."""
+        return self.text.read_by if self.text is not None else ""
+
+    @property
+    def not_read_because(self) -> Reason | None:
+        """For an attempt at a submission that is not a piece: the reason code that says why."""
+        if not self.is_content or self.readable:
+            return None
+        if self.encrypted:
+            return Reason.ENCRYPTED_DOCUMENT
+        if self.refused_archive:
+            return Reason.UNSUPPORTED_ARCHIVE
+        if self.pictures_only:
+            return Reason.NON_ELECTRONIC
+        if self.empty:
+            return Reason.NO_DOCUMENT
+        if self.error is not None:
+            return Reason.CORRUPT_DOCUMENT
+        return Reason.UNSUPPORTED_FORMAT
 
     @property
     def is_content(self) -> bool:
@@ -113,6 +158,8 @@ def examine_attachment(att: Attachment, *, subject: str, categories: Sequence[st
         return Document(name, kind, digest)
     try:
         text = reader.read(att.data)
+    except EncryptedDocument as exc:
+        return Document(name, kind, digest, error=str(exc), supported=True, encrypted=True)
     except UnreadableDocument as exc:
         return Document(name, kind, digest, error=str(exc), supported=True)
     extracted = extract_fields(text.texts, text.counted_text, subject=subject, filename=name,
@@ -133,9 +180,22 @@ def examine_body(message: ParsedMessage, *, categories: Sequence[str], options: 
 
 def examine_message(message: ParsedMessage, *, categories: Sequence[str] = DEFAULT_CATEGORIES,
                     options: CountOptions = CountOptions()) -> tuple[tuple[Document, ...], Document | None]:
-    """(documents from attachments, the body as a candidate piece or None)."""
-    docs = tuple(
-        examine_attachment(a, subject=message.subject, categories=categories, options=options)
-        for a in message.attachments
-    )
-    return docs, examine_body(message, categories=categories, options=options)
+    """(documents from attachments and from the containers among them, the body as a candidate piece or None)."""
+    docs: list[Document] = []
+    for att in message.attachments:
+        name = att.filename or "(无文件名)"
+        parts, refused = unpack(name, att.data, CONTAINERS)
+        for r in refused:
+            docs.append(_refused(r, sha256(att.data)))
+        for part in parts:
+            one = att if part.container is None else replace(
+                att, filename=part.name, data=part.data, content_type="application/octet-stream")
+            docs.append(examine_attachment(one, subject=message.subject, categories=categories, options=options))
+    return tuple(docs), examine_body(message, categories=categories, options=options)
+
+
+def _refused(r: Refused, digest: str) -> Document:
+    """A container that could not be opened, as a document that says why."""
+    return Document(r.name, r.kind, digest, error=str(r.error), supported=True,
+                    encrypted=isinstance(r.error, EncryptedDocument),
+                    refused_archive=isinstance(r.error, (UnsupportedArchive, ArchiveLimit)))

@@ -27,6 +27,7 @@ class PieceResult:
     author: str | None
     category: str | None
     word_count: int
+    read_by: str = ""      # which way the text was read: "docx", "libreoffice", "ole", "pdf"; "" for the body
 
     def as_json(self) -> dict:
         return {
@@ -36,6 +37,7 @@ class PieceResult:
             "author": self.author,
             "category": self.category,
             "word_count": self.word_count,
+            "read_by": self.read_by or None,
         }
 
 
@@ -49,6 +51,8 @@ class Judgement:
     pieces: tuple[PieceResult, ...]
     message: ParsedMessage
     hits: tuple[Hit, ...] = ()   # every rule that fired, the deciding one included
+    # attachments of an accepted message that are not pieces (a .rar beside a .docx): (source, why)
+    skipped: tuple[tuple[str, Reason], ...] = ()
 
     def as_json(self) -> dict:
         return {
@@ -66,7 +70,7 @@ def _piece(doc: Document, unit: str | None) -> PieceResult:
     assert ex is not None
     return PieceResult(
         source=doc.source, sha256=doc.sha256, title=ex.title, unit=ex.unit or unit, stated_unit=ex.unit,
-        author=ex.author, category=ex.category, word_count=ex.word_count,
+        author=ex.author, category=ex.category, word_count=ex.word_count, read_by=doc.read_by,
     )
 
 
@@ -83,6 +87,8 @@ def judge(
     unit = unit_for(message.sender) if message.sender else None
     documents, body = examine_message(message, categories=categories, options=options)
     decision = run_chain(Candidate(message, unit, documents, body), ctx, chain)
-    pieces = tuple(_piece(d, unit) for d in decision.pieces) if decision.verdict is Verdict.ACCEPTED else ()
+    accepted = decision.verdict is Verdict.ACCEPTED
+    pieces = tuple(_piece(d, unit) for d in decision.pieces) if accepted else ()
+    skipped = tuple((d.source, why) for d in documents if (why := d.not_read_because)) if accepted else ()
     return Judgement(decision.verdict, decision.reason, decision.detail, message.sender, unit, pieces, message,
-                     decision.hits)
+                     decision.hits, skipped)

@@ -27,6 +27,15 @@ class ReplyPiece:
     title: str | None
     category: str | None
     word_count: int
+    read_by: str = ""   # which way the document was read ("libreoffice", "ole", "pdf", "docx"; "" the body)
+
+
+@dataclass(frozen=True)
+class ReplySkipped:
+    """An attachment of an accepted message that was not registered, and the reason code why."""
+
+    source: str
+    reason: Reason
 
 
 def reason_label(reason: Reason | None) -> str:
@@ -48,6 +57,7 @@ def render_reply(
     department: str,
     phone: str | None,
     received_at: str,
+    skipped: Sequence[ReplySkipped] = (),
 ) -> tuple[str, str]:
     """(subject, plain text) of the reply; Chinese, for the unit's information officer."""
     template = DISPOSITIONS[Verdict(verdict)].reply_template
@@ -56,7 +66,7 @@ def render_reply(
     text = render(
         template, verdict=verdict, reason=reason, detail=detail, sender=sender, subject=subject,
         unit=unit, pieces=pieces, office_name=office_name, department=department, phone=phone,
-        received_at=received_at,
+        received_at=received_at, skipped=skipped,
     )
     title = REPLY_SUBJECT[Verdict(verdict)].format(subject=subject or "（无主题）")
     return title, text

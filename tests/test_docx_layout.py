@@ -89,8 +89,9 @@ def test_the_registry_chooses_by_bytes():
     data = save(layout_doc())
     assert reader_for(data) is READERS[0] and READERS[0].kind is DocKind.DOCX
     assert reader_for(png_bytes()) is None
-    assert reader_for(b"%PDF-1.7\n") is None          # no PDF reader yet (issue 8)
-    assert reader_for(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504) is None   # a .doc: not yet
+    assert reader_for(b"%PDF-1.7\n").kind is DocKind.PDF
+    # an OLE signature alone is no Word file (the .doc/.wps readers look for a WordDocument stream)
+    assert reader_for(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504) is None
     zipped = io.BytesIO()
     import zipfile
     with zipfile.ZipFile(zipped, "w") as z:
@@ -123,7 +124,7 @@ def test_encrypted_docx_is_recognised_and_refused_as_encrypted():
         read_docx(data)
 
 
-def test_an_encrypted_docx_is_rejected_as_unreadable_with_the_reason():
+def test_an_encrypted_docx_is_rejected_as_password_protected():
     from baosong.intake.judge import judge
     from baosong.vocabulary import Reason, Verdict
 
@@ -131,8 +132,9 @@ def test_an_encrypted_docx_is_rejected_as_unreadable_with_the_reason():
 
     raw = mc.outlook_utf8(sender="shangwu-xx@example.org", attachments=[("加密稿件.docx", encrypted_docx(), mc.DOCX)])
     v = judge(raw, unit_for=lambda a: "滕州市商务局")
-    assert (v.verdict, v.reason) == (Verdict.REJECTED, Reason.CORRUPT_DOCUMENT)
-    assert v.detail == "加密稿件.docx（encrypted document）"
+    # password-protected, said as such (the encrypted_document rule), not "damaged"
+    assert (v.verdict, v.reason) == (Verdict.REJECTED, Reason.ENCRYPTED_DOCUMENT)
+    assert v.detail == "加密稿件.docx"
 
 
 def test_kind_of_by_bytes_and_by_name():
@@ -147,7 +149,8 @@ def test_kind_of_by_bytes_and_by_name():
     assert kind_of(att("稿件.docx", png_bytes())) is DocKind.IMAGE
     assert kind_of(att("scan", b"\xff\xd8\xff\xe0" + b"\0" * 64)) is DocKind.IMAGE
     assert kind_of(att("稿件.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)) is DocKind.UNSUPPORTED
-    assert kind_of(att("稿件.pdf", b"%PDF-1.7\n")) is DocKind.UNSUPPORTED
+    assert kind_of(att("稿件.bin", b"%PDF-1.7\n")) is DocKind.PDF
+    assert kind_of(att("材料.docx", b"Rar!\x1a\x07\x01\x00" + b"\0" * 16)) is DocKind.ARCHIVE
     assert kind_of(att("名片.vcf", b"BEGIN:VCARD")) is DocKind.IGNORABLE
     assert kind_of(att("坏的.docx", b"not a zip")) is DocKind.DOCX   # read, then found corrupt
 

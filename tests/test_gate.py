@@ -246,4 +246,5 @@ def test_inspect_json_shape():
     assert data == {"verdict": "accepted", "reason": None, "sender": "shangwu-xx@example.org", "unit": "滕州市商务局",
                     "hits": [],
                     "pieces": [{"source": "a.docx", "title": "滕州市商务局多措并举促进消费回暖", "unit": "滕州市商务局",
-                                "author": "王芳", "category": "工作动态", "word_count": data["pieces"][0]["word_count"]}]}
+                                "author": "王芳", "category": "工作动态", "word_count": data["pieces"][0]["word_count"],
+                                    "read_by": "docx"}]}

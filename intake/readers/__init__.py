@@ -3,20 +3,42 @@
 A new format is one module beside ``docx.py`` and one line in :data:`READERS`. A reader is
 chosen by the bytes alone (its ``recognises``), never by the file name or the declared MIME
 type; the first reader that recognises the bytes and can run on this machine reads them.
-Formats no reader takes yet (.doc, .wps, .pdf, archives, winmail.dat) fall back to the file
-name in ``intake/documents.py`` and stay ``unsupported`` until their reader is registered here.
+Bytes no reader recognises fall back to the file name in ``intake/documents.py`` (an image, or
+``unsupported``). Containers (.zip, .rar/.7z, winmail.dat) are a second list, :data:`CONTAINERS`:
+a new one is one module beside ``ziparchive.py`` and one line there.
 """
 
 from __future__ import annotations
 
-from .base import DocumentText, EncryptedDocument, Paragraph, Reader, UnreadableDocument
-from .docx import DocxReader
+from baosong.vocabulary import DocKind
 
-__all__ = ["READERS", "DocumentText", "EncryptedDocument", "Paragraph", "Reader", "UnreadableDocument",
-           "reader_for"]
+from .base import DocumentText, EncryptedDocument, Paragraph, Reader, UnreadableDocument
+from .container import Container
+from .doc import LibreOfficeWordReader, OleWordReader
+from .docx import DocxReader
+from .otherarchives import RarSevenZipContainer
+from .pdf import PdfReader
+from .tnef import TnefContainer
+from .ziparchive import ZipContainer
+
+__all__ = ["READERS", "CONTAINERS", "Container", "DocumentText", "EncryptedDocument", "Paragraph", "Reader",
+           "UnreadableDocument", "reader_for"]
 
 READERS: tuple[Reader, ...] = (
     DocxReader(),
+    LibreOfficeWordReader(DocKind.DOC),   # .doc converted by LibreOffice, when it is installed
+    LibreOfficeWordReader(DocKind.WPS),
+    OleWordReader(DocKind.DOC),           # else straight from the OLE file (no layout from styles)
+    OleWordReader(DocKind.WPS),
+    PdfReader(),
+)
+
+# Formats that hold documents rather than being one: each file inside is examined in turn
+# (``unpack.py``); asked before the readers, since a .docx is a zip too.
+CONTAINERS: tuple[Container, ...] = (
+    ZipContainer(),
+    RarSevenZipContainer(),   # recognised to be refused politely
+    TnefContainer(),
 )
 
 

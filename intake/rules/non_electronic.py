@@ -1,4 +1,5 @@
-"""Only photos or scans of paper are attached: not an electronic submission."""
+"""Only photos or scans of paper: image attachments, a scanned PDF, a .docx or .doc that holds
+nothing but pasted pictures. Not an electronic submission."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from baosong.vocabulary import Reason
 from .base import Candidate, GateContext, images, pieces_of
 
 name = Reason.NON_ELECTRONIC
-description = "附件只有图片（照片、扫描件） / only images attached, no electronic document"
+description = "只有图片、扫描件或贴图文档 / only images, scans or picture-only documents, no electronic text"
 
 
 def check(c: Candidate, ctx: GateContext) -> str | None:
-    if pieces_of(c, ctx) or any(d.is_content for d in c.documents):
+    if pieces_of(c, ctx):
         return None
-    photos = images(c)
-    return "、".join(d.source for d in photos) if photos else None
+    pictures = images(c) + [d for d in c.documents if d.pictures_only]
+    others = [d for d in c.documents if d.is_content and not d.pictures_only and not d.empty]
+    if pictures and not others:
+        return "、".join(d.source for d in pictures)
+    return None
