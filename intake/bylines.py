@@ -180,22 +180,30 @@ def labelled(lines: Sequence[str], knows: Knows) -> Byline:
     return found
 
 
+_OTHER_LABELS = ("电话", "联系电话", "手机", "邮箱", "电子邮箱", "职务", "日期", "时间", "备注", "科室", "部门")
+
+
+def _label(cell: str) -> str:
+    return cell.rstrip(":：").replace(" ", "").replace("\u3000", "")
+
+
 def from_tables(tables: Sequence[Sequence[Sequence[str]]], knows: Knows) -> Byline:
     """A sign-off table: label cells with the value beside them, or a header row with values below."""
     found = Byline()
     for table in reversed(tables):
         rows = [[clean(c) for c in row] for row in table]
         for r, row in enumerate(rows):
+            labels = [_label(c) in _ALL_LABELS + _OTHER_LABELS for c in row]
+            header_row = sum(labels) >= 2 and r + 1 < len(rows)
             for c, cell in enumerate(row):
-                label = cell.rstrip(":：").replace(" ", "")
+                label = _label(cell)
                 if label not in _ALL_LABELS:
                     continue
-                value = ""
-                right = [v for v in row[c + 1:] if v and v != cell]
-                if right and right[0].rstrip(":：").replace(" ", "") not in _ALL_LABELS:
-                    value = right[0]
-                elif r + 1 < len(rows) and c < len(rows[r + 1]):
-                    value = rows[r + 1][c]
+                if header_row:
+                    value = rows[r + 1][c] if c < len(rows[r + 1]) else ""
+                else:
+                    right = [v for v in row[c + 1:] if v and v != cell]
+                    value = right[0] if right else ""
                 _assign(found, label, value, knows, "table")
         if found.unit or found.authors:
             break

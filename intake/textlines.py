@@ -58,6 +58,9 @@ _MASTHEAD = [
     re.compile(r"^(?:报送单位|签发人|签\s*发|主\s*办|主\s*编|编\s*印|承\s*办|责任编辑|审\s*核|联系人|联系电话)\s*[:：]"),
     re.compile(r"(?:办公室|科|室|局|中心|政府|部)\s*(?:编印|编发|主办|编|印发)\s*$"),  # 滕州市人民政府办公室编
     re.compile(r"^(?:抄\s*送|抄\s*报|主\s*送|分\s*送|送\s*[:：])"),
+    re.compile(r"[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号"),                       # 滕商发〔2026〕12号
+    re.compile(r"^.{2,20}文件$"),                                                    # 滕州市商务局文件
+    re.compile(r"^附\s*件\s*\d*\s*[:：]?$"),                                        # 附件2
 ]
 
 
@@ -148,10 +151,16 @@ _UNIT_LIKE = re.compile(rf"^[{CJK}（）()]{{1,30}}{UNIT_SUFFIX}(?:供稿|报送
 _UNIT_THEN_PERSON = re.compile(rf"^([{CJK}（）()]{{1,30}}?{UNIT_SUFFIX})([{CJK}]{{2,3}})$")
 
 
+# Words of a headline, never of an organisation's name ("…活动覆盖城乡" ends in 乡 but is no township).
+_HEADLINE_WORDS = re.compile(r"推进|推动|开展|做好|加强|实现|打造|全面|助力|持续|深化|提升|覆盖|落实|完善|多措|聚焦|"
+                             r"扎实|着力|积极|创新|有序|稳步|见效|成效|取得|召开|举办|启动")
+
+
 def is_unit_like(token: str) -> bool:
-    """Reads like an organisation's name (ends like one, and is not a bare suffix)."""
+    """Reads like an organisation's name (ends like one, and is not a bare suffix or a headline)."""
     token = token.strip()
-    return len(token) >= 3 and bool(_UNIT_LIKE.match(token)) and not is_person(token)
+    return (3 <= len(token) <= 20 and bool(_UNIT_LIKE.match(token)) and not is_person(token)
+            and not _HEADLINE_WORDS.search(token))
 
 
 def split_unit_person(token: str) -> tuple[str, str] | None:
