@@ -35,7 +35,8 @@ _MEASURE = re.compile(
     r"千瓦时|度|人次|篇|条|%|％|‰|[A-Za-z²³/]+)(?:[/每][\u4e00-\u9fffA-Za-z]+)?$"
 )
 
-Knows = Callable[[str], bool]  # does the registry know this unit name?
+Knows = Callable[[str], bool]
+_FIELD_LINE_MAX = 160  # does the registry know this unit name?
 
 
 @dataclass
@@ -175,6 +176,8 @@ def _assign(found: Byline, label: str, value: str, knows: Knows, form: str) -> N
 def labelled(lines: Sequence[str], knows: Knows) -> Byline:
     found = Byline()
     for line in lines:
+        if len(line) > _FIELD_LINE_MAX or ("：" not in line and ":" not in line):
+            continue  # a field line is short and has a colon: skip running text cheaply
         for label, value in _fields(clean(line)):
             _assign(found, label, value, knows, "label")
     return found

@@ -98,7 +98,7 @@ def extract_document(
     knows = registry.knows
     paragraphs = doc.paragraphs
     story = [p for p in paragraphs if not p.in_table]
-    lines = [clean(p.text) for p in story if clean(p.text)]
+    lines = [p.text for p in story if p.text and not p.text.isspace()]  # raw; each finder cleans what it reads
 
     def not_title(text: str) -> bool:
         squeezed = text.replace(" ", "")
@@ -131,8 +131,10 @@ def extract_document(
             found_by.fill(bylines.byline(line, knows))
     found_by.fill(bylines.ending(lines, knows))
     if found_by.unit is None:  # a unit letterhead line above the title
-        for line in lines[: max(found.start, 0)]:
+        for line in (clean(p.text) for p in story[: max(found.start, 0)]):
             squeezed = line.replace(" ", "")
+            if not squeezed:
+                continue
             if knows(squeezed) or (is_unit_like(squeezed) and not is_masthead(line)):
                 found_by.fill(bylines.Byline(unit=squeezed, form="letterhead"))
                 break
@@ -141,7 +143,7 @@ def extract_document(
 
     unit, unit_source, stated = _resolve_unit(found_by.unit, sender_unit, registry, flags)
 
-    lead = [clean(p.text) for p in story[:8] if clean(p.text)][:_TAG_PARAGRAPHS]
+    lead = [clean(t) for t in lines[:_TAG_PARAGRAPHS]]
     category = find_category(subject, filename, lead, cats)
     text = doc.counted_text if counted_text is None else counted_text
     return Extracted(

@@ -64,8 +64,13 @@ def _size(p: Paragraph) -> float | None:
 
 def is_body(p: Paragraph) -> bool:
     """The first paragraph of running text: indented, long, or a finished sentence."""
-    text = clean(p.text)
-    if p.in_table or not text:
+    if p.in_table:
+        return False
+    stripped = p.text.strip()
+    if len(stripped) > 2 * MAX_LINE:
+        return True  # fast path: running text
+    text = clean(stripped)
+    if not text:
         return False
     indented = p.first_line_indent or p.text.startswith(("\u3000\u3000", "  ", "\t"))
     if len(text) > MAX_LINE:
@@ -110,8 +115,18 @@ def find_title(paragraphs: Sequence[Paragraph], *, strip_tags: Callable[[str], s
 
     ``strip_tags`` removes a leading category tag; ``not_title`` says a line is a byline, a
     unit letterhead or a field line (the caller knows the registry)."""
-    idx = [i for i, p in enumerate(paragraphs) if clean(p.text) and not p.in_table]
-    body = next((k for k, i in enumerate(idx) if is_body(paragraphs[i])), len(idx))
+    idx: list[int] = []  # non-empty story paragraphs, up to a few past the body's start
+    body = None
+    for i, p in enumerate(paragraphs):
+        if p.in_table or not p.text or p.text.isspace():
+            continue
+        idx.append(i)
+        if body is None and is_body(p):
+            body = len(idx) - 1
+        if body is not None and len(idx) >= body + 5 or body is None and len(idx) > _FRONT + 5:
+            break
+    if body is None:
+        body = len(idx)
     sizes = [_size(paragraphs[i]) for i in idx[body:body + 5]]
     known = [s for s in sizes if s is not None]
     body_size = min(known) if known else None
