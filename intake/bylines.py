@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .textlines import DATE, EMAIL, PHONE, clean, is_date_line, is_person, is_unit_like, split_unit_person
 
-UNIT_LABELS = ("报送单位", "供稿单位", "来稿单位", "投稿单位", "单位名称", "报送部门", "单位")
+UNIT_LABELS = ("报送单位", "供稿单位", "来稿单位", "投稿单位", "作者单位", "单位名称", "报送部门", "单位")
 AUTHOR_LABELS = ("撰稿人", "撰稿", "作者", "执笔人", "执笔", "供稿人", "信息员", "撰写人")
 CONTACT_LABELS = ("联系人",)
 APPROVER_LABELS = ("审核人", "审核", "签发人", "签发", "审签", "审稿人", "审稿", "核稿")
@@ -178,7 +178,9 @@ def labelled(lines: Sequence[str], knows: Knows) -> Byline:
     for line in lines:
         if len(line) > _FIELD_LINE_MAX or ("：" not in line and ":" not in line):
             continue  # a field line is short and has a colon: skip running text cheaply
-        for label, value in _fields(clean(line)):
+        text = clean(line)
+        m = _PARENS.match(text)  # "（作者单位：滕州市商务局）"
+        for label, value in _fields(m.group(1) if m else text):
             _assign(found, label, value, knows, "label")
     return found
 
@@ -224,6 +226,13 @@ def closing(lines: Sequence[str], knows: Knows, last: int = 3) -> Byline:
             return Byline(unit=parsed[0], authors=parsed[1], form="closing")
         if parsed is not None and parsed[1]:
             return Byline(authors=parsed[1], form="closing")
+    for line in reversed(lines[-2:]):  # without brackets: "滕州市商务局 王芳 0632-1234567"
+        text = clean(line)
+        if len(text) > 40 or _CLOSING_REJECT.search(text) or _PARENS.match(text):
+            continue
+        parsed = unit_and_people(text, knows)
+        if parsed is not None and parsed[0] and parsed[1]:
+            return Byline(unit=parsed[0], authors=parsed[1], form="closing")
     return Byline()
 
 

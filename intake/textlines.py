@@ -52,6 +52,7 @@ _MASTHEAD = [
     re.compile(r"[（(]\s*总第?\s*\d+\s*期\s*[）)]"),                              # （总第128期）
     re.compile(r"^\s*(?:\d{4}|[〔\[［(（]\s*\d{4}\s*[〕\]］)）])\s*年?\s*第?\s*\d+\s*[期号]\s*$"),
     re.compile(rf"^.{{0,14}}(?:政务信息|工作简报|简报|信息专报|信息快报|快报|专报|要情|工作通讯|通讯|参阅)$"),
+    re.compile(r"^.{0,8}信息$"),                                                    # 信息 / 商务信息
     re.compile(r"^(?:密\s*级|秘\s*密|机\s*密|绝\s*密|内部资料|内部刊物|注意保存|★|保密期限|紧急程度|特\s*急|加\s*急)"),
     re.compile(r"^(?:编\s*号|文\s*号|No\.?|份\s*号|档\s*号)\s*[:：]?", re.I),
     re.compile(r"^(?:ICS|CCS|DB\d{2}/T|GB/T|GB)\s*[\dA-Z]", re.I),
@@ -98,7 +99,10 @@ def is_salutation(line: str) -> bool:
 
 def is_sign_off(line: str) -> bool:
     text = clean(line)
-    return bool(_SIGN_OFF.match(text)) or is_date_line(text)
+    if _SIGN_OFF.match(text) or is_date_line(text):
+        return True
+    rest = DATE.sub("", EMAIL.sub("", PHONE.sub("", text)))
+    return bool(text) and not re.search(rf"[{CJK}A-Za-z]", rest)  # only a phone, an address or a date
 
 
 # --- sentences, persons, units ---------------------------------------------------------------

@@ -30,6 +30,7 @@ _TITLE_STYLE = re.compile(r"title|heading\s*1$|^heading$|标题\s*1?$|^标题$",
 _TITLE_FONT = re.compile(r"标宋|小标宋|黑体|宋体-方正超大字符集|华文中宋")
 _LABELLED_TITLE = re.compile(r"^(?:信息标题|稿件标题|标题|题目)\s*[:：]\s*(.+)$")
 _SINGLE_CJK = re.compile(f"^[{CJK}]$")
+_TWO_CJK = re.compile(f"[{CJK}].*[{CJK}]")
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def find_title(paragraphs: Sequence[Paragraph], *, strip_tags: Callable[[str], s
     def candidate(i: int) -> str | None:
         p = paragraphs[i]
         text = clean(strip_tags(p.text))
-        if not text or len(text) > MAX_LINE or text.endswith(SENTENCE_END):
+        if not text or len(text) > MAX_LINE or text.endswith(SENTENCE_END) or not _TWO_CJK.search(text):
             return None
         if is_masthead(text) or is_salutation(text) or _NUMBERED.match(text) or _SUBTITLE.match(text):
             return None

@@ -298,3 +298,26 @@ def test_body_without_title_line_takes_the_subject():
 def test_body_salutation_is_never_the_title_even_without_subject():
     result = extract_text("各位领导好！现将我镇信息报送如下：\n10月12日，滨湖镇召开秋季安全生产工作会议，部署下一阶段重点工作。")
     assert result.title is None
+
+
+# --- forms found after the fixture set was written ------------------------------------------------
+
+def test_one_word_masthead_xinxi_is_not_the_title():
+    d = doc(line("信息", alignment="center", size_pt=26), title("滕州市商务局召开外贸工作推进会议"), *map(body, BODY))
+    assert ex(d).title == "滕州市商务局召开外贸工作推进会议"
+
+
+def test_closing_without_brackets_with_a_phone():
+    result = ex(doc(title("外贸工作推进会议召开"), *map(body, BODY), line("滕州市商务局 王芳 0632-1234567")))
+    assert (result.unit, result.author) == ("滕州市商务局", "王芳")
+
+
+def test_labelled_field_in_brackets():
+    result = ex(doc(title("外贸工作推进会议召开"), *map(body, BODY), line("（作者单位：滕州市商务局）")))
+    assert result.unit == "滕州市商务局"
+
+
+def test_body_of_only_salutation_and_signature_takes_the_subject():
+    text = "信息科：\n您好！\n附件是我局本周信息，请审阅。\n滕州市商务局 王芳\n13800000000"
+    result = extract_text(text, subject="【工作动态】商务局外贸推进会")
+    assert (result.title, result.title_source, result.word_count) == ("商务局外贸推进会", "subject", 0)
