@@ -15,6 +15,7 @@ from baosong.config.schema import gate_overrides
 from baosong.intake.chain import configured
 from baosong.intake.gate import GateContext
 from baosong.intake.judge import Judgement, judge
+from baosong.intake.units_match import UnitRegistry
 from baosong.intake.wordcount import CountOptions
 
 # (sha256 of a document, unit name) -> was this piece recorded before?
@@ -38,7 +39,9 @@ def judge_raw(config: Config, raw: bytes, seen_piece: SeenPiece | None = None) -
 
     return judge(raw, unit_for=unit_for, ctx=gate_context(config, seen_piece),
                  categories=config.scoring.categories, options=CountOptions(),
-                 chain=configured(gate_overrides(config.settings.gate)))
+                 chain=configured(gate_overrides(config.settings.gate)),
+                 registry=UnitRegistry.from_config(config.units),
+                 category_aliases=config.scoring.category_aliases)
 
 
 def ledger_may_exist(database_url: str) -> bool:

@@ -5,7 +5,7 @@ This is what `baosong inspect` shows and what the poller records.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from baosong.vocabulary import Reason, Verdict
@@ -14,6 +14,7 @@ from .documents import Document, examine_message
 from .extract import DEFAULT_CATEGORIES
 from .gate import CHAIN, Candidate, GateContext, Hit, Link, run_chain
 from .message import ParsedMessage, parse_message
+from .units_match import UnitRegistry
 from .wordcount import CountOptions
 
 
@@ -27,6 +28,17 @@ class PieceResult:
     author: str | None
     category: str | None
     word_count: int
+    unit_source: str | None = None      # "document", "sender" or "both" (extract.UnitSource)
+    title_source: str | None = None     # "document", "subject" or "filename"
+    title_fallback: str | None = None   # the subject or file name when the document has no title line
+    approver: str | None = None
+    commissioned: bool = False          # a 约稿 tag
+    flags: tuple[str, ...] = ()         # extract.Flag values for the office
+
+    @property
+    def ledger_title(self) -> str | None:
+        """What the 台账 shows as the title: the document's own, else its fallback."""
+        return self.title or self.title_fallback
 
     def as_json(self) -> dict:
         return {
@@ -36,6 +48,12 @@ class PieceResult:
             "author": self.author,
             "category": self.category,
             "word_count": self.word_count,
+            "unit_source": self.unit_source,
+            "title_source": self.title_source,
+            "title_fallback": self.title_fallback,
+            "approver": self.approver,
+            "commissioned": self.commissioned,
+            "flags": list(self.flags),
         }
 
 
@@ -64,9 +82,12 @@ class Judgement:
 def _piece(doc: Document, unit: str | None) -> PieceResult:
     ex = doc.extracted
     assert ex is not None
+    stated = ex.unit if ex.unit_source in ("document", "both") else None
     return PieceResult(
-        source=doc.source, sha256=doc.sha256, title=ex.title, unit=ex.unit or unit, stated_unit=ex.unit,
-        author=ex.author, category=ex.category, word_count=ex.word_count,
+        source=doc.source, sha256=doc.sha256, title=ex.title, unit=ex.unit or unit, stated_unit=stated,
+        author=ex.author, category=ex.category, word_count=ex.word_count, unit_source=ex.unit_source,
+        title_source=ex.title_source, title_fallback=ex.title_fallback, approver=ex.approver,
+        commissioned=ex.commissioned, flags=ex.flags,
     )
 
 
@@ -78,10 +99,15 @@ def judge(
     categories: Sequence[str] = DEFAULT_CATEGORIES,
     options: CountOptions = CountOptions(),
     chain: Sequence[Link] = CHAIN,
+    registry: UnitRegistry | None = None,
+    category_aliases: Mapping[str, str] | None = None,
 ) -> Judgement:
     message = parse_message(raw)
     unit = unit_for(message.sender) if message.sender else None
-    documents, body = examine_message(message, categories=categories, options=options)
+    office = {"sender_unit": unit, "category_aliases": category_aliases}
+    if registry is not None:
+        office["registry"] = registry
+    documents, body = examine_message(message, categories=categories, options=options, **office)
     decision = run_chain(Candidate(message, unit, documents, body), ctx, chain)
     pieces = tuple(_piece(d, unit) for d in decision.pieces) if decision.verdict is Verdict.ACCEPTED else ()
     return Judgement(decision.verdict, decision.reason, decision.detail, message.sender, unit, pieces, message,
