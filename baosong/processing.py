@@ -82,8 +82,10 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
             sender=m.sender, subject=m.subject, received_at=when, size=len(raw), archive_path=str(path),
             verdict=verdict.verdict.value, reason=verdict.reason.value if verdict.reason else None,
             detail=verdict.detail, unit_name=verdict.unit,
-            pieces=tuple(PieceRecord(p.source, p.sha256, p.title, p.stated_unit, p.author, p.category,
-                                     p.word_count) for p in verdict.pieces),
+            pieces=tuple(PieceRecord(p.source, p.sha256, p.ledger_title, p.stated_unit, p.author, p.category,
+                                     p.word_count, title_source=p.title_source, unit_source=p.unit_source,
+                                     approver=p.approver, commissioned=p.commissioned, flags=p.flags)
+                         for p in verdict.pieces),
             rule_hits=tuple((h.rule.value, h.detail) for h in verdict.hits),
         ))
         _queue_mail(app, session, verdict, message)

@@ -24,6 +24,11 @@ class PieceRecord:
     author: str | None
     category: str | None
     word_count: int
+    title_source: str | None = None
+    unit_source: str | None = None
+    approver: str | None = None
+    commissioned: bool = False
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,8 @@ def record_message(session: Session, rec: MessageRecord) -> Message:
         message.pieces.append(Piece(
             unit=unit, source=p.source, sha256=p.sha256, title=p.title, stated_unit=p.stated_unit,
             author=p.author, category=p.category, word_count=p.word_count, received_at=rec.received_at,
+            title_source=p.title_source, unit_source=p.unit_source, approver=p.approver,
+            commissioned=p.commissioned, flags=",".join(p.flags) or None,
         ))
     session.add(message)
     session.flush()

@@ -12,6 +12,7 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy.sql.expression import false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from baosong.vocabulary import MailKind, OutboxState, Reason, Verdict, values_of
@@ -160,6 +162,14 @@ class Piece(Base):
     category: Mapped[str | None] = mapped_column(String(50))
     word_count: Mapped[int] = mapped_column(Integer)
     received_at: Mapped[datetime]
+    # Where extraction found the fields (issue 9): the title's source ("document", "subject",
+    # "filename"), the unit's ("document", "sender", "both"), the approver (审核/签发), a 约稿 tag,
+    # and what the office should check (comma-separated flags, e.g. "unit_differs_from_sender").
+    title_source: Mapped[str | None] = mapped_column(String(10))
+    unit_source: Mapped[str | None] = mapped_column(String(10))
+    approver: Mapped[str | None] = mapped_column(String(200))
+    commissioned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    flags: Mapped[str | None] = mapped_column(String(200))
 
     message: Mapped[Message] = relationship(back_populates="pieces")
     unit: Mapped[Unit] = relationship()

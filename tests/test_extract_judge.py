@@ -61,3 +61,29 @@ def test_commissioned_piece_and_title_fallback():
     [piece] = judge(raw, unit_for=unit_for, registry=REGISTRY).pieces
     assert (piece.title, piece.title_source, piece.title_fallback) == (None, "subject", "湿地+模式")
     assert piece.ledger_title == "湿地+模式" and piece.commissioned and piece.category == "经验亮点"
+
+
+def test_the_ledger_records_where_the_fields_came_from(tmp_path: Path):
+    from sqlalchemy import select
+
+    from baosong.app import App
+    from baosong.ledger.models import Piece
+    from baosong.processing import process
+    from conftest import write_office_config
+
+    application = App.open(write_office_config(tmp_path / "config"))
+    for n, (sender, closing, subject) in enumerate([
+        ("longquan-xx@example.com", "（滨湖镇 张伟）", "【约稿】【动态】滨湖镇乡村振兴"),
+        ("binhu-xx@example.com", None, "【工作动态】滨湖镇乡村振兴"),
+    ]):
+        doc = docx_bytes(f"滨湖镇聚焦“五大振兴”推进乡村振兴（{n}）", PARAGRAPHS, closing)
+        raw = mail(sender=sender, to="tzxxk@example.com", subject=subject, body="见附件", when=WHEN,
+                   attachments=[("乡村振兴.docx", doc, DOCX_TYPE)])
+        assert process(application, raw, mailbox="test", received_at=WHEN).verdict == "accepted"
+    with application.sessions() as session:
+        proxy, own = session.scalars(select(Piece).order_by(Piece.id)).all()
+        assert (proxy.unit.name, proxy.stated_unit, proxy.unit_source, proxy.flags, proxy.commissioned) == (
+            "龙泉街道办事处", "滨湖镇人民政府", "document", "unit_differs_from_sender", True)
+        assert proxy.category == "工作动态" and proxy.title_source == "document"
+        assert (own.unit.name, own.stated_unit, own.unit_source, own.flags, own.commissioned) == (
+            "滨湖镇人民政府", None, "sender", None, False)
