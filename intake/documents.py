@@ -13,8 +13,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 from pathlib import PurePosixPath
+from typing import Any
 
 from baosong.vocabulary import DocKind
 

@@ -191,7 +191,8 @@ def read_document(data: bytes) -> DocumentText:
     try:
         from .readers.docx import read_docx
     except ImportError:  # before the foundation's reader: the text-only reader, no layout
-        from .docx_text import CorruptDocument, read_docx as read_text
+        from .docx_text import CorruptDocument
+        from .docx_text import read_docx as read_text
         from .readers.base import UnreadableDocument
 
         try:

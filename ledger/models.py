@@ -26,8 +26,8 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.sql.expression import false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 from baosong.vocabulary import MailKind, OutboxState, Reason, Verdict, values_of
 

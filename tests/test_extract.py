@@ -7,8 +7,8 @@ import io
 import docx
 import pytest
 
-from baosong.intake.readers.base import UnreadableDocument
 from baosong.intake.extract import DEFAULT_CATEGORIES, Extracted, extract_docx, extract_fields, extract_text
+from baosong.intake.readers.base import UnreadableDocument
 from baosong.intake.wordcount import CountOptions, word_count
 
 IND = "\u3000\u3000"  # the usual two-character indent

@@ -69,6 +69,7 @@ def test_the_ledger_records_where_the_fields_came_from(tmp_path: Path):
     from baosong.app import App
     from baosong.ledger.models import Piece
     from baosong.processing import process
+
     from conftest import write_office_config
 
     application = App.open(write_office_config(tmp_path / "config"))
