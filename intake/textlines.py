@@ -72,7 +72,8 @@ def is_masthead(line: str) -> bool:
         return True
     if is_date_line(text):
         return True
-    if DATE.search(text) and len(text) <= 40 and (" " in text or text.endswith(("编", "印发", "发"))):
+    date = DATE.search(text)
+    if date and len(text) <= 40 and (" " in text and date.end() >= len(text) - 1 or text.endswith(("编", "印发"))):
         return True  # "滕州市人民政府办公室        2026年11月20日"
     if not re.search(rf"[{CJK}A-Za-z0-9]", text):
         return True  # rules and ornaments: ————, ★★★
