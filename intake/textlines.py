@@ -14,7 +14,7 @@ _CJK_GAP = re.compile(rf"(?<=[{CJK}，。、：；！？（）《》“”])\s+(
 
 def clean(text: str) -> str:
     """Strip and collapse every whitespace run (incl. '\\t', '\\v', U+3000) to one space."""
-    return _WS.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def join_cjk(text: str) -> str:
@@ -65,6 +65,10 @@ _MASTHEAD = [
 ]
 
 
+_MASTHEAD_ANY = re.compile("|".join(
+    f"(?i:{p.pattern})" if p.flags & re.IGNORECASE else f"(?:{p.pattern})" for p in _MASTHEAD))
+
+
 def is_masthead(line: str) -> bool:
     """A publication name, issue number, 密级/编号 line, cover code or 报送单位/签发人 line."""
     text = clean(line)
@@ -78,7 +82,7 @@ def is_masthead(line: str) -> bool:
     if not re.search(rf"[{CJK}A-Za-z0-9]", text):
         return True  # rules and ornaments: ————, ★★★
     squeezed = join_cjk(text) if letter_spaced(text) else text
-    return any(p.search(squeezed) for p in _MASTHEAD)
+    return _MASTHEAD_ANY.search(squeezed) is not None
 
 
 # --- salutations and sign-offs of mail bodies ------------------------------------------------

@@ -140,7 +140,14 @@ def find_title(paragraphs: Sequence[Paragraph], *, strip_tags: Callable[[str], s
             if title:
                 return TitleFound(title, i, i + 1)
 
+    seen: dict[int, str | None] = {}
+
     def candidate(i: int) -> str | None:
+        if i not in seen:
+            seen[i] = _candidate(i)
+        return seen[i]
+
+    def _candidate(i: int) -> str | None:
         p = paragraphs[i]
         text = clean(strip_tags(p.text))
         if not text or len(text) > MAX_LINE or text.endswith(SENTENCE_END) or not _TWO_CJK.search(text):

@@ -115,6 +115,7 @@ class UnitRegistry:
         self.names: tuple[str, ...] = tuple(n for n, _, _ in entries)
         self.prefixes = _city_prefixes(self.names)
         self._keys: dict[str, dict[int, set[str]]] = {}
+        self._cache: dict[str, UnitMatch] = {}
         for name, short, aliases in entries:
             for key in (name, short, *aliases):
                 if key:
@@ -142,6 +143,14 @@ class UnitRegistry:
 
     def match(self, text: str) -> UnitMatch:
         """The registered unit ``text`` names, by the rules above; never a guess."""
+        found = self._cache.get(text)
+        if found is None:
+            if len(self._cache) > 4096:
+                self._cache.clear()
+            found = self._cache[text] = self._match(text)
+        return found
+
+    def _match(self, text: str) -> UnitMatch:
         raw = _WS.sub(" ", text).strip(_EDGE)
         value = normalise_unit_text(text)
         tries = [value]
