@@ -112,7 +112,7 @@ def _queue_mail(app: App, session: Session, verdict: Judgement, message: Message
     subject, text = render_reply(
         verdict=verdict.verdict, reason=verdict.reason, detail=verdict.detail, sender=verdict.sender,
         subject=verdict.message.subject, unit=verdict.unit,
-        pieces=[ReplyPiece(p.source, p.title, p.category, p.word_count) for p in verdict.pieces],
+        pieces=[ReplyPiece(p.source, p.ledger_title, p.category, p.word_count) for p in verdict.pieces],
         office_name=office.name, department=office.department, phone=office.phone, received_at=received,
     )
     mail = compose(sender=smtp.sender, to=replied, subject=subject, text=text,
