@@ -321,3 +321,11 @@ def test_body_of_only_salutation_and_signature_takes_the_subject():
     text = "信息科：\n您好！\n附件是我局本周信息，请审阅。\n滕州市商务局 王芳\n13800000000"
     result = extract_text(text, subject="【工作动态】商务局外贸推进会")
     assert (result.title, result.title_source, result.word_count) == ("商务局外贸推进会", "subject", 0)
+
+
+def test_a_title_naming_an_issue_of_a_course_is_still_a_title():
+    d = doc(title("滕州市举办第3期青年干部培训班"), *map(body, BODY))
+    assert ex(d).title == "滕州市举办第3期青年干部培训班"
+    d = doc(line("滕州政务信息 第12期", alignment="center", size_pt=26), title("滕州市举办第3期青年干部培训班"),
+            *map(body, BODY))
+    assert ex(d).title == "滕州市举办第3期青年干部培训班"
