@@ -9,7 +9,7 @@ from pathlib import Path
 from baosong.config.loader import load_config
 from baosong.intake.judge import judge
 from baosong.intake.units_match import UnitRegistry
-from baosong.samples import DOCX_TYPE, docx_bytes, mail
+from baosong.demo.samples import DOCX_TYPE, docx_bytes, mail
 
 CONFIG = load_config(Path(__file__).resolve().parents[1] / "config")
 REGISTRY = UnitRegistry.from_config(CONFIG.units)
