@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from baosong.vocabulary import Reason, Verdict
 
@@ -104,7 +105,7 @@ def judge(
 ) -> Judgement:
     message = parse_message(raw)
     unit = unit_for(message.sender) if message.sender else None
-    office = {"sender_unit": unit, "category_aliases": category_aliases}
+    office: dict[str, Any] = {"sender_unit": unit, "category_aliases": category_aliases}
     if registry is not None:
         office["registry"] = registry
     documents, body = examine_message(message, categories=categories, options=options, **office)

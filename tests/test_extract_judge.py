@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from baosong.config.loader import load_config
+from baosong.demo.samples import DOCX_TYPE, docx_bytes, mail
 from baosong.intake.judge import judge
 from baosong.intake.units_match import UnitRegistry
-from baosong.demo.samples import DOCX_TYPE, docx_bytes, mail
 
 CONFIG = load_config(Path(__file__).resolve().parents[1] / "config")
 REGISTRY = UnitRegistry.from_config(CONFIG.units)
@@ -64,13 +64,12 @@ def test_commissioned_piece_and_title_fallback():
 
 
 def test_the_ledger_records_where_the_fields_came_from(tmp_path: Path):
+    from conftest import write_office_config
     from sqlalchemy import select
 
     from baosong.app import App
     from baosong.ledger.models import Piece
     from baosong.processing import process
-
-    from conftest import write_office_config
 
     application = App.open(write_office_config(tmp_path / "config"))
     for n, (sender, closing, subject) in enumerate([
