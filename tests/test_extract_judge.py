@@ -87,3 +87,9 @@ def test_the_ledger_records_where_the_fields_came_from(tmp_path: Path):
         assert proxy.category == "工作动态" and proxy.title_source == "document"
         assert (own.unit.name, own.stated_unit, own.unit_source, own.flags, own.commissioned) == (
             "滨湖镇人民政府", None, "sender", None, False)
+        from baosong.views import piece_rows
+
+        rows = piece_rows(session, None, application.config.tz)
+        assert [(r["unit"], r["stated_unit"], r["unit_source"], r["flags"], r["commissioned"]) for r in rows] == [
+            ("龙泉街道办事处", "滨湖镇人民政府", "document", ["unit_differs_from_sender"], True),
+            ("滨湖镇人民政府", None, "sender", [], False)]
