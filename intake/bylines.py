@@ -192,6 +192,22 @@ def _label(cell: str) -> str:
     return cell.rstrip(":：").replace(" ", "").replace("\u3000", "")
 
 
+TITLE_LABELS = ("信息标题", "稿件标题", "标题", "题目")
+
+
+def title_from_tables(tables: Sequence[Sequence[Sequence[str]]]) -> str | None:
+    """A submission form's title cell: '标题 | 滨湖镇…' (the value beside the label)."""
+    for table in tables:
+        for row in table:
+            cells = [clean(c) for c in row]
+            for c, cell in enumerate(cells):
+                if _label(cell) in TITLE_LABELS:
+                    right = [v for v in cells[c + 1:] if v and v != cell]
+                    if right and len(right[0]) <= 80:
+                        return right[0]
+    return None
+
+
 def from_tables(tables: Sequence[Sequence[Sequence[str]]], knows: Knows) -> Byline:
     """A sign-off table: label cells with the value beside them, or a header row with values below."""
     found = Byline()

@@ -17,7 +17,7 @@ from . import bylines
 from .categories import Categories, find_category, strip_leading_tags
 from .readers.base import DocumentText, Paragraph
 from .textlines import clean, is_masthead, is_salutation, is_sign_off, is_unit_like
-from .titles import find_title, is_body
+from .titles import find_title, is_body, join_lines
 from .units_match import MatchStatus, UnitRegistry
 from .wordcount import CountOptions, word_count
 
@@ -108,6 +108,9 @@ def extract_document(
     strip = lambda t: strip_leading_tags(t, cats)  # noqa: E731
     found = find_title(story, strip_tags=strip, not_title=not_title)
     title = found.title
+    if title is None and doc.tables:  # a submission form (信息报送单) holds the title in a cell
+        title = bylines.title_from_tables(doc.tables)
+        title = join_lines([strip(title)]) or None if title else None
     title_source: str | None = TitleSource.DOCUMENT if title else None
     title_fallback = None
     flags: list[str] = []

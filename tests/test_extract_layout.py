@@ -329,3 +329,13 @@ def test_a_title_naming_an_issue_of_a_course_is_still_a_title():
     d = doc(line("滕州政务信息 第12期", alignment="center", size_pt=26), title("滕州市举办第3期青年干部培训班"),
             *map(body, BODY))
     assert ex(d).title == "滕州市举办第3期青年干部培训班"
+
+
+def test_submission_form_with_the_title_in_a_table_cell():
+    tables = [(("标题", "滨湖镇“湿地+”模式带动群众增收"), ("报送单位", "滨湖镇人民政府"), ("撰稿人", "张伟"),
+               ("审核", "张建国"))]
+    cells = [Paragraph(c, in_table=True) for row in tables[0] for c in row]
+    d = doc(title("滕州市政务信息报送单"), *cells, *map(body, BODY), tables=tables)
+    result = ex(d)
+    assert (result.title, result.title_source) == ("滨湖镇“湿地+”模式带动群众增收", "document")
+    assert (result.unit, result.author, result.approver) == ("滨湖镇人民政府", "张伟", "张建国")

@@ -517,6 +517,14 @@ def build() -> list[Path]:
     d.body("体育")
     libreoffice_resave(keep(d, "46_libreoffice_byline_header.docx"))
 
+    # 47 a submission form (信息报送单): the title, unit, author and approver in table cells
+    d = Doc()
+    d.title("滕州市政务信息报送单", size=18)
+    d.table([["标题", "滕州市果树服务中心举办果农培训班18期"], ["报送单位", "滕州市果树服务中心"],
+             ["撰稿人", "马丽"], ["审核", "刘强"]])
+    d.body("果树")
+    keep(d, "47_submission_form_table.docx")
+
     return made
 
 
