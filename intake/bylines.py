@@ -25,7 +25,9 @@ _ALL_LABELS = UNIT_LABELS + AUTHOR_LABELS + CONTACT_LABELS + APPROVER_LABELS + E
 _COLON = r"\s*[:：]"
 _KNOWN_LABEL = re.compile("(" + "|".join(sorted(_ALL_LABELS, key=len, reverse=True)) + ")" + _COLON)
 _ANY_LABEL = re.compile(r"(?:^|(?<=\s))([\u4e00-\u9fff]{1,6})" + _COLON)
-_SEP = re.compile(r"[\s、，,；;/|]+")
+_SEP = re.compile(r"[\s、，,；;/|（）()]+")
+# Words around a byline that name no one: "（滨湖镇 张伟 供稿）", "文/张伟", "记者 张伟".
+_BYLINE_WORDS = {"供稿", "报送", "提供", "撰稿", "整理", "执笔", "文", "图", "摄", "图文", "记者", "通讯员", "作者"}
 _VALUE_TRIM = " \t\v\u3000;；,，。.、"
 _PARENS = re.compile(r"^[（(]\s*(.+?)\s*[）)]$")
 _CLOSING_REJECT = re.compile(r"[:：，,。；;！？!?]|^完$|^此件|^\d{4}\s*年|^附件|^注")
@@ -36,7 +38,8 @@ _MEASURE = re.compile(
 )
 
 Knows = Callable[[str], bool]
-_FIELD_LINE_MAX = 160  # does the registry know this unit name?
+_FIELD_LINE_MAX = 160
+_PREFIX = "\0byline"  # the pseudo-label of a byline written before the first field  # does the registry know this unit name?
 
 
 @dataclass
@@ -88,7 +91,7 @@ def unit_and_people(text: str, knows: Knows, *, strict: bool = True) -> tuple[st
     noise_free = _strip_noise(text)
     for token in _SEP.split(noise_free):
         token = token.strip("（）()[]【】")
-        if not token:
+        if not token or token in _BYLINE_WORDS:
             continue
         if unit is None and _unitish(token, knows):
             unit = token
@@ -116,9 +119,14 @@ def _fields(line: str) -> list[tuple[str, str]]:
     for start in starts:
         if not chosen or start[0] >= chosen[-1][1]:
             chosen.append(start)
-    if not chosen or chosen[0][0] != 0:
+    if not chosen:
         return []
     out = []
+    if chosen[0][0] != 0:  # "滨湖镇人民政府 张伟 审核：张建国": a byline, then fields
+        prefix = line[: chosen[0][0]].strip(_VALUE_TRIM)
+        if len(prefix) > 30 or chosen[0][2] not in _ALL_LABELS:
+            return []
+        out.append((_PREFIX, prefix))
     for i, (_, end, label) in enumerate(chosen):
         stop = chosen[i + 1][0] if i + 1 < len(chosen) else len(line)
         out.append((label, line[end:stop].strip(_VALUE_TRIM)))
@@ -142,6 +150,14 @@ def _only_people(value: str) -> bool:
 
 def _assign(found: Byline, label: str, value: str, knows: Knows, form: str) -> None:
     if not value:
+        return
+    if label == _PREFIX:
+        parsed = unit_and_people(value, knows)
+        if parsed is not None:
+            if parsed[0] and found.unit is None:
+                found.unit, found.form = parsed[0], form
+            if parsed[1] and not found.authors:
+                found.authors = parsed[1]
         return
     if label in EITHER_LABELS:
         label = AUTHOR_LABELS[0] if _only_people(value) else UNIT_LABELS[0]
@@ -261,13 +277,17 @@ def byline(line: str, knows: Knows) -> Byline:
     if len(text) > 40 or _CLOSING_REJECT.search(text):
         return Byline()
     parsed = unit_and_people(text, knows)
-    if parsed is None or parsed[0] is None:
+    if parsed is None:
         return Byline()
+    if parsed[0] is None:  # "文/张伟", "记者 张伟": a byline naming only the author
+        marked = re.match(r"^(?:文|作者|记者|通讯员|撰稿)\s*[/／:：]?\s*", text)
+        return Byline(authors=parsed[1], form="byline") if marked and parsed[1] else Byline()
     return Byline(unit=parsed[0], authors=parsed[1], form="byline")
 
 
 def is_byline(line: str, knows: Knows) -> bool:
-    return byline(line, knows).unit is not None
+    found = byline(line, knows)
+    return found.unit is not None or bool(found.authors)
 
 
 def ending(lines: Sequence[str], knows: Knows) -> Byline:

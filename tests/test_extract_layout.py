@@ -339,3 +339,21 @@ def test_submission_form_with_the_title_in_a_table_cell():
     result = ex(d)
     assert (result.title, result.title_source) == ("滨湖镇“湿地+”模式带动群众增收", "document")
     assert (result.unit, result.author, result.approver) == ("滨湖镇人民政府", "张伟", "张建国")
+
+
+@pytest.mark.parametrize("lines, unit, author, approver", [
+    (["滨湖镇人民政府 张伟 审核：张建国"], "滨湖镇人民政府", "张伟", "张建国"),   # byline, then a field
+    (["（滨湖镇供稿 审核：张建国）"], "滨湖镇人民政府", None, "张建国"),
+    (["作者：张伟（滨湖镇党政办）"], "滨湖镇人民政府", "张伟", None),            # unit in brackets after the name
+    (["（滨湖镇 张伟 供稿）"], "滨湖镇人民政府", "张伟", None),                  # 供稿 names no one
+])
+def test_mixed_bylines(lines, unit, author, approver):
+    result = ex(doc(title("滨湖镇扎实做好秋冬季森林防火工作"), *map(body, BODY), *map(line, lines)))
+    assert (result.unit, result.author, result.approver) == (unit, author, approver)
+
+
+def test_author_only_byline_under_the_title():
+    result = ex(doc(title("滨湖镇扎实做好秋冬季森林防火工作"), line("文/张伟", alignment="center"), *map(body, BODY)),
+                sender_unit="滨湖镇人民政府")
+    assert (result.title, result.unit, result.unit_source, result.author) == (
+        "滨湖镇扎实做好秋冬季森林防火工作", "滨湖镇人民政府", "sender", "张伟")
