@@ -149,14 +149,17 @@ def find_title(paragraphs: Sequence[Paragraph], *, strip_tags: Callable[[str], s
 
     def _candidate(i: int) -> str | None:
         p = paragraphs[i]
-        text = clean(strip_tags(p.text))
+        raw = strip_tags(p.text)
+        text = clean(raw)
+        if text.endswith("。") and p.alignment == "center" and (_size(p) or 0) >= 18 and "。" not in text[:-1]:
+            raw = text = text[:-1]  # a title set as one, with a stray full stop
         if not text or len(text) > MAX_LINE or text.endswith(SENTENCE_END) or not _TWO_CJK.search(text):
             return None
         if is_masthead(text) or is_salutation(text) or _NUMBERED.match(text) or _SUBTITLE.match(text):
             return None
         if not_title(text):
             return None
-        return strip_tags(p.text)
+        return raw
 
     blocks: list[tuple[int, int, list[str]]] = []  # (first k, last k + 1, texts)
     k = 0

@@ -357,3 +357,9 @@ def test_author_only_byline_under_the_title():
                 sender_unit="滨湖镇人民政府")
     assert (result.title, result.unit, result.unit_source, result.author) == (
         "滨湖镇扎实做好秋冬季森林防火工作", "滨湖镇人民政府", "sender", "张伟")
+
+
+def test_a_large_centred_title_with_a_stray_full_stop():
+    assert ex(doc(title("滕州市气象局开展气象灾害应急演练。"), *map(body, BODY))).title == "滕州市气象局开展气象灾害应急演练"
+    # running text with a full stop stays running text
+    assert ex(doc(line("近日，滕州市气象局组织开展应急演练。"), *map(body, BODY))).title is None
