@@ -122,17 +122,24 @@ def extract_document(
             title_source = fallback_source
             flags.append(Flag.NO_TITLE)
 
-    # unit and author, the most explicit form first
+    # unit and author, the most explicit form first; a later form only fills what is missing
     found_by = bylines.labelled(lines, knows)
-    found_by.fill(bylines.from_tables(doc.tables, knows))
-    found_by.fill(bylines.closing(lines, knows, last=3 + tail_lines))
-    if found.title is not None:
+    if doc.tables:
+        found_by.fill(bylines.from_tables(doc.tables, knows))
+
+    def missing() -> bool:
+        return found_by.unit is None or not found_by.authors
+
+    if missing():
+        found_by.fill(bylines.closing(lines, knows, last=3 + tail_lines))
+    if missing() and found.title is not None:
         after = [clean(p.text) for p in story[found.end: found.end + 3] if clean(p.text)]
         for line in after[:2]:
             if is_body(Paragraph(line)):
                 break
             found_by.fill(bylines.byline(line, knows))
-    found_by.fill(bylines.ending(lines, knows))
+    if found_by.unit is None:
+        found_by.fill(bylines.ending(lines, knows))
     if found_by.unit is None:  # a unit letterhead line above the title
         for line in (clean(p.text) for p in story[: max(found.start, 0)]):
             squeezed = line.replace(" ", "")
@@ -141,7 +148,8 @@ def extract_document(
             if knows(squeezed) or (is_unit_like(squeezed) and not is_masthead(line)):
                 found_by.fill(bylines.Byline(unit=squeezed, form="letterhead"))
                 break
-    found_by.fill(bylines.header(doc.header_text, knows))
+    if found_by.unit is None and doc.header_text:
+        found_by.fill(bylines.header(doc.header_text, knows))
     authors = found_by.authors or found_by.contact
 
     unit, unit_source, stated = _resolve_unit(found_by.unit, sender_unit, registry, flags)
