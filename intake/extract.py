@@ -178,7 +178,8 @@ def _resolve_unit(named: str | None, sender_unit: str | None, registry: UnitRegi
         if sender_unit is not None:
             flags.append(Flag.UNIT_DIFFERS)
         return match.name, UnitSource.DOCUMENT, match.raw
-    flags.append(Flag.UNIT_AMBIGUOUS if match.status is MatchStatus.AMBIGUOUS else Flag.UNIT_UNREGISTERED)
+    if len(registry):  # without a registry (extract with no config) nothing can be registered
+        flags.append(Flag.UNIT_AMBIGUOUS if match.status is MatchStatus.AMBIGUOUS else Flag.UNIT_UNREGISTERED)
     return match.raw, UnitSource.DOCUMENT, match.raw
 
 

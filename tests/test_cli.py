@@ -194,3 +194,14 @@ def test_bad_month_and_bad_time_are_clear(office_config: Path, tmp_path: Path):
     path = eml(tmp_path, "x.eml", sender="shangwu-xx@example.org", subject="x", body="y")
     result = invoke(office_config, "ingest", str(path), "--received-at", "yesterday")
     assert result.exit_code == 1 and "时间格式不对" in result.output
+
+
+def test_extract_plain_output_names_the_unit_check(tmp_path: Path):
+    from baosong.config.loader import example_config_dir  # the shipped Tengzhou config
+
+    doc = Path(__file__).resolve().parent / "data" / "docs" / "33_sent_for_another_unit.docx"
+    result = invoke(example_config_dir(), "extract", str(doc), "--sender", "longquan-xx@example.com",
+                    "--subject", "【动态】农村公路")
+    assert result.exit_code == 0, result.output
+    assert "单位：滨湖镇人民政府" in result.output and "分类：工作动态" in result.output
+    assert "与发件邮箱的登记单位不同" in result.output and "Traceback" not in result.output
