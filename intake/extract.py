@@ -16,6 +16,7 @@ from baosong.config.schema import DEFAULT_CATEGORIES
 from . import bylines
 from .categories import Categories, find_category, strip_leading_tags
 from .readers.base import DocumentText, Paragraph
+from .readers.docx import read_docx
 from .textlines import clean, is_masthead, is_salutation, is_sign_off, is_unit_like
 from .titles import find_title, is_body, join_lines
 from .units_match import MatchStatus, UnitRegistry
@@ -199,20 +200,7 @@ def extract_fields(paragraphs: Sequence[str], counted_text: str, *, subject: str
 
 
 def read_document(data: bytes) -> DocumentText:
-    """The .docx reader's :class:`DocumentText` (layout included)."""
-    try:
-        from .readers.docx import read_docx  # type: ignore[import-not-found,unused-ignore]  # until the foundation reader lands
-    except ImportError:  # before the foundation's reader: the text-only reader, no layout
-        from .docx_text import CorruptDocument
-        from .docx_text import read_docx as read_text
-        from .readers.base import UnreadableDocument
-
-        try:
-            text = read_text(data)
-        except CorruptDocument as exc:
-            raise UnreadableDocument(str(exc)) from None
-        return DocumentText(paragraphs=_plain(text.paragraphs), counted_text=text.counted_text,
-                            header_text=text.header_footer_text, read_by="docx")
+    """The .docx reader's :class:`DocumentText` (layout included); UnreadableDocument propagates."""
     return read_docx(data)
 
 
