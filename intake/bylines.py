@@ -230,8 +230,10 @@ def from_tables(tables: Sequence[Sequence[Sequence[str]]], knows: Knows) -> Byli
     for table in reversed(tables):
         rows = [[clean(c) for c in row] for row in table]
         for r, row in enumerate(rows):
-            labels = [_label(c) in _ALL_LABELS + _OTHER_LABELS for c in row]
-            header_row = sum(labels) >= 2 and r + 1 < len(rows)
+            filled = [c for c in row if c]
+            labels = [_label(c) in _ALL_LABELS + _OTHER_LABELS for c in filled]
+            # a header row holds labels only (单位 | 作者 | 电话); "作者 | 周强 | 电话 | 138…" is label-value pairs
+            header_row = len(labels) >= 2 and all(labels) and r + 1 < len(rows)
             for c, cell in enumerate(row):
                 label = _label(cell)
                 if label not in _ALL_LABELS:

@@ -363,3 +363,11 @@ def test_a_large_centred_title_with_a_stray_full_stop():
     assert ex(doc(title("滕州市气象局开展气象灾害应急演练。"), *map(body, BODY))).title == "滕州市气象局开展气象灾害应急演练"
     # running text with a full stop stays running text
     assert ex(doc(line("近日，滕州市气象局组织开展应急演练。"), *map(body, BODY))).title is None
+
+
+def test_sign_off_table_with_two_label_value_pairs_in_a_row():
+    tables = [(("信息标题", "全市职工乒乓球比赛开幕", "", ""), ("报送单位", "市体育局", "", ""),
+               ("作者", "周强", "联系电话", "13806325678"), ("审核人", "孙国强", "", ""))]
+    result = ex(doc(*map(body, BODY), tables=tables))
+    assert (result.title, result.unit, result.author, result.approver) == (
+        "全市职工乒乓球比赛开幕", "滕州市体育局", "周强", "孙国强")
