@@ -294,7 +294,10 @@ def is_byline(line: str, knows: Knows) -> bool:
 
 def ending(lines: Sequence[str], knows: Knows) -> Byline:
     """A 公告-style ending: the unit on its own line, then the date (both usually right-aligned)."""
-    tail = [clean(t) for t in lines[-3:] if clean(t)]
+    tail = [clean(t) for t in lines[-6:] if clean(t)]
+    while tail and _is_contact(tail[-1]):  # "（联系人：钱峰，电话：0632-…）" after the date
+        tail.pop()
+    tail = tail[-3:]
     if len(tail) >= 2 and is_date_line(tail[-1]):
         candidate = tail[-2]
         if _unitish(candidate.replace(" ", ""), knows):
@@ -302,6 +305,12 @@ def ending(lines: Sequence[str], knows: Knows) -> Byline:
     if tail and _unitish(tail[-1].replace(" ", ""), knows) and len(tail[-1]) <= 30:
         return Byline(unit=tail[-1].replace(" ", ""), form="ending")
     return Byline()
+
+
+def _is_contact(line: str) -> bool:
+    m = _PARENS.match(line)
+    inner = m.group(1) if m else line
+    return bool(re.match(r"^(?:联系人|联系电话|电话|手机|邮箱|附件|抄送|抄报)", inner))
 
 
 _HEADER_SUFFIX = re.compile(r"(?:政务信息|信息|简报|工作动态|专报)$")

@@ -84,6 +84,8 @@ def find_category(subject: str, filename: str, lead: Sequence[str], cats: Catego
     found: tuple[str, str] | None = None
     for source, text in (("subject", subject), ("filename", stem), *(("document", t) for t in lead)):
         category, commission = _from_tags(text or "", cats)
+        if category is None and source == "document":
+            category = cats.resolve(text.replace(" ", ""))  # a column line "社情民意" above the title
         commissioned = commissioned or commission
         if found is None and category is not None:
             found = (category, source)

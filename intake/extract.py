@@ -103,7 +103,7 @@ def extract_document(
 
     def not_title(text: str) -> bool:
         squeezed = text.replace(" ", "")
-        return (bylines.is_field_line(text) or bylines.is_byline(text, knows)
+        return (cats.resolve(squeezed) is not None or bylines.is_field_line(text) or bylines.is_byline(text, knows)
                 or knows(squeezed) or (is_unit_like(squeezed) and len(squeezed) <= 20))
 
     strip = lambda t: strip_leading_tags(t, cats)  # noqa: E731

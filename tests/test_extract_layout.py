@@ -371,3 +371,16 @@ def test_sign_off_table_with_two_label_value_pairs_in_a_row():
     result = ex(doc(*map(body, BODY), tables=tables))
     assert (result.title, result.unit, result.author, result.approver) == (
         "全市职工乒乓球比赛开幕", "滕州市体育局", "周强", "孙国强")
+
+
+def test_category_column_line_above_the_title_is_a_tag_not_the_title():
+    d = doc(line("社情民意", alignment="center", size_pt=18, bold=True), title("群众反映城区部分路段停车难问题亟待解决"),
+            *map(body, BODY))
+    result = ex(d)
+    assert (result.title, result.category) == ("群众反映城区部分路段停车难问题亟待解决", "社情民意")
+
+
+def test_gonggao_ending_followed_by_a_contact_line():
+    result = ex(doc(title("关于防震减灾工作情况的报告"), *map(body, BODY), line("滕州市气象局", alignment="right"),
+                    line("2026年11月25日", alignment="right"), line("（联系人：孙丽，电话：0632-5511234）")))
+    assert (result.unit, result.author) == ("滕州市气象局", "孙丽")
