@@ -110,6 +110,15 @@ def _alike(a: Paragraph, b: Paragraph) -> bool:
         a.alignment == "center" or (sa is not None and sa >= 15) or a.bold)
 
 
+def _unit_head(p: Paragraph, nxt: Paragraph) -> bool:
+    """A unit's name set exactly like the line after it (centred, large): the title's first line,
+    not a letterhead (a letterhead is set apart: larger, red, or on its own)."""
+    text = clean(p.text)
+    return (p.alignment == "center" and (_size(p) or 0) >= 18 and _alike(p, nxt)
+            and " " not in text and ":" not in text and "：" not in text and len(text) <= 20
+            and not is_masthead(text))
+
+
 def find_title(paragraphs: Sequence[Paragraph], *, strip_tags: Callable[[str], str],
                not_title: Callable[[str], bool]) -> TitleFound:
     """The title among ``paragraphs`` (main story, tables excluded, empties allowed).
@@ -176,6 +185,9 @@ def find_title(paragraphs: Sequence[Paragraph], *, strip_tags: Callable[[str], s
             k = j
             continue
         first = candidate(i)
+        if first is None and k + 1 < len(front) and _unit_head(paragraphs[i], paragraphs[front[k + 1]]) \
+                and candidate(front[k + 1]) is not None:
+            first = clean(paragraphs[i].text)  # "滕州市审计局" / "2026年工作总结" set as one title
         if first is None:
             k += 1
             continue

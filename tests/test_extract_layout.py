@@ -384,3 +384,11 @@ def test_gonggao_ending_followed_by_a_contact_line():
     result = ex(doc(title("关于防震减灾工作情况的报告"), *map(body, BODY), line("滕州市气象局", alignment="right"),
                     line("2026年11月25日", alignment="right"), line("（联系人：孙丽，电话：0632-5511234）")))
     assert (result.unit, result.author) == ("滕州市气象局", "孙丽")
+
+
+def test_unit_name_as_the_first_line_of_a_two_line_title():
+    d = doc(title("滕州市审计局"), title("2026年审计整改工作总结"), *map(body, BODY))
+    assert ex(d).title == "滕州市审计局2026年审计整改工作总结"
+    # a letterhead set apart (larger) is not part of the title
+    d = doc(title("滕州市审计局", 26), title("2026年审计整改工作总结"), *map(body, BODY))
+    assert (ex(d).title, ex(d).unit) == ("2026年审计整改工作总结", "滕州市审计局")
