@@ -218,11 +218,17 @@ def extract(
         if key in ("title_fallback", "stated_unit", "approver") and not data[key]:
             continue
         out.print(f"{label}：{data[key] if data[key] is not None else '（未识别）'}", markup=False)
+    if ex.unit_source:
+        out.print(f"单位来源：{UNIT_SOURCE_LABELS[ex.unit_source]}", markup=False)
     if ex.commissioned:
         out.print("约稿：是", markup=False)
     for flag in ex.flags:
         out.print(f"提示：{FLAG_LABELS.get(flag, flag)}", markup=False)
 
+
+# Where the unit came from (extract's plain output).
+UNIT_SOURCE_LABELS = {"document": "稿件署名", "sender": "发件邮箱的登记单位（稿件未署单位）",
+                      "both": "稿件署名与发件邮箱的登记单位一致"}
 
 # What each extraction flag means to the office (extract's plain output).
 FLAG_LABELS = {

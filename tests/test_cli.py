@@ -204,4 +204,5 @@ def test_extract_plain_output_names_the_unit_check(tmp_path: Path):
                     "--subject", "【动态】农村公路")
     assert result.exit_code == 0, result.output
     assert "单位：滨湖镇人民政府" in result.output and "分类：工作动态" in result.output
-    assert "与发件邮箱的登记单位不同" in result.output and "Traceback" not in result.output
+    assert "与发件邮箱的登记单位不同" in result.output and "单位来源：稿件署名" in result.output
+    assert "Traceback" not in result.output
