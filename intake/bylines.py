@@ -67,11 +67,27 @@ def _strip_noise(value: str) -> str:
     return PHONE.sub(" ", value)
 
 
+def _tokens(value: str) -> list[str]:
+    """The value split at separators, with a two-character name spaced out to align ("王　芳") rejoined."""
+    tokens = [t.strip("（）()[]【】") for t in _SEP.split(value)]
+    tokens = [t for t in tokens if t]
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if len(token) == 1 and i + 1 < len(tokens) and len(tokens[i + 1]) == 1 and is_person(token + tokens[i + 1]):
+            out.append(token + tokens[i + 1])
+            i += 2
+            continue
+        out.append(token)
+        i += 1
+    return out
+
+
 def people(value: str) -> tuple[str, ...]:
     """The personal names in a value such as '王芳，李明  13800000000'."""
     out: list[str] = []
-    for token in _SEP.split(_strip_noise(value)):
-        token = token.strip("（）()[]【】")
+    for token in _tokens(_strip_noise(value)):
         if is_person(token) and token not in out:
             out.append(token)
     return tuple(out)
@@ -89,9 +105,8 @@ def unit_and_people(text: str, knows: Knows, *, strict: bool = True) -> tuple[st
     unit: str | None = None
     authors: list[str] = []
     noise_free = _strip_noise(text)
-    for token in _SEP.split(noise_free):
-        token = token.strip("（）()[]【】")
-        if not token or token in _BYLINE_WORDS:
+    for token in _tokens(noise_free):
+        if token in _BYLINE_WORDS:
             continue
         if unit is None and _unitish(token, knows):
             unit = token
@@ -144,7 +159,7 @@ def _is_measure(value: str) -> bool:
 
 
 def _only_people(value: str) -> bool:
-    tokens = [t for t in _SEP.split(_strip_noise(value)) if t]
+    tokens = _tokens(_strip_noise(value))
     return bool(tokens) and all(is_person(t) for t in tokens)
 
 

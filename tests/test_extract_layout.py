@@ -392,3 +392,13 @@ def test_unit_name_as_the_first_line_of_a_two_line_title():
     # a letterhead set apart (larger) is not part of the title
     d = doc(title("滕州市审计局", 26), title("2026年审计整改工作总结"), *map(body, BODY))
     assert (ex(d).title, ex(d).unit) == ("2026年审计整改工作总结", "滕州市审计局")
+
+
+@pytest.mark.parametrize("closing, author", [
+    ("（滕州市商务局\u3000王\u3000芳）", "王芳"),
+    ("（滕州市商务局 王 芳 李 明）", "王芳、李明"),
+    ("（滕州市商务局 王 芳、刘洋）", "王芳、刘洋"),
+])
+def test_two_character_names_spaced_out_to_align(closing, author):
+    result = ex(doc(title("推动外贸稳中提质"), *map(body, BODY), body(closing)))
+    assert (result.unit, result.author) == ("滕州市商务局", author)
