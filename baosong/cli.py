@@ -189,6 +189,7 @@ def extract(
     from baosong.intake.extract import DEFAULT_CATEGORIES, extract_docx
     from baosong.intake.readers.base import UnreadableDocument
     from baosong.intake.units_match import UnitRegistry
+    from baosong.vocabulary import EXTRACTION_FLAG_LABELS, UNIT_SOURCE_LABELS
 
     categories: tuple[str, ...] = tuple(DEFAULT_CATEGORIES)
     aliases: dict[str, str] = {}
@@ -219,24 +220,11 @@ def extract(
             continue
         out.print(f"{label}：{data[key] if data[key] is not None else '（未识别）'}", markup=False)
     if ex.unit_source:
-        out.print(f"单位来源：{UNIT_SOURCE_LABELS[ex.unit_source]}", markup=False)
+        out.print(f"单位来源：{UNIT_SOURCE_LABELS[ex.unit_source.value]}", markup=False)
     if ex.commissioned:
         out.print("约稿：是", markup=False)
     for flag in ex.flags:
-        out.print(f"提示：{FLAG_LABELS.get(flag, flag)}", markup=False)
-
-
-# Where the unit came from (extract's plain output).
-UNIT_SOURCE_LABELS = {"document": "稿件署名", "sender": "发件邮箱的登记单位（稿件未署单位）",
-                      "both": "稿件署名与发件邮箱的登记单位一致"}
-
-# What each extraction flag means to the office (extract's plain output).
-FLAG_LABELS = {
-    "unit_unregistered": "文中署名单位未在 units.yaml 登记，已保留原文，请核对",
-    "unit_ambiguous": "文中署名单位可能对应多个登记单位，已保留原文，请核对",
-    "unit_differs_from_sender": "文中署名单位与发件邮箱的登记单位不同（可能是代报）",
-    "no_title": "文档中没有标题行，备用标题取自邮件主题或文件名",
-}
+        out.print(f"提示：{EXTRACTION_FLAG_LABELS[flag.value]}", markup=False)
 
 
 @app.command()

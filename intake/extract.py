@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from baosong.config.schema import DEFAULT_CATEGORIES
+from baosong.vocabulary import ExtractionFlag, TitleSource, UnitSource
 
 from . import bylines
 from .categories import Categories, find_category, strip_leading_tags
@@ -26,23 +27,7 @@ __all__ = ["DEFAULT_CATEGORIES", "Extracted", "Flag", "UnitSource", "TitleSource
            "extract_fields", "extract_docx", "extract_text", "read_document"]
 
 
-class UnitSource:
-    DOCUMENT = "document"   # the document names a unit (matched, or kept raw and flagged)
-    SENDER = "sender"       # nothing named: the sender's registered unit
-    BOTH = "both"           # the document names the sender's own unit
-
-
-class TitleSource:
-    DOCUMENT = "document"
-    SUBJECT = "subject"
-    FILENAME = "filename"
-
-
-class Flag:
-    UNIT_UNREGISTERED = "unit_unregistered"            # the named unit is not in units.yaml
-    UNIT_AMBIGUOUS = "unit_ambiguous"                  # the named unit could be several registered ones
-    UNIT_DIFFERS = "unit_differs_from_sender"          # 代报: the document names another registered unit
-    NO_TITLE = "no_title"                              # no title line; title_fallback holds the subject/file name
+Flag = ExtractionFlag  # the flags' old name in this module
 
 
 @dataclass(frozen=True)
@@ -52,13 +37,13 @@ class Extracted:
     author: str | None
     category: str | None
     word_count: int
-    title_source: str | None = None     # TitleSource; None: no title at all
+    title_source: TitleSource | None = None  # None: no title at all
     title_fallback: str | None = None   # subject or file name when the document has no title line
-    unit_source: str | None = None      # UnitSource; None: no unit at all
+    unit_source: UnitSource | None = None    # None: no unit at all
     stated_unit: str | None = None      # the unit as the document names it (raw text)
     approver: str | None = None         # 审核 / 签发
     commissioned: bool = False          # a 约稿 tag: a commissioned piece
-    flags: tuple[str, ...] = field(default=())
+    flags: tuple[ExtractionFlag, ...] = field(default=())
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -74,7 +59,7 @@ _TAG_PARAGRAPHS = 3
 _EMPTY_REGISTRY = UnitRegistry()
 
 
-def _fallback_title(subject: str, filename: str, cats: Categories) -> tuple[str | None, str | None]:
+def _fallback_title(subject: str, filename: str, cats: Categories) -> tuple[str | None, TitleSource | None]:
     import re
 
     subject_title = clean(strip_leading_tags(clean(subject), cats))
@@ -112,9 +97,9 @@ def extract_document(
     if title is None and doc.tables:  # a submission form (信息报送单) holds the title in a cell
         title = bylines.title_from_tables(doc.tables)
         title = join_lines([strip(title)]) or None if title else None
-    title_source: str | None = TitleSource.DOCUMENT if title else None
+    title_source: TitleSource | None = TitleSource.DOCUMENT if title else None
     title_fallback = None
-    flags: list[str] = []
+    flags: list[ExtractionFlag] = []
     if title is None:
         title_fallback, fallback_source = _fallback_title(subject, filename, cats)
         if body_only and title_fallback:
@@ -167,7 +152,7 @@ def extract_document(
 
 
 def _resolve_unit(named: str | None, sender_unit: str | None, registry: UnitRegistry,
-                  flags: list[str]) -> tuple[str | None, str | None, str | None]:
+                  flags: list[ExtractionFlag]) -> tuple[str | None, UnitSource | None, str | None]:
     """(unit, unit_source, stated unit) under the rule: matched to the registry, never guessed."""
     if not named:
         return sender_unit, (UnitSource.SENDER if sender_unit else None), None

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from baosong.vocabulary import Reason, Verdict
+from baosong.vocabulary import ExtractionFlag, Reason, TitleSource, UnitSource, Verdict
 
 from .documents import Document, examine_message
 from .extract import DEFAULT_CATEGORIES
@@ -29,12 +29,12 @@ class PieceResult:
     author: str | None
     category: str | None
     word_count: int
-    unit_source: str | None = None      # "document", "sender" or "both" (extract.UnitSource)
-    title_source: str | None = None     # "document", "subject" or "filename"
+    unit_source: UnitSource | None = None
+    title_source: TitleSource | None = None
     title_fallback: str | None = None   # the subject or file name when the document has no title line
     approver: str | None = None
     commissioned: bool = False          # a 约稿 tag
-    flags: tuple[str, ...] = ()         # extract.Flag values for the office
+    flags: tuple[ExtractionFlag, ...] = ()  # what the office should check
 
     @property
     def ledger_title(self) -> str | None:
@@ -83,7 +83,7 @@ class Judgement:
 def _piece(doc: Document, unit: str | None) -> PieceResult:
     ex = doc.extracted
     assert ex is not None
-    stated = ex.unit if ex.unit_source in ("document", "both") else None
+    stated = ex.unit if ex.unit_source in (UnitSource.DOCUMENT, UnitSource.BOTH) else None
     return PieceResult(
         source=doc.source, sha256=doc.sha256, title=ex.title, unit=ex.unit or unit, stated_unit=stated,
         author=ex.author, category=ex.category, word_count=ex.word_count, unit_source=ex.unit_source,

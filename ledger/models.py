@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false
 
-from baosong.vocabulary import MailKind, OutboxState, Reason, Verdict, values_of
+from baosong.vocabulary import MailKind, OutboxState, Reason, TitleSource, UnitSource, Verdict, values_of
 
 # Alembic's documented convention: every constraint and index gets a predictable name, so a later
 # migration can drop or alter it by name on every backend (SQLite's batch mode needs the names).
@@ -149,7 +149,11 @@ class Piece(Base):
     """One submitted piece (稿件): an attached document or a mail body."""
 
     __tablename__ = "pieces"
-    __table_args__ = (Index("ix_pieces_unit_received", "unit_id", "received_at"),)
+    __table_args__ = (
+        Index("ix_pieces_unit_received", "unit_id", "received_at"),
+        CheckConstraint(one_of("title_source", values_of(TitleSource)), name="title_source"),
+        CheckConstraint(one_of("unit_source", values_of(UnitSource)), name="unit_source"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))

@@ -93,3 +93,24 @@ def test_the_ledger_records_where_the_fields_came_from(tmp_path: Path):
         assert [(r["unit"], r["stated_unit"], r["unit_source"], r["flags"], r["commissioned"]) for r in rows] == [
             ("龙泉街道办事处", "滨湖镇人民政府", "document", ["unit_differs_from_sender"], True),
             ("滨湖镇人民政府", None, "sender", [], False)]
+
+
+def test_the_ledger_refuses_an_unknown_unit_source(tmp_path: Path):
+    import pytest
+    from conftest import write_office_config
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from baosong.app import App
+    from baosong.processing import process
+
+    application = App.open(write_office_config(tmp_path / "config"))
+    doc = docx_bytes("滨湖镇聚焦“五大振兴”推进乡村振兴", PARAGRAPHS, "（滨湖镇 张伟）")
+    raw = mail(sender="binhu-xx@example.com", to="tzxxk@example.com", subject="【工作动态】乡村振兴", body="见附件",
+               when=WHEN, attachments=[("乡村振兴.docx", doc, DOCX_TYPE)])
+    process(application, raw, mailbox="test", received_at=WHEN)
+    with application.sessions() as session:
+        assert session.execute(text("select unit_source from pieces")).scalar() == "both"
+        with pytest.raises(IntegrityError):
+            session.execute(text("update pieces set unit_source = 'guessed'"))
+            session.flush()
