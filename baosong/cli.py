@@ -186,30 +186,50 @@ def inspect(
 def extract(
     file: Annotated[Path, typer.Argument(help="一篇 Word 文档（.docx）。", show_default=False)],
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    subject: Annotated[str, typer.Option("--subject", help="邮件主题（分类标签、无标题时的备用标题）。")] = "",
+    sender: Annotated[str, typer.Option("--sender", help="发件邮箱（按登记单位核对稿件单位）。")] = "",
 ) -> None:
     """从一篇 .docx 稿件中提取标题、单位、作者、分类和字数。"""
     from baosong.config.loader import ConfigError, load_config
     from baosong.intake.extract import DEFAULT_CATEGORIES, extract_docx
     from baosong.intake.readers.base import UnreadableDocument
+    from baosong.intake.units_match import UnitRegistry
+    from baosong.vocabulary import EXTRACTION_FLAG_LABELS, UNIT_SOURCE_LABELS
 
     categories: tuple[str, ...] = tuple(DEFAULT_CATEGORIES)
+    aliases: dict[str, str] = {}
+    registry = UnitRegistry()
+    sender_unit = None
     try:
-        categories = tuple(load_config(_config_dir()).scoring.categories)
+        config = load_config(_config_dir())
+        categories = tuple(config.scoring.categories)
+        aliases = dict(config.scoring.category_aliases)
+        registry = UnitRegistry.from_config(config.units)
+        unit = config.unit_for(sender) if sender else None
+        sender_unit = unit.name if unit else None
     except ConfigError:
         pass  # extraction works without a config; categories fall back to Tengzhou's five
     try:
-        ex = extract_docx(_read_file(file), filename=file.name, categories=categories)
+        ex = extract_docx(_read_file(file), subject=subject, filename=file.name, categories=categories,
+                          category_aliases=aliases, registry=registry, sender_unit=sender_unit)
     except UnreadableDocument as exc:
         fail(f"{file} 不是可读的 .docx 文档：{exc}")
-    data = {"title": ex.title, "unit": ex.unit, "author": ex.author, "category": ex.category,
-            "word_count": ex.word_count}
+    data = ex.as_json()
     if as_json:
         _json(data)
         return
-    labels = {"title": "标题", "unit": "单位", "author": "作者", "category": "分类", "word_count": "字数"}
+    labels = {"title": "标题", "title_fallback": "备用标题", "unit": "单位", "stated_unit": "文中署名单位",
+              "author": "作者", "approver": "审核/签发", "category": "分类", "word_count": "字数"}
     for key, label in labels.items():
+        if key in ("title_fallback", "stated_unit", "approver") and not data[key]:
+            continue
         out.print(f"{label}：{data[key] if data[key] is not None else '（未识别）'}", markup=False)
-
+    if ex.unit_source:
+        out.print(f"单位来源：{UNIT_SOURCE_LABELS[ex.unit_source.value]}", markup=False)
+    if ex.commissioned:
+        out.print("约稿：是", markup=False)
+    for flag in ex.flags:
+        out.print(f"提示：{EXTRACTION_FLAG_LABELS[flag.value]}", markup=False)
 
 
 @app.command()

@@ -15,6 +15,7 @@ from baosong.config.schema import gate_overrides
 from baosong.intake.chain import configured
 from baosong.intake.gate import GateContext
 from baosong.intake.judge import Judgement, judge
+from baosong.intake.units_match import UnitRegistry
 from baosong.intake.wordcount import CountOptions
 
 # (sha256 of a document, unit name) -> was this piece recorded before?
@@ -31,6 +32,17 @@ def gate_context(config: Config, seen_piece: SeenPiece | None = None) -> GateCon
                        min_body_words=limits.min_body_words, seen_piece=seen_piece or _never_seen)
 
 
+_last_registry: tuple[Config, UnitRegistry] | None = None
+
+
+def registry_of(config: Config) -> UnitRegistry:
+    """The unit registry of ``config``, built once per loaded config (a poll judges many messages)."""
+    global _last_registry
+    if _last_registry is None or _last_registry[0] is not config:
+        _last_registry = (config, UnitRegistry.from_config(config.units))
+    return _last_registry[1]
+
+
 def judge_raw(config: Config, raw: bytes, seen_piece: SeenPiece | None = None) -> Judgement:
     def unit_for(address: str) -> str | None:
         unit = config.unit_for(address)
@@ -38,7 +50,9 @@ def judge_raw(config: Config, raw: bytes, seen_piece: SeenPiece | None = None) -
 
     return judge(raw, unit_for=unit_for, ctx=gate_context(config, seen_piece),
                  categories=config.scoring.categories, options=CountOptions(),
-                 chain=configured(gate_overrides(config.settings.gate)))
+                 chain=configured(gate_overrides(config.settings.gate)),
+                 registry=registry_of(config),
+                 category_aliases=config.scoring.category_aliases)
 
 
 def ledger_may_exist(database_url: str) -> bool:

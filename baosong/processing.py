@@ -85,8 +85,10 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
             sender=m.sender, subject=m.subject, received_at=when, size=len(raw), archive_path=str(path),
             verdict=verdict.verdict.value, reason=verdict.reason.value if verdict.reason else None,
             detail=verdict.detail, unit_name=verdict.unit,
-            pieces=tuple(PieceRecord(p.source, p.sha256, p.title, p.stated_unit, p.author, p.category,
-                                     p.word_count, link.commission_id, link.how, link.candidates)
+            pieces=tuple(PieceRecord(p.source, p.sha256, p.ledger_title, p.stated_unit, p.author, p.category,
+                                     p.word_count, link.commission_id, link.how, link.candidates,
+                                     title_source=p.title_source, unit_source=p.unit_source,
+                                     approver=p.approver, commissioned=p.commissioned, flags=p.flags)
                          for p, link in zip(verdict.pieces, links, strict=True)),
             rule_hits=tuple((h.rule.value, h.detail) for h in verdict.hits),
         ))
@@ -115,7 +117,7 @@ def _queue_mail(app: App, session: Session, verdict: Judgement, message: Message
     subject, text = render_reply(
         verdict=verdict.verdict, reason=verdict.reason, detail=verdict.detail, sender=verdict.sender,
         subject=verdict.message.subject, unit=verdict.unit,
-        pieces=[ReplyPiece(p.source, p.title, p.category, p.word_count, p.read_by) for p in verdict.pieces],
+        pieces=[ReplyPiece(p.source, p.ledger_title, p.category, p.word_count, p.read_by) for p in verdict.pieces],
         office_name=office.name, department=office.department, phone=office.phone, received_at=received,
         skipped=[ReplySkipped(source, reason) for source, reason in verdict.skipped],
     )

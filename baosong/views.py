@@ -32,6 +32,12 @@ def piece_rows(session: Session, month: Month | None, tz: ZoneInfo) -> list[dict
         "adoptions": [a.outlet for a in p.adoptions],
         "instructions": [i.level for i in p.instructions],
         "commission": p.commission.number if p.commission is not None else None,  # 约稿〔2026〕12号
+        "stated_unit": p.stated_unit,
+        "unit_source": p.unit_source,
+        "title_source": p.title_source,
+        "approver": p.approver,
+        "commissioned": p.commissioned,
+        "flags": p.flags.split(",") if p.flags else [],
     } for p in pieces_in(session, month, tz)]
 
 

@@ -114,6 +114,42 @@ COMMISSION_LINK_LABELS = {
 }
 
 
+class UnitSource(StrEnum):
+    """Which source gave a piece's unit (extraction, recorded on the piece)."""
+
+    DOCUMENT = "document"   # the document names a unit (matched to units.yaml, or kept raw and flagged)
+    SENDER = "sender"       # nothing named: the sender's registered unit
+    BOTH = "both"           # the document names the sender's own unit
+
+
+class TitleSource(StrEnum):
+    """Where a piece's title came from."""
+
+    DOCUMENT = "document"   # the document's own title line
+    SUBJECT = "subject"     # no title line: the mail subject (without its tags)
+    FILENAME = "filename"   # no title line and no subject: the file name
+
+
+class ExtractionFlag(StrEnum):
+    """What the office should check about an extracted piece."""
+
+    UNIT_UNREGISTERED = "unit_unregistered"        # the named unit is not in units.yaml: kept as written
+    UNIT_AMBIGUOUS = "unit_ambiguous"              # the named unit could be several registered ones
+    UNIT_DIFFERS = "unit_differs_from_sender"      # 代报: the document names another registered unit
+    NO_TITLE = "no_title"                          # no title line; the subject or file name stands in
+
+
+# what a person reads for each (CLI)
+UNIT_SOURCE_LABELS = {UnitSource.DOCUMENT.value: "稿件署名", UnitSource.SENDER.value: "发件邮箱的登记单位（稿件未署单位）",
+                      UnitSource.BOTH.value: "稿件署名与发件邮箱的登记单位一致"}
+EXTRACTION_FLAG_LABELS = {
+    ExtractionFlag.UNIT_UNREGISTERED.value: "文中署名单位未在 units.yaml 登记，已保留原文，请核对",
+    ExtractionFlag.UNIT_AMBIGUOUS.value: "文中署名单位可能对应多个登记单位，已保留原文，请核对",
+    ExtractionFlag.UNIT_DIFFERS.value: "文中署名单位与发件邮箱的登记单位不同（可能是代报）",
+    ExtractionFlag.NO_TITLE.value: "文档中没有标题行，备用标题取自邮件主题或文件名",
+}
+
+
 @dataclass(frozen=True)
 class Disposition:
     """What follows from a verdict: where the message is filed, which reply, whether the office is alerted."""

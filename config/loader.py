@@ -241,6 +241,7 @@ def _check_unique_units(units: UnitsFile, node: yaml.Node | None, problems: list
     """Unit names are unique; an address belongs to one unit only."""
     names: dict[str, int] = {}
     owners: dict[str, str] = {}
+    _check_aliases(units, node, problems)
     for i, unit in enumerate(units.units):
         if unit.name in names:
             problems.append(Problem(
@@ -272,6 +273,24 @@ def _check_periodic(settings: Settings, units: UnitsFile, scoring: Scoring, node
                 problems.append(Problem(
                     "settings.yaml", _line_of(node, loc), _key(loc),
                     f"定期报送“{p.name}”中的{zh} {'、'.join(unknown)} 未在配置中登记 / unknown {en}"))
+def _check_aliases(units: UnitsFile, node: yaml.Node | None, problems: list[Problem]) -> None:
+    """An alias names one unit only, and never another unit's full or short name."""
+    owner: dict[str, str] = {}
+    for unit in units.units:
+        for key in (unit.name, unit.short):
+            if key:
+                owner.setdefault("".join(key.split()), unit.name)
+    seen: dict[str, str] = {}
+    for i, unit in enumerate(units.units):
+        for j, alias in enumerate(unit.aliases):
+            other = owner.get(alias) if owner.get(alias) != unit.name else None
+            other = other or (seen.get(alias) if seen.get(alias) != unit.name else None)
+            if other:
+                problems.append(Problem(
+                    "units.yaml", _line_of(node, ("units", i, "aliases", j)), f"units[{i}].aliases[{j}]",
+                    f"别名“{alias}”已经是“{other}”的名称或别名，一个名称只能指向一个单位"
+                    f" / alias already names another unit"))
+            seen.setdefault(alias, unit.name)
 
 
 def load_config(directory: Path | str | None = None) -> Config:

@@ -64,6 +64,8 @@ class UnitConfig(_Model):
     group: str | None = None
     # a direct reporting point (信息直报点): its adoption points are added at year end to this unit's total
     counts_for: str | None = None
+    # Other names the unit signs its pieces with ("开发区管委会", "市商务局信息科"), matched by extraction.
+    aliases: list[str] = Field(default_factory=list)
 
     @field_validator("name")
     @classmethod
@@ -72,6 +74,18 @@ class UnitConfig(_Model):
         if not v:
             raise ValueError("单位名称不能为空 / unit name must not be empty")
         return v
+
+    @field_validator("aliases")
+    @classmethod
+    def _clean_aliases(cls, v: list[str]) -> list[str]:
+        out: list[str] = []
+        for alias in v:
+            alias = "".join(alias.split())
+            if len(alias) < 2:
+                raise ValueError("别名至少两个字 / an alias needs at least two characters")
+            if alias not in out:
+                out.append(alias)
+        return out
 
 
 class UnitsFile(_Model):
@@ -366,6 +380,8 @@ class Scoring(_Model):
     base: float = 0
     floor: float | None = None
     normalise: Normalise | None = None
+    # Other tags units write for a category in subjects and file names: {动态: 工作动态, 社情: 社情民意}.
+    category_aliases: dict[str, str] = Field(default_factory=dict)
 
     def types(self) -> list[str]:
         """What per-type outlet points are keyed by: piece_types, else the categories."""
@@ -373,6 +389,12 @@ class Scoring(_Model):
 
     @model_validator(mode="after")
     def _quota_categories(self) -> Scoring:
+        wrong = [f"{k} → {v}" for k, v in self.category_aliases.items() if v not in self.categories]
+        if wrong:
+            raise ValueError(
+                f"category_aliases 指向的分类不在 categories 列表中：{'、'.join(wrong)}"
+                f" / category alias points to a category not listed in categories"
+            )
         for key, klass in self.classes.items():
             for rule in klass.rules():
                 missing = [o for o in rule.outlets if o not in self.outlets]

@@ -16,10 +16,11 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
+from typing import Any
 
 from baosong.vocabulary import DocKind, Reason
 
-from .extract import DEFAULT_CATEGORIES, Extracted, extract_fields, extract_text
+from .extract import DEFAULT_CATEGORIES, Extracted, extract_document, extract_text
 from .message import Attachment, ParsedMessage
 from .readers import CONTAINERS, READERS, DocumentText, EncryptedDocument, Reader, UnreadableDocument, reader_for
 from .readers.container import ArchiveLimit, UnsupportedArchive
@@ -150,7 +151,7 @@ def sha256(data: bytes) -> str:
 
 
 def examine_attachment(att: Attachment, *, subject: str, categories: Sequence[str],
-                       options: CountOptions) -> Document:
+                       options: CountOptions, **office: Any) -> Document:
     digest = sha256(att.data)
     name = att.filename or "(无文件名)"
     kind, reader = recognise(att)
@@ -162,25 +163,30 @@ def examine_attachment(att: Attachment, *, subject: str, categories: Sequence[st
         return Document(name, kind, digest, error=str(exc), supported=True, encrypted=True)
     except UnreadableDocument as exc:
         return Document(name, kind, digest, error=str(exc), supported=True)
-    extracted = extract_fields(text.texts, text.counted_text, subject=subject, filename=name,
-                               categories=categories, options=options)
+    extracted = extract_document(text, subject=subject, filename=name, categories=categories,
+                                 options=options, **office)
     lead = "\n".join(p for p in text.texts[:8] if p.strip())
     return Document(name, kind, digest, extracted=extracted, header_text=text.header_text,
                     lead_text=lead, text=text, supported=True)
 
 
-def examine_body(message: ParsedMessage, *, categories: Sequence[str], options: CountOptions) -> Document | None:
+def examine_body(message: ParsedMessage, *, categories: Sequence[str], options: CountOptions,
+                 **office: Any) -> Document | None:
     body = message.text.strip()
     if not body:
         return None
-    extracted = extract_text(body, subject=message.subject, categories=categories, options=options)
+    extracted = extract_text(body, subject=message.subject, categories=categories, options=options, **office)
     lead = "\n".join(body.splitlines()[:8])
     return Document("body", DocKind.BODY, sha256(body.encode("utf-8")), extracted=extracted, lead_text=lead)
 
 
 def examine_message(message: ParsedMessage, *, categories: Sequence[str] = DEFAULT_CATEGORIES,
-                    options: CountOptions = CountOptions()) -> tuple[tuple[Document, ...], Document | None]:
-    """(documents from attachments and from the containers among them, the body as a candidate piece or None)."""
+                    options: CountOptions = CountOptions(),
+                    **office: Any) -> tuple[tuple[Document, ...], Document | None]:
+    """(documents from attachments and from the containers among them, the body as a candidate piece or None).
+
+    ``office``: what extraction takes from the office's config and the sender
+    (``registry``, ``category_aliases``, ``sender_unit``; see ``extract.extract_document``)."""
     docs: list[Document] = []
     for att in message.attachments:
         name = att.filename or "(无文件名)"
@@ -190,8 +196,9 @@ def examine_message(message: ParsedMessage, *, categories: Sequence[str] = DEFAU
         for part in parts:
             one = att if part.container is None else replace(
                 att, filename=part.name, data=part.data, content_type="application/octet-stream")
-            docs.append(examine_attachment(one, subject=message.subject, categories=categories, options=options))
-    return tuple(docs), examine_body(message, categories=categories, options=options)
+            docs.append(examine_attachment(one, subject=message.subject, categories=categories, options=options,
+                                           **office))
+    return tuple(docs), examine_body(message, categories=categories, options=options, **office)
 
 
 def _refused(r: Refused, digest: str) -> Document:

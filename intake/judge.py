@@ -5,15 +5,17 @@ This is what `baosong inspect` shows and what the poller records.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from baosong.vocabulary import Reason, Verdict
+from baosong.vocabulary import ExtractionFlag, Reason, TitleSource, UnitSource, Verdict
 
 from .documents import Document, examine_message
 from .extract import DEFAULT_CATEGORIES
 from .gate import CHAIN, Candidate, GateContext, Hit, Link, run_chain
 from .message import ParsedMessage, parse_message
+from .units_match import UnitRegistry
 from .wordcount import CountOptions
 
 
@@ -28,6 +30,17 @@ class PieceResult:
     category: str | None
     word_count: int
     read_by: str = ""      # which way the text was read: "docx", "libreoffice", "ole", "pdf"; "" for the body
+    unit_source: UnitSource | None = None
+    title_source: TitleSource | None = None
+    title_fallback: str | None = None   # the subject or file name when the document has no title line
+    approver: str | None = None
+    commissioned: bool = False          # a 约稿 tag
+    flags: tuple[ExtractionFlag, ...] = ()  # what the office should check
+
+    @property
+    def ledger_title(self) -> str | None:
+        """What the 台账 shows as the title: the document's own, else its fallback."""
+        return self.title or self.title_fallback
 
     def as_json(self) -> dict:
         return {
@@ -38,6 +51,12 @@ class PieceResult:
             "category": self.category,
             "word_count": self.word_count,
             "read_by": self.read_by or None,
+            "unit_source": self.unit_source,
+            "title_source": self.title_source,
+            "title_fallback": self.title_fallback,
+            "approver": self.approver,
+            "commissioned": self.commissioned,
+            "flags": list(self.flags),
         }
 
 
@@ -68,9 +87,12 @@ class Judgement:
 def _piece(doc: Document, unit: str | None) -> PieceResult:
     ex = doc.extracted
     assert ex is not None
+    stated = ex.unit if ex.unit_source in (UnitSource.DOCUMENT, UnitSource.BOTH) else None
     return PieceResult(
-        source=doc.source, sha256=doc.sha256, title=ex.title, unit=ex.unit or unit, stated_unit=ex.unit,
+        source=doc.source, sha256=doc.sha256, title=ex.title, unit=ex.unit or unit, stated_unit=stated,
         author=ex.author, category=ex.category, word_count=ex.word_count, read_by=doc.read_by,
+        unit_source=ex.unit_source, title_source=ex.title_source, title_fallback=ex.title_fallback,
+        approver=ex.approver, commissioned=ex.commissioned, flags=ex.flags,
     )
 
 
@@ -82,10 +104,15 @@ def judge(
     categories: Sequence[str] = DEFAULT_CATEGORIES,
     options: CountOptions = CountOptions(),
     chain: Sequence[Link] = CHAIN,
+    registry: UnitRegistry | None = None,
+    category_aliases: Mapping[str, str] | None = None,
 ) -> Judgement:
     message = parse_message(raw)
     unit = unit_for(message.sender) if message.sender else None
-    documents, body = examine_message(message, categories=categories, options=options)
+    office: dict[str, Any] = {"sender_unit": unit, "category_aliases": category_aliases}
+    if registry is not None:
+        office["registry"] = registry
+    documents, body = examine_message(message, categories=categories, options=options, **office)
     decision = run_chain(Candidate(message, unit, documents, body), ctx, chain)
     accepted = decision.verdict is Verdict.ACCEPTED
     pieces = tuple(_piece(d, unit) for d in decision.pieces) if accepted else ()

@@ -28,6 +28,11 @@ class PieceRecord:
     commission_id: int | None = None
     commission_link: str | None = None
     commission_candidates: tuple[int, ...] | None = None
+    title_source: str | None = None
+    unit_source: str | None = None
+    approver: str | None = None
+    commissioned: bool = False
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,8 @@ def record_message(session: Session, rec: MessageRecord) -> Message:
             author=p.author, category=p.category, word_count=p.word_count, received_at=rec.received_at,
             commission_id=p.commission_id, commission_link=p.commission_link,
             commission_candidates=list(p.commission_candidates) if p.commission_candidates is not None else None,
+            title_source=p.title_source, unit_source=p.unit_source, approver=p.approver,
+            commissioned=p.commissioned, flags=",".join(p.flags) or None,
         ))
     session.add(message)
     session.flush()

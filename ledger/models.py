@@ -12,6 +12,7 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -26,8 +27,18 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
-from baosong.vocabulary import CommissionLink, MailKind, OutboxState, Reason, Verdict, values_of
+from baosong.vocabulary import (
+    CommissionLink,
+    MailKind,
+    OutboxState,
+    Reason,
+    TitleSource,
+    UnitSource,
+    Verdict,
+    values_of,
+)
 
 # Alembic's documented convention: every constraint and index gets a predictable name, so a later
 # migration can drop or alter it by name on every backend (SQLite's batch mode needs the names).
@@ -150,6 +161,8 @@ class Piece(Base):
     __table_args__ = (
         Index("ix_pieces_unit_received", "unit_id", "received_at"),
         CheckConstraint(one_of("commission_link", values_of(CommissionLink)), name="commission_link"),
+        CheckConstraint(one_of("title_source", values_of(TitleSource)), name="title_source"),
+        CheckConstraint(one_of("unit_source", values_of(UnitSource)), name="unit_source"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -171,6 +184,14 @@ class Piece(Base):
     # flagged for the office: the piece could belong to any of these commissions (never guessed);
     # [] when it is tagged 【约稿】 but matches none. None: nothing to decide.
     commission_candidates: Mapped[list | None] = mapped_column(JSON(none_as_null=True))  # None: SQL NULL
+    # Where extraction found the fields (issue 9): the title's source ("document", "subject",
+    # "filename"), the unit's ("document", "sender", "both"), the approver (审核/签发), a 约稿 tag,
+    # and what the office should check (comma-separated flags, e.g. "unit_differs_from_sender").
+    title_source: Mapped[str | None] = mapped_column(String(10))
+    unit_source: Mapped[str | None] = mapped_column(String(10))
+    approver: Mapped[str | None] = mapped_column(String(200))
+    commissioned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    flags: Mapped[str | None] = mapped_column(String(200))
 
     message: Mapped[Message] = relationship(back_populates="pieces")
     unit: Mapped[Unit] = relationship()

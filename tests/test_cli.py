@@ -65,8 +65,10 @@ def test_extract_json(tmp_path: Path):
     result = invoke(None, "extract", str(doc), "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data == {"title": "滕州市商务局多措并举促进消费回暖", "unit": "滕州市商务局", "author": "王芳",
-                    "category": "工作动态", "word_count": data["word_count"]}
+    pinned = {k: data[k] for k in ("title", "unit", "author", "category", "word_count")}
+    assert pinned == {"title": "滕州市商务局多措并举促进消费回暖", "unit": "滕州市商务局", "author": "王芳",
+                      "category": "工作动态", "word_count": data["word_count"]}
+    assert data["unit_source"] == "document" and data["title_source"] == "document"
     assert isinstance(data["word_count"], int) and 60 < data["word_count"] < 120
 
 
@@ -114,10 +116,11 @@ def test_inspect_json(office_config: Path, tmp_path: Path, name, kwargs, verdict
         assert data["unit"] == "滕州市商务局"
         assert data["pieces"][0]["source"] == "促消费.docx"
         assert data["pieces"][0]["category"] == "工作动态"
-        # the pinned keys, and which way the document was read (added by the formats work)
-        assert set(data["pieces"][0]) == {"source", "title", "unit", "author", "category", "word_count",
-                                          "read_by"}
+        # the pinned keys, plus which way the document was read (formats) and where the fields came from
+        assert set(data["pieces"][0]) >= {"source", "title", "unit", "author", "category", "word_count",
+                                          "read_by", "unit_source"}
         assert data["pieces"][0]["read_by"] == "docx"
+        assert data["pieces"][0]["unit_source"] in ("document", "sender", "both")
 
 
 def test_ingest_adopt_score_and_notify_to_outbox(office_config: Path, tmp_path: Path, smtp_sink):
@@ -202,3 +205,15 @@ def test_bad_month_and_bad_time_are_clear(office_config: Path, tmp_path: Path):
     path = eml(tmp_path, "x.eml", sender="shangwu-xx@example.org", subject="x", body="y")
     result = invoke(office_config, "ingest", str(path), "--received-at", "yesterday")
     assert result.exit_code == 1 and "时间格式不对" in result.output
+
+
+def test_extract_plain_output_names_the_unit_check(tmp_path: Path):
+    from baosong.config.loader import example_config_dir  # the shipped Tengzhou config
+
+    doc = Path(__file__).resolve().parent / "data" / "docs" / "33_sent_for_another_unit.docx"
+    result = invoke(example_config_dir(), "extract", str(doc), "--sender", "longquan-xx@example.com",
+                    "--subject", "【动态】农村公路")
+    assert result.exit_code == 0, result.output
+    assert "单位：滨湖镇人民政府" in result.output and "分类：工作动态" in result.output
+    assert "与发件邮箱的登记单位不同" in result.output and "单位来源：稿件署名" in result.output
+    assert "Traceback" not in result.output

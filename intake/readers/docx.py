@@ -21,9 +21,9 @@ import posixpath
 import zipfile
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, TypeVar
 
 from lxml import etree
 
@@ -586,6 +586,33 @@ def _subdocs_excluded(stream: IO[bytes], part: str) -> bool:
     return False
 
 
+# Small parts that repeat from file to file (a template's package and document relationships,
+# its settings) are read once per distinct part, like styles.xml: keyed by the part's name and
+# its CRC-32 and sizes, so a different part is never mistaken for a cached one by accident.
+T = TypeVar("T")
+_PART_CACHE: OrderedDict[tuple[object, ...], object] = OrderedDict()
+_PART_CACHE_SIZE = 64
+
+
+def _cached_part(info: zipfile.ZipInfo, extra: str, compute: Callable[[], T]) -> T:
+    key = (info.filename, extra, info.CRC, info.file_size, info.compress_size)
+    if key in _PART_CACHE:
+        _PART_CACHE.move_to_end(key)
+        return _PART_CACHE[key]  # type: ignore[return-value]
+    value = compute()
+    _PART_CACHE[key] = value
+    if len(_PART_CACHE) > _PART_CACHE_SIZE:
+        _PART_CACHE.popitem(last=False)
+    return value
+
+
+def _settings_exclude_subdocs(zf: zipfile.ZipFile, name: str) -> bool:
+    def read() -> bool:
+        with zf.open(name) as stream:
+            return _subdocs_excluded(stream, name)
+    return _cached_part(zf.getinfo(name), "", read)
+
+
 # --- package ----------------------------------------------------------------------------
 
 def _rels_targets(zf: zipfile.ZipFile, rels_part: str, source_dir: str) -> list[tuple[str, str]]:
@@ -594,6 +621,11 @@ def _rels_targets(zf: zipfile.ZipFile, rels_part: str, source_dir: str) -> list[
         info = zf.getinfo(rels_part)
     except KeyError:
         return []
+    return list(_cached_part(info, source_dir, lambda: _read_rels(zf, info, rels_part, source_dir)))
+
+
+def _read_rels(zf: zipfile.ZipFile, info: zipfile.ZipInfo, rels_part: str,
+               source_dir: str) -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = []
     with zf.open(info) as stream:
         for event, el in _iterparse(stream, rels_part, f"{{{_PKG_RELS}}}Relationship"):
@@ -608,7 +640,7 @@ def _rels_targets(zf: zipfile.ZipFile, rels_part: str, source_dir: str) -> list[
             else:
                 name = posixpath.normpath(posixpath.join(source_dir, target))
             out.append((rel_type.rsplit("/", 1)[-1], name))
-    return out
+    return tuple(out)
 
 
 def _part_names(zf: zipfile.ZipFile) -> tuple[str, dict[str, list[str]]]:
@@ -656,8 +688,7 @@ def _read_package(zf: zipfile.ZipFile, max_uncompressed: int) -> DocumentText:
     body = story(main)
     excluded = False
     for name in related.get("settings", ())[:1]:
-        with zf.open(name) as stream:
-            excluded = _subdocs_excluded(stream, name)
+        excluded = _settings_exclude_subdocs(zf, name)
 
     counted = body.texts
     footnotes: list[str] = []
