@@ -44,6 +44,10 @@ class Reason(StrEnum):
     CORRUPT_DOCUMENT = "corrupt_document"
     NO_DOCUMENT = "no_document"
     DUPLICATE = "duplicate"
+    ENCRYPTED_DOCUMENT = "encrypted_document"  # password-protected: ask for an unprotected copy
+    CORRESPONDENCE = "correspondence"  # a reply to one of our own receipts: for a person, never counted
+    ON_BEHALF = "on_behalf"            # 代报: the document names another registered unit (flag)
+    REVISION = "revision"              # 修改稿: replaces a piece the unit sent before (flag)
     # not a rule: processing kept failing and the message was set aside after N attempts
     PROCESSING_FAILED = "processing_failed"
 
