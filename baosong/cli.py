@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
@@ -160,12 +160,18 @@ def inspect(
     if sessions is None:
         verdict = judge_raw(application.config, raw)
     else:
-        from baosong.processing import piece_seen_in
+        from baosong.processing import ledger_lookups
 
         with sessions() as session:
-            verdict = judge_raw(application.config, raw, piece_seen_in(session))
+            verdict = judge_raw(application.config, raw, ledger_lookups(session))
+    # build the reply and alert exactly as `poll` would queue them (a message whose reply cannot be
+    # built fails here the same way it would in the intake cycle)
+    from baosong.replying import build_mails
+
+    received = (verdict.message.received_at or datetime.now(timezone.utc)).astimezone(application.config.tz)
+    mails = build_mails(application.config, verdict, received_at=received.strftime("%Y年%m月%d日 %H:%M"))
     if as_json:
-        _json(verdict.as_json())
+        _json({**verdict.as_json(), **mails.as_json()})
         return
     out.print(f"结论：{VERDICT_LABELS[verdict.verdict.value]}（{verdict.verdict.value}）"
               + (f"  原因：{verdict.reason}" if verdict.reason else ""))
@@ -175,6 +181,12 @@ def inspect(
     for p in verdict.pieces:
         out.print(f"  稿件：{p.title or '（无标题）'}｜{p.category or '未标明分类'}｜{p.word_count} 字｜"
                   f"作者 {p.author or '—'}｜来源 {p.source}", markup=False)
+    for hit in verdict.hits:
+        out.print(f"  命中规则：{hit.rule.value}：{hit.detail}", markup=False)
+    if mails.reply is not None:
+        out.print(f"回信：{mails.reply.subject}", markup=False)
+    elif mails.withheld:
+        out.print(f"不回信：{mails.withheld}", markup=False)
 
 
 @app.command()

@@ -19,7 +19,7 @@ from baosong.vocabulary import DocKind
 
 from .extract import DEFAULT_CATEGORIES, Extracted, extract_fields, extract_text
 from .message import Attachment, ParsedMessage
-from .readers import READERS, DocumentText, Reader, UnreadableDocument, reader_for
+from .readers import READERS, DocumentText, EncryptedDocument, Reader, UnreadableDocument, reader_for
 from .wordcount import CountOptions
 
 _IMAGE_EXT = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif", ".webp"}
@@ -88,6 +88,7 @@ class Document:
     lead_text: str = ""                  # the first paragraphs, scanned for 密级 marks
     text: DocumentText | None = None     # what the reader read (None for the body and unread kinds)
     supported: bool = False              # a registered reader takes this format (reading may have failed)
+    encrypted: bool = False              # password-protected: the sender must send an unprotected copy
 
     @property
     def readable(self) -> bool:
@@ -113,8 +114,14 @@ def examine_attachment(att: Attachment, *, subject: str, categories: Sequence[st
         return Document(name, kind, digest)
     try:
         text = reader.read(att.data)
+    except EncryptedDocument as exc:
+        return Document(name, kind, digest, error=str(exc), supported=True, encrypted=True)
     except UnreadableDocument as exc:
         return Document(name, kind, digest, error=str(exc), supported=True)
+    except (RecursionError, MemoryError) as exc:
+        return Document(name, kind, digest, error=f"document too complex ({type(exc).__name__})", supported=True)
+    except Exception as exc:  # a reader's bug or a library's surprise (NotImplementedError ...): judged, never a crash
+        return Document(name, kind, digest, error=f"unreadable ({type(exc).__name__})", supported=True)
     extracted = extract_fields(text.texts, text.counted_text, subject=subject, filename=name,
                                categories=categories, options=options)
     lead = "\n".join(p for p in text.texts[:8] if p.strip())

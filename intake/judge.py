@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from baosong.vocabulary import Reason, Verdict
 
+from .authentication import sender_authenticated
 from .documents import Document, examine_message
 from .extract import DEFAULT_CATEGORIES
 from .gate import CHAIN, Candidate, GateContext, Hit, Link, run_chain
@@ -49,6 +50,8 @@ class Judgement:
     pieces: tuple[PieceResult, ...]
     message: ParsedMessage
     hits: tuple[Hit, ...] = ()   # every rule that fired, the deciding one included
+    authenticated: str | None = None   # 'spf'/'dkim' when the receiving server verified the From domain
+    precedence: str | None = None      # Precedence: bulk/list/junk (group-send): may stop a reply, never a piece
 
     def as_json(self) -> dict:
         return {
@@ -58,6 +61,8 @@ class Judgement:
             "unit": self.unit,
             "pieces": [p.as_json() for p in self.pieces],
             "hits": [h.as_json() for h in self.hits],
+            "authenticated": self.authenticated,
+            "defects": list(self.message.defects),
         }
 
 
@@ -84,5 +89,6 @@ def judge(
     documents, body = examine_message(message, categories=categories, options=options)
     decision = run_chain(Candidate(message, unit, documents, body), ctx, chain)
     pieces = tuple(_piece(d, unit) for d in decision.pieces) if decision.verdict is Verdict.ACCEPTED else ()
+    precedence = (message.header("Precedence") or "").strip().lower() or None
     return Judgement(decision.verdict, decision.reason, decision.detail, message.sender, unit, pieces, message,
-                     decision.hits)
+                     decision.hits, sender_authenticated(message), precedence)

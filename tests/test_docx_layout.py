@@ -123,7 +123,7 @@ def test_encrypted_docx_is_recognised_and_refused_as_encrypted():
         read_docx(data)
 
 
-def test_an_encrypted_docx_is_rejected_as_unreadable_with_the_reason():
+def test_an_encrypted_docx_is_rejected_as_password_protected():
     from baosong.intake.judge import judge
     from baosong.vocabulary import Reason, Verdict
 
@@ -131,8 +131,9 @@ def test_an_encrypted_docx_is_rejected_as_unreadable_with_the_reason():
 
     raw = mc.outlook_utf8(sender="shangwu-xx@example.org", attachments=[("加密稿件.docx", encrypted_docx(), mc.DOCX)])
     v = judge(raw, unit_for=lambda a: "滕州市商务局")
-    assert (v.verdict, v.reason) == (Verdict.REJECTED, Reason.CORRUPT_DOCUMENT)
-    assert v.detail == "加密稿件.docx（encrypted document）"
+    assert (v.verdict, v.reason) == (Verdict.REJECTED, Reason.ENCRYPTED_DOCUMENT)
+    assert v.detail == "加密稿件.docx"
+    assert Reason.CORRUPT_DOCUMENT not in [h.rule for h in v.hits]   # password-protected, not damaged
 
 
 def test_kind_of_by_bytes_and_by_name():

@@ -1,4 +1,4 @@
-"""Documents of a readable format that could not be read (damaged, encrypted), and none that could."""
+"""Documents of a readable format that could not be read (damaged), and none that could."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from baosong.vocabulary import Reason
 from .base import Candidate, GateContext, readable_documents
 
 name = Reason.CORRUPT_DOCUMENT
-description = "附件无法打开（损坏或加密） / a document that cannot be read (damaged or encrypted)"
+description = "附件无法打开（文件损坏） / a document that cannot be read (damaged)"
 
 
 def check(c: Candidate, ctx: GateContext) -> str | None:
-    broken = [d for d in c.documents if d.supported and not d.readable]
+    broken = [d for d in c.documents if d.supported and not d.readable and not d.encrypted]
     if broken and not readable_documents(c):
         return "；".join(f"{d.source}（{d.error}）" for d in broken)
     return None
