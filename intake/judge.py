@@ -15,6 +15,7 @@ from .documents import Document, examine_message
 from .extract import DEFAULT_CATEGORIES
 from .gate import CHAIN, Candidate, GateContext, Hit, Link, run_chain
 from .message import ParsedMessage, parse_message
+from .mime.headers import clean_text
 from .wordcount import CountOptions
 
 
@@ -63,6 +64,7 @@ class Judgement:
             "hits": [h.as_json() for h in self.hits],
             "authenticated": self.authenticated,
             "defects": list(self.message.defects),
+            "guessed_charsets": list(self.message.guessed_charsets),
         }
 
 
@@ -70,7 +72,7 @@ def _piece(doc: Document, unit: str | None) -> PieceResult:
     ex = doc.extracted
     assert ex is not None
     return PieceResult(
-        source=doc.source, sha256=doc.sha256, title=ex.title, unit=ex.unit or unit, stated_unit=ex.unit,
+        source=clean_text(doc.source), sha256=doc.sha256, title=clean_text(ex.title) if ex.title else ex.title, unit=ex.unit or unit, stated_unit=ex.unit,
         author=ex.author, category=ex.category, word_count=ex.word_count,
     )
 

@@ -107,7 +107,7 @@ def test_inspect_json(office_config: Path, tmp_path: Path, name, kwargs, verdict
     assert not (office_config / "data").exists()  # inspect creates no ledger
     # the pinned keys, plus the mails `poll` would queue and what the parser skipped
     assert set(data) == {"verdict", "reason", "sender", "unit", "pieces", "hits", "authenticated", "defects",
-                         "reply", "reply_withheld", "alert"}
+                         "guessed_charsets", "reply", "reply_withheld", "alert"}
     assert (data["verdict"], data["reason"], len(data["pieces"])) == (verdict, reason, pieces)
     # every rule that fired, the deciding one first among them
     assert all(set(h) == {"rule", "detail"} and h["detail"] for h in data["hits"])

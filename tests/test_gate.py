@@ -244,6 +244,6 @@ def test_inspect_json_shape():
     data = run(registered(attachments=[("a.docx", PIECE, mc.DOCX)])).as_json()
     assert isinstance(data["pieces"][0]["word_count"], int) and 40 < data["pieces"][0]["word_count"] < 80
     assert data == {"verdict": "accepted", "reason": None, "sender": "shangwu-xx@example.org", "unit": "滕州市商务局",
-                    "hits": [], "authenticated": None, "defects": [],
+                    "hits": [], "authenticated": None, "defects": [], "guessed_charsets": [],
                     "pieces": [{"source": "a.docx", "title": "滕州市商务局多措并举促进消费回暖", "unit": "滕州市商务局",
                                 "author": "王芳", "category": "工作动态", "word_count": data["pieces"][0]["word_count"]}]}
