@@ -51,22 +51,30 @@ def _main(config: ConfigOption = None) -> None:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    err.print(f"[bold red]错误：[/]{escape(message)}", soft_wrap=True)
+    from baosong.config.checks import mask_secrets
+
+    err.print(f"[bold red]错误：[/]{escape(mask_secrets(message))}", soft_wrap=True)
     raise typer.Exit(code)
 
 
 def warn(message: str) -> None:
-    err.print(f"[yellow]提醒：[/]{escape(message)}", soft_wrap=True)
+    from baosong.config.checks import mask_secrets
+
+    err.print(f"[yellow]提醒：[/]{escape(mask_secrets(message))}", soft_wrap=True)
 
 
 def problem(label: str, message: str) -> None:
-    err.print(f"[red]{label}：[/]{escape(message)}", soft_wrap=True)
+    from baosong.config.checks import mask_secrets
+
+    err.print(f"[red]{label}：[/]{escape(mask_secrets(message))}", soft_wrap=True)
 
 
 def _print_problems(e: ConfigError) -> None:
     err.print(f"[bold red]配置有 {len(e.problems)} 处问题：[/]")
+    from baosong.config.checks import mask_secrets
+
     for p in e.problems:
-        err.print(f"  • {p}", soft_wrap=True, markup=False)
+        err.print(f"  • {mask_secrets(str(p))}", soft_wrap=True, markup=False)
 
 
 def _config_dir() -> Path:
@@ -120,6 +128,7 @@ def _month(text: str):
 @app.command("check-config")
 def check_config() -> None:
     """检查配置文件（settings.yaml、units.yaml、scoring.yaml）。"""
+    from baosong.config.checks import mask_secrets
     from baosong.config.loader import ConfigError, load_config
 
     directory = _config_dir()
@@ -137,7 +146,7 @@ def check_config() -> None:
     out.print(f"配置正确：{config.directory}")
     out.print(f"  单位 {len(config.units)} 个（{summary}），报送邮箱 {len(config.settings.mailboxes)} 个，"
               f"刊物 {len(config.scoring.outlets)} 种")
-    out.print(f"  数据库：{config.database_url}")
+    out.print(f"  数据库：{mask_secrets(config.database_url)}", markup=False)
 
 
 @app.command()
@@ -429,8 +438,10 @@ def notify_monthly(
 @app.command()
 def run() -> None:
     """以守护进程方式运行：定时收信，每月按时发送通报。"""
+    from baosong.config.checks import install_log_masking
     from baosong.daemon import run_daemon
 
+    install_log_masking()
     application = open_app()
     run_daemon(application, out)
 
