@@ -60,10 +60,9 @@ def ledger_lookups(session: Session) -> LedgerLookups:
     def titles_of(unit: str) -> dict[str, int]:
         keys: dict[str, int] = {}
         for piece in unit_pieces(session, unit):      # newest first: the latest version wins
-            for text in (piece.title, piece.source):
-                key = title_key(text)
-                if key and key != "body":
-                    keys.setdefault(key, piece.id)
+            key = title_key(piece.title)                # the same TITLE (file names are too generic)
+            if key:
+                keys.setdefault(key, piece.id)
         return keys
 
     return LedgerLookups(
@@ -78,12 +77,17 @@ def revised_piece(session: Session, unit: str | None, title: str | None, source:
     """The earlier piece of ``unit`` that a piece with this title or file name revises, if any."""
     if unit is None:
         return None
-    wanted = [k for k in (title_key(title), title_key(source)) if k and k != "body"]
-    if not wanted:
-        return None
-    for piece in unit_pieces(session, unit):
-        if any(title_key(t) in wanted for t in (piece.title, piece.source) if t):
-            return piece.id
+    earlier = unit_pieces(session, unit)
+    by_title = title_key(title)
+    if by_title:   # the same title first, then the same file name once the revision marks are dropped
+        for piece in earlier:
+            if title_key(piece.title) == by_title:
+                return piece.id
+    by_name = title_key(source) if source != "body" else ""
+    if by_name:
+        for piece in earlier:
+            if piece.source != "body" and title_key(piece.source) == by_name:
+                return piece.id
     return None
 
 
