@@ -42,7 +42,7 @@ def no_traceback(result) -> None:
     assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
 
 
-PG_MISSING = importlib.util.find_spec("psycopg") is None
+PG8000_MISSING = importlib.util.find_spec("pg8000") is None
 
 
 @pytest.mark.parametrize("key,value,expected", [
@@ -63,14 +63,14 @@ def test_unusable_settings_are_refused_by_every_command(config_dir: Path, key, v
     assert f"[{key}]" in result.output and "settings.yaml 第" in result.output
 
 
-@pytest.mark.skipif(not PG_MISSING, reason="the PostgreSQL driver is installed here")
+@pytest.mark.skipif(not PG8000_MISSING, reason="the pg8000 PostgreSQL driver is installed here")
 def test_postgresql_without_its_driver_is_a_clear_message_with_the_password_masked(config_dir: Path):
-    set_key(config_dir, "database", "postgresql+psycopg://baosong:s3cret-pw@127.0.0.1/baosong")
+    set_key(config_dir, "database", "postgresql+pg8000://baosong:s3cret-pw@127.0.0.1/baosong")
     for command in (("check-config",), ("ledger", "list"), ("run",)):
         result = invoke(config_dir, *command)
         no_traceback(result)
         assert result.exit_code == 1
-        assert "数据库驱动 psycopg 没有安装" in result.output
+        assert "数据库驱动 pg8000 没有安装" in result.output
         assert "s3cret-pw" not in result.output
 
 

@@ -159,3 +159,12 @@ def test_text_that_is_not_text():
     assert looks_like_text("滕州市商务局多措并举促进消费回暖。\n第二段。")
     assert not looks_like_text(bytes(range(256)).decode("latin-1"))
     assert not looks_like_text("abc\x00def")
+
+
+def test_eight_bit_bytes_inside_an_encoded_word_use_the_words_charset():
+    raw = (b"From: a@b.example\r\nSubject: =?GBK?Q?" + "【工作动态】信访局".encode("gbk") + b"?= =?UTF-8?B?"
+           + __import__("base64").b64encode("（续）".encode()) + b"?=\r\n\r\n")
+    m = parse_message(raw)
+    assert m.subject == "【工作动态】信访局（续）"
+    iso = parse_message(b"From: a@b.example\r\nSubject: =?ISO-2022-JP?B?GyRCJDMkcyRLJEEkTxsoQg==?=\r\n\r\n")
+    assert iso.subject == "こんにちは"
