@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import itertools
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,18 @@ def test_the_strategy_reaches_the_interesting_paths(app: App):
                 for i, raw in enumerate(examples, 1)}
     assert verdicts == {Verdict.ACCEPTED.value, Verdict.IGNORED.value}
     assert Path(app.config.archive_dir).exists()
+
+
+def readable(text: str) -> bool:
+    """No control, format-breaking, unassigned or surrogate character (U+3000 and the like are fine)."""
+    return all(c == " " or unicodedata.category(c) not in ("Cc", "Cs", "Cn", "Zl", "Zp") for c in text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=st.one_of(st.binary(max_size=600), messages().map(lambda m: m[: len(m) // 2])))
+def test_judge_is_total_on_any_bytes(raw: bytes):
+    from baosong.intake.judge import judge
+
+    verdict = judge(raw, unit_for=lambda address: "滨湖镇人民政府" if address == "binhu-xx@example.com" else None)
+    assert verdict.verdict in Verdict
+    assert readable(verdict.message.subject) and readable(verdict.message.sender_name)

@@ -168,3 +168,21 @@ def test_eight_bit_bytes_inside_an_encoded_word_use_the_words_charset():
     assert m.subject == "【工作动态】信访局（续）"
     iso = parse_message(b"From: a@b.example\r\nSubject: =?ISO-2022-JP?B?GyRCJDMkcyRLJEEkTxsoQg==?=\r\n\r\n")
     assert iso.subject == "こんにちは"
+
+
+def test_a_reader_that_raises_anything_is_judged_not_a_crash(monkeypatch):
+    """A reader's surprise (zipfile's NotImplementedError for an unknown compression version, a bug in a
+    new reader) makes the document unreadable: the message is judged, never left to crash the cycle."""
+    from baosong.intake import documents
+    from baosong.intake.judge import judge
+    from baosong.intake.readers.docx import DocxReader
+
+    class Surprised(DocxReader):
+        def read(self, data: bytes):
+            raise NotImplementedError("zip file version 9.9")
+
+    monkeypatch.setattr(documents, "reader_for", lambda data: Surprised())
+    raw = mc.outlook_utf8(sender="shangwu-xx@example.org", attachments=[("促消费.docx", PIECE, mc.DOCX)])
+    verdict = judge(raw, unit_for=lambda a: "滕州市商务局")
+    assert (verdict.verdict, verdict.reason) == (Verdict.REJECTED, Reason.CORRUPT_DOCUMENT)
+    assert "NotImplementedError" in (verdict.detail or "")

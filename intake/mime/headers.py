@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import binascii
 import re
+import unicodedata
 from datetime import datetime, timezone
 from email.parser import BytesHeaderParser
 from email.policy import compat32
@@ -140,7 +141,11 @@ def clean_text(text: str) -> str:
     """No escape sequence and no control character survives (line breaks of any kind become spaces)."""
     if text.isascii() and text.isprintable():
         return text
-    return _CONTROLS.sub(" ", _ESCAPES.sub("", text))
+    text = _CONTROLS.sub(" ", _ESCAPES.sub("", text))
+    if text.isascii():
+        return text
+    # unassigned code points and lone surrogates (undecodable bytes kept by surrogateescape) go too
+    return "".join(c for c in text if c.isascii() or unicodedata.category(c) not in ("Cn", "Cs"))
 
 
 def normalise_ws(text: str) -> str:
