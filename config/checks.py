@@ -47,6 +47,8 @@ class MaskingFilter(logging.Filter):
         masked = mask_secrets(message)
         if masked != message:
             record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:   # a traceback's text too (handlers reuse exc_text)
+            record.exc_text = mask_secrets(logging.Formatter().formatException(record.exc_info))
         return True
 
 

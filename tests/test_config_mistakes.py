@@ -110,6 +110,13 @@ def test_logs_are_masked():
                                "cannot connect to %s", ("postgresql://u:topsecret@h/db",), None)
     MaskingFilter().filter(record)
     assert "topsecret" not in record.getMessage() and "u:***@h" in record.getMessage()
+    try:
+        raise ConnectionError("could not connect to postgresql://u:topsecret@h/db")
+    except ConnectionError:
+        import sys
+        failed = logging.LogRecord("baosong.poll", logging.ERROR, __file__, 1, "mailbox failed", (), sys.exc_info())
+    MaskingFilter().filter(failed)
+    assert "topsecret" not in logging.Formatter().format(failed) and "u:***@h" in failed.exc_text
 
 
 def test_machine_checks_directly(tmp_path: Path):
