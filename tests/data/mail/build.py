@@ -215,11 +215,13 @@ def build() -> None:
             trace(return_path="shangwu-xx@example.org") +
             "From: =?utf-8?B?" + base64.b64encode("商务局\u2028信息员".encode()).decode() + "?= <shangwu-xx@example.org>\n"
             "To: <tzxxk@example.gov.cn>\n" + header +
-            "Date: Mon, 12 Oct 2026 09:30:00 +0800\nMessage-ID: <nel=?utf-8?Q?=85?=1@example.org>\nMIME-Version: 1.0\n"
+            "Date: Mon, 12 Oct 2026 09:30:00 +0800\nMessage-ID: <" + name[7:10] + "=?utf-8?Q?=85?=1@example.org>\n"
+            "MIME-Version: 1.0\n"
             "Content-Type: multipart/mixed; boundary=\"n\"\n\n--n\nContent-Type: text/plain; charset=utf-8\n\nok\n"
             "--n\nContent-Type: " + MIME_DOCX + "; name=\"report.docx\"\nContent-Transfer-Encoding: base64\n"
             "Content-Disposition: attachment; filename=\"report.docx\"\n\n"
-            + b64(doc("商务局十月份工作月报", paras=PARAS)) + "\n--n--\n").encode())
+            + b64(doc("商务局十月份工作月报" if "nel" in name else "商务局十月份消费市场分析", paras=PARAS))
+            + "\n--n--\n").encode())
     put("accept-revision-marked.eml", submission(sender="shangwu-xx@example.org",
                                                  subject="【工作动态】商务局促消费（修改稿）",
                                                  attachments=[("商务局促消费（修改稿）.docx",
