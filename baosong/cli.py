@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
@@ -51,22 +51,30 @@ def _main(config: ConfigOption = None) -> None:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    err.print(f"[bold red]错误：[/]{escape(message)}", soft_wrap=True)
+    from baosong.config.checks import mask_secrets
+
+    err.print(f"[bold red]错误：[/]{escape(mask_secrets(message))}", soft_wrap=True)
     raise typer.Exit(code)
 
 
 def warn(message: str) -> None:
-    err.print(f"[yellow]提醒：[/]{escape(message)}", soft_wrap=True)
+    from baosong.config.checks import mask_secrets
+
+    err.print(f"[yellow]提醒：[/]{escape(mask_secrets(message))}", soft_wrap=True)
 
 
 def problem(label: str, message: str) -> None:
-    err.print(f"[red]{label}：[/]{escape(message)}", soft_wrap=True)
+    from baosong.config.checks import mask_secrets
+
+    err.print(f"[red]{label}：[/]{escape(mask_secrets(message))}", soft_wrap=True)
 
 
 def _print_problems(e: ConfigError) -> None:
     err.print(f"[bold red]配置有 {len(e.problems)} 处问题：[/]")
+    from baosong.config.checks import mask_secrets
+
     for p in e.problems:
-        err.print(f"  • {p}", soft_wrap=True, markup=False)
+        err.print(f"  • {mask_secrets(str(p))}", soft_wrap=True, markup=False)
 
 
 def _config_dir() -> Path:
@@ -123,6 +131,7 @@ _PERIOD_LABELS = {"month": "月", "quarter": "季度", "half": "半年", "year":
 @app.command("check-config")
 def check_config(config_dir: ConfigOption = None) -> None:
     """检查配置文件（settings.yaml、units.yaml、scoring.yaml）。"""
+    from baosong.config.checks import mask_secrets
     from baosong.config.loader import ConfigError, load_config
 
     directory = config_dir or _config_dir()
@@ -142,7 +151,7 @@ def check_config(config_dir: ConfigOption = None) -> None:
     out.print(f"  计分办法：{config.scoring.regime}（计分周期：{_PERIOD_LABELS[config.scoring.period]}）")
     out.print(f"  单位 {len(config.units)} 个（{summary}），报送邮箱 {len(config.settings.mailboxes)} 个，"
               f"刊物 {len(config.scoring.outlets)} 种")
-    out.print(f"  数据库：{config.database_url}")
+    out.print(f"  数据库：{mask_secrets(config.database_url)}", markup=False)
 
 
 @app.command()
@@ -165,12 +174,18 @@ def inspect(
     if sessions is None:
         verdict = judge_raw(application.config, raw)
     else:
-        from baosong.processing import piece_seen_in
+        from baosong.processing import ledger_lookups
 
         with sessions() as session:
-            verdict = judge_raw(application.config, raw, piece_seen_in(session))
+            verdict = judge_raw(application.config, raw, ledger_lookups(session))
+    # build the reply and alert exactly as `poll` would queue them (a message whose reply cannot be
+    # built fails here the same way it would in the intake cycle)
+    from baosong.replying import build_mails
+
+    received = (verdict.message.received_at or datetime.now(timezone.utc)).astimezone(application.config.tz)
+    mails = build_mails(application.config, verdict, received_at=received.strftime("%Y年%m月%d日 %H:%M"))
     if as_json:
-        _json(verdict.as_json())
+        _json({**verdict.as_json(), **mails.as_json()})
         return
     out.print(f"结论：{VERDICT_LABELS[verdict.verdict.value]}（{verdict.verdict.value}）"
               + (f"  原因：{verdict.reason}" if verdict.reason else ""))
@@ -180,6 +195,12 @@ def inspect(
     for p in verdict.pieces:
         out.print(f"  稿件：{p.title or '（无标题）'}｜{p.category or '未标明分类'}｜{p.word_count} 字｜"
                   f"作者 {p.author or '—'}｜来源 {p.source}", markup=False)
+    for hit in verdict.hits:
+        out.print(f"  命中规则：{hit.rule.value}：{hit.detail}", markup=False)
+    if mails.reply is not None:
+        out.print(f"回信：{mails.reply.subject}", markup=False)
+    elif mails.withheld:
+        out.print(f"不回信：{mails.withheld}", markup=False)
 
 
 @app.command()
@@ -539,8 +560,10 @@ def notify_monthly(
 @app.command()
 def run() -> None:
     """以守护进程方式运行：定时收信，每月按时发送通报。"""
+    from baosong.config.checks import install_log_masking
     from baosong.daemon import run_daemon
 
+    install_log_masking()
     application = open_app()
     run_daemon(application, out)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import cache
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -18,22 +19,23 @@ from baosong.archive import archive_raw
 from baosong.commissions import links_for, queue_flag_alert
 from baosong.intake.documents import sha256 as sha256_of
 from baosong.intake.judge import Judgement
-from baosong.judging import SeenPiece
+from baosong.intake.rules.revision import title_key
+from baosong.judging import LedgerLookups, SeenPiece
 from baosong.judging import judge_raw as judge_config
 from baosong.ledger.messages import (
     MessageRecord,
     PieceRecord,
     find_message,
     find_message_by_sha,
+    message_id_seen,
     piece_seen,
     record_message,
+    unit_pieces,
 )
 from baosong.ledger.models import Message
-from baosong.ledger.outbox import enqueue
-from baosong.notify.compose import compose
-from baosong.notify.recipients import alert_to, reply_to
-from baosong.notify.replies import ReplyPiece, ReplySkipped, render_alert, render_reply
-from baosong.vocabulary import MailKind
+from baosong.ledger.outbox import enqueue, rejections_since, sent_by_us
+from baosong.replying import build_mails
+from baosong.vocabulary import Reason
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,46 @@ def piece_seen_in(session: Session) -> SeenPiece:
     return lambda sha, unit: piece_seen(session, sha, unit) is not None
 
 
+def ledger_lookups(session: Session) -> LedgerLookups:
+    """Every question the gate asks of the ledger, answered from one session."""
+
+    @cache
+    def titles_of(unit: str) -> dict[str, int]:
+        keys: dict[str, int] = {}
+        for piece in unit_pieces(session, unit):      # newest first: the latest version wins
+            key = title_key(piece.title)                # the same TITLE (file names are too generic)
+            if key:
+                keys.setdefault(key, piece.id)
+        return keys
+
+    return LedgerLookups(
+        seen_piece=piece_seen_in(session),
+        seen_message_id=lambda message_id, unit: message_id_seen(session, message_id, unit),
+        ours=lambda message_id: sent_by_us(session, message_id),
+        seen_title=lambda key, unit: key in titles_of(unit),
+    )
+
+
+def revised_piece(session: Session, unit: str | None, title: str | None, source: str) -> int | None:
+    """The earlier piece of ``unit`` that a piece with this title or file name revises, if any."""
+    if unit is None:
+        return None
+    earlier = unit_pieces(session, unit)
+    by_title = title_key(title)
+    if by_title:   # the same title first, then the same file name once the revision marks are dropped
+        for piece in earlier:
+            if title_key(piece.title) == by_title:
+                return piece.id
+    by_name = title_key(source) if source != "body" else ""
+    if by_name:
+        for piece in earlier:
+            if piece.source != "body" and title_key(piece.source) == by_name:
+                return piece.id
+    return None
+
+
 def judge_raw(app: App, raw: bytes, session: Session | None = None) -> Judgement:
-    return judge_config(app.config, raw, piece_seen_in(session) if session is not None else None)
+    return judge_config(app.config, raw, ledger_lookups(session) if session is not None else None)
 
 
 def _outcome(message: Message, new: bool) -> Outcome:
@@ -86,7 +126,9 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
             verdict=verdict.verdict.value, reason=verdict.reason.value if verdict.reason else None,
             detail=verdict.detail, unit_name=verdict.unit,
             pieces=tuple(PieceRecord(p.source, p.sha256, p.ledger_title, p.stated_unit, p.author, p.category,
-                                     p.word_count, link.commission_id, link.how, link.candidates,
+                                     p.word_count, revises_id=_revises(session, verdict, p.title, p.source),
+                                     commission_id=link.commission_id, commission_link=link.how,
+                                     commission_candidates=link.candidates,
                                      title_source=p.title_source, unit_source=p.unit_source,
                                      approver=p.approver, commissioned=p.commissioned, flags=p.flags)
                          for p, link in zip(verdict.pieces, links, strict=True)),
@@ -105,31 +147,24 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
         return _outcome(message, new=True)
 
 
+def _revises(session: Session, verdict: Judgement, title: str | None, source: str) -> int | None:
+    """Link a revision (the gate's ``revision`` hit) to the piece it replaces."""
+    if not any(h.rule is Reason.REVISION for h in verdict.hits):
+        return None
+    return revised_piece(session, verdict.unit, title, source)
+
+
 def _queue_mail(app: App, session: Session, verdict: Judgement, message: Message) -> None:
     """Queue what the verdict's disposition asks for: a reply to the sender, an alert to the office."""
-    smtp = app.config.settings.smtp
-    office = app.config.settings.office
-    replied = reply_to(verdict.verdict.value, verdict.sender, smtp_configured=smtp is not None)
-    alerted = alert_to(verdict.verdict.value, office.to, smtp_configured=smtp is not None)
-    if not replied or smtp is None:
-        return
-    received = message.received_at.astimezone(app.config.tz).strftime("%Y年%m月%d日 %H:%M")
-    subject, text = render_reply(
-        verdict=verdict.verdict, reason=verdict.reason, detail=verdict.detail, sender=verdict.sender,
-        subject=verdict.message.subject, unit=verdict.unit,
-        pieces=[ReplyPiece(p.source, p.ledger_title, p.category, p.word_count, p.read_by) for p in verdict.pieces],
-        office_name=office.name, department=office.department, phone=office.phone, received_at=received,
-        skipped=[ReplySkipped(source, reason) for source, reason in verdict.skipped],
-    )
-    mail = compose(sender=smtp.sender, to=replied, subject=subject, text=text,
-                   in_reply_to=verdict.message.message_id, auto_submitted="auto-replied")
-    enqueue(session, key=f"reply:{message.id}", kind=MailKind.REPLY, recipients=replied, subject=subject,
-            raw=mail.as_bytes(), message_ref=message.id)
-    if alerted:
-        subject, text = render_alert(reason=verdict.reason, detail=verdict.detail, sender=verdict.sender,
-                                     subject=verdict.message.subject, unit=verdict.unit, received_at=received,
-                                     archive_path=message.archive_path)
-        alert = compose(sender=smtp.sender, to=alerted, subject=subject, text=text,
-                        auto_submitted="auto-generated")
-        enqueue(session, key=f"alert:{message.id}", kind=MailKind.ALERT, recipients=alerted, subject=subject,
-                raw=alert.as_bytes(), message_ref=message.id)
+    tz = app.config.tz
+    received = message.received_at.astimezone(tz).strftime("%Y年%m月%d日 %H:%M")
+    day_start = datetime.now(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = rejections_since(session, verdict.sender, day_start) if verdict.sender else 0
+    mails = build_mails(app.config, verdict, received_at=received, archive_path=message.archive_path,
+                        rejections_today=today)
+    if mails.reply is not None:
+        enqueue(session, key=f"reply:{message.id}", kind=mails.reply.kind, recipients=mails.reply.recipients,
+                subject=mails.reply.subject, raw=mails.reply.raw, message_ref=message.id)
+    if mails.alert is not None:
+        enqueue(session, key=f"alert:{message.id}", kind=mails.alert.kind, recipients=mails.alert.recipients,
+                subject=mails.alert.subject, raw=mails.alert.raw, message_ref=message.id)

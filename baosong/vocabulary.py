@@ -46,6 +46,9 @@ class Reason(StrEnum):
     DUPLICATE = "duplicate"
     ENCRYPTED_DOCUMENT = "encrypted_document"  # password-protected: ask for an unprotected copy
     UNSUPPORTED_ARCHIVE = "unsupported_archive"  # .rar/.7z, or a zip over the limits: ask for .docx or .zip
+    CORRESPONDENCE = "correspondence"  # a reply to one of our own receipts: for a person, never counted
+    ON_BEHALF = "on_behalf"            # 代报: the document names another registered unit (flag)
+    REVISION = "revision"              # 修改稿: replaces a piece the unit sent before (flag)
     # not a rule: processing kept failing and the message was set aside after N attempts
     PROCESSING_FAILED = "processing_failed"
 

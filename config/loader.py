@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .checks import database_problem, directory_problem
 from .schema import Scoring, Settings, UnitConfig, UnitsFile
 
 # libyaml's C parser when PyYAML was built with it (about 10× faster), else the pure-Python one
@@ -193,7 +194,10 @@ def _explain(error: Any) -> str:  # a pydantic ErrorDetails
 def _read(path: Path, problems: list[Problem]) -> tuple[Any, yaml.Node | None]:
     name = path.name
     if not path.is_file():
-        problems.append(Problem(name, None, "", f"找不到文件 {path} / file not found"))
+        if path.exists():
+            problems.append(Problem(name, None, "", f"{path} 不是普通文件 / not a regular file"))
+        else:
+            problems.append(Problem(name, None, "", f"找不到文件 {path} / file not found"))
         return None, None
     try:
         text = path.read_text(encoding="utf-8")
@@ -201,6 +205,10 @@ def _read(path: Path, problems: list[Problem]) -> tuple[Any, yaml.Node | None]:
         problems.append(
             Problem(name, None, "", f"文件不是 UTF-8 编码，请用 UTF-8 保存 / not UTF-8 ({exc.reason})")
         )
+        return None, None
+    except OSError as exc:   # no permission, an I/O error, a file that vanished
+        problems.append(Problem(name, None, "", f"无法读取文件 {path}：{exc.strerror or exc}（检查文件权限） / "
+                                                f"cannot read the file"))
         return None, None
     loader = _Loader(text)
     try:
@@ -216,12 +224,32 @@ def _read(path: Path, problems: list[Problem]) -> tuple[Any, yaml.Node | None]:
         return None, None
     finally:
         loader.dispose()
+    _duplicate_keys(name, node, problems)
     if data is None:
         data = {}
     if not isinstance(data, dict):
         problems.append(Problem(name, 1, "", "文件内容应为“键: 值”的形式 / top level must be a mapping"))
         return None, None
     return data, node
+
+
+def _duplicate_keys(name: str, node: yaml.Node | None, problems: list[Problem], path: str = "") -> None:
+    """YAML lets a later key silently replace an earlier one (a second ``smtp:`` block wins): refuse it."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            line = key_node.start_mark.line + 1
+            where = f"{path}.{key}" if path else key
+            if key in seen:
+                problems.append(Problem(name, line, where, f"配置项 {key} 重复（第 {seen[key]} 行已有），"
+                                                          f"请合并为一处 / duplicate key (first on line {seen[key]})"))
+            else:
+                seen[key] = line
+            _duplicate_keys(name, value_node, problems, where)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _duplicate_keys(name, item, problems, f"{path}[{i}]")
 
 
 def _validate(model: type[BaseModel], name: str, data: Any, node: yaml.Node | None,
@@ -273,6 +301,8 @@ def _check_periodic(settings: Settings, units: UnitsFile, scoring: Scoring, node
                 problems.append(Problem(
                     "settings.yaml", _line_of(node, loc), _key(loc),
                     f"定期报送“{p.name}”中的{zh} {'、'.join(unknown)} 未在配置中登记 / unknown {en}"))
+
+
 def _check_aliases(units: UnitsFile, node: yaml.Node | None, problems: list[Problem]) -> None:
     """An alias names one unit only, and never another unit's full or short name."""
     owner: dict[str, str] = {}
@@ -291,6 +321,22 @@ def _check_aliases(units: UnitsFile, node: yaml.Node | None, problems: list[Prob
                     f"别名“{alias}”已经是“{other}”的名称或别名，一个名称只能指向一个单位"
                     f" / alias already names another unit"))
             seen.setdefault(alias, unit.name)
+
+
+def _check_machine(config: Config, node: yaml.Node | None, problems: list[Problem]) -> None:
+    """What only this machine can say: a database URL whose driver is installed, usable data folders."""
+    settings = config.settings
+    if settings.database:
+        problem = database_problem(settings.database)
+        if problem:
+            problems.append(Problem("settings.yaml", _line_of(node, ("database",)), "database", problem))
+    folders = [("data_dir", config.data_dir)] if not settings.database or not settings.archive_dir else []
+    if settings.archive_dir:
+        folders.append(("archive_dir", config.archive_dir))
+    for key, folder in folders:
+        problem = directory_problem(folder)
+        if problem:
+            problems.append(Problem("settings.yaml", _line_of(node, (key,)), key, problem))
 
 
 def load_config(directory: Path | str | None = None) -> Config:
@@ -346,6 +392,9 @@ def load_config(directory: Path | str | None = None) -> Config:
                     "settings.yaml", _line_of(node, (*loc, "password_env")), _key((*loc, "password_env")),
                     f"环境变量 {item.password_env} 未设置，连接时将无法登录 / environment variable not set",
                 ))
+    if settings is not None and not problems:
+        _check_machine(Config(directory=directory.resolve(), settings=settings, units=(), scoring=scoring),
+                       raw["settings.yaml"][1], problems)
     if problems:
         raise ConfigError(problems)
     return Config(directory=directory.resolve(), settings=settings, units=tuple(units.units),

@@ -169,6 +169,18 @@ class LimitsConfig(_Model):
     max_attempts: int = Field(default=3, ge=1, le=100)
 
 
+class RepliesConfig(_Model):
+    """When the office answers a sender (backscatter: never mail a forged address's owner)."""
+
+    # reply to an UNREGISTERED sender only when the receiving server's Authentication-Results
+    # shows spf=pass or dkim=pass for the sender's domain; false: reply to every sender
+    require_authentication: bool = True
+    # at most this many rejection replies to one address per day (0: no rejection replies at all)
+    max_rejections_per_day: int = Field(default=3, ge=0, le=1000)
+    # a reply quotes at most this many characters of the sender's subject
+    subject_max_chars: int = Field(default=40, ge=0, le=500)
+
+
 def _gate_action(value: object) -> object:
     if value is False:   # YAML reads a bare `off` as false
         return GateAction.OFF.value
@@ -206,6 +218,7 @@ class Settings(_Model):
     office: OfficeConfig = Field(default_factory=OfficeConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
+    replies: RepliesConfig = Field(default_factory=RepliesConfig)
     gate: GateConfig = Field(default_factory=GateConfig)  # type: ignore[valid-type]
     commissions: CommissionsConfig = Field(default_factory=CommissionsConfig)
 

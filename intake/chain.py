@@ -25,13 +25,16 @@ from .rules import (
     auto_reply,
     bounce,
     classified,
+    correspondence,
     corrupt_document,
     duplicate,
     encrypted_document,
     no_document,
     non_electronic,
     offline_file,
+    on_behalf,
     oversize,
+    revision,
     spoofed_sender,
     unregistered_sender,
     unsupported_archive,
@@ -52,6 +55,7 @@ CHAIN: tuple[Link, ...] = (
     Link(auto_reply, A.IGNORE),
     Link(oversize, A.REJECT),
     Link(classified, A.QUARANTINE),
+    Link(correspondence, A.QUARANTINE),
     Link(spoofed_sender, A.REJECT),
     Link(unregistered_sender, A.REJECT),
     Link(offline_file, A.REJECT),
@@ -62,6 +66,8 @@ CHAIN: tuple[Link, ...] = (
     Link(corrupt_document, A.REJECT),
     Link(no_document, A.REJECT),
     Link(duplicate, A.REJECT),
+    Link(revision, A.FLAG),
+    Link(on_behalf, A.FLAG),
 )
 
 

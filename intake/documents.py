@@ -163,6 +163,10 @@ def examine_attachment(att: Attachment, *, subject: str, categories: Sequence[st
         return Document(name, kind, digest, error=str(exc), supported=True, encrypted=True)
     except UnreadableDocument as exc:
         return Document(name, kind, digest, error=str(exc), supported=True)
+    except (RecursionError, MemoryError) as exc:
+        return Document(name, kind, digest, error=f"document too complex ({type(exc).__name__})", supported=True)
+    except Exception as exc:  # a reader's bug or a library's surprise (NotImplementedError ...): judged, never a crash
+        return Document(name, kind, digest, error=f"unreadable ({type(exc).__name__})", supported=True)
     extracted = extract_document(text, subject=subject, filename=name, categories=categories,
                                  options=options, **office)
     lead = "\n".join(p for p in text.texts[:8] if p.strip())

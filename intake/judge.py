@@ -11,10 +11,12 @@ from typing import Any
 
 from baosong.vocabulary import ExtractionFlag, Reason, TitleSource, UnitSource, Verdict
 
+from .authentication import sender_authenticated
 from .documents import Document, examine_message
 from .extract import DEFAULT_CATEGORIES
 from .gate import CHAIN, Candidate, GateContext, Hit, Link, run_chain
 from .message import ParsedMessage, parse_message
+from .mime.headers import clean_text
 from .units_match import UnitRegistry
 from .wordcount import CountOptions
 
@@ -72,6 +74,8 @@ class Judgement:
     hits: tuple[Hit, ...] = ()   # every rule that fired, the deciding one included
     # attachments of an accepted message that are not pieces (a .rar beside a .docx): (source, why)
     skipped: tuple[tuple[str, Reason], ...] = ()
+    authenticated: str | None = None   # 'spf'/'dkim' when the receiving server verified the From domain
+    precedence: str | None = None      # Precedence: bulk/list/junk (group-send): may stop a reply, never a piece
 
     def as_json(self) -> dict:
         return {
@@ -81,6 +85,9 @@ class Judgement:
             "unit": self.unit,
             "pieces": [p.as_json() for p in self.pieces],
             "hits": [h.as_json() for h in self.hits],
+            "authenticated": self.authenticated,
+            "defects": list(self.message.defects),
+            "guessed_charsets": list(self.message.guessed_charsets),
         }
 
 
@@ -89,7 +96,8 @@ def _piece(doc: Document, unit: str | None) -> PieceResult:
     assert ex is not None
     stated = ex.unit if ex.unit_source in (UnitSource.DOCUMENT, UnitSource.BOTH) else None
     return PieceResult(
-        source=doc.source, sha256=doc.sha256, title=ex.title, unit=ex.unit or unit, stated_unit=stated,
+        source=clean_text(doc.source), sha256=doc.sha256, title=clean_text(ex.title) if ex.title else ex.title,
+        unit=ex.unit or unit, stated_unit=stated,
         author=ex.author, category=ex.category, word_count=ex.word_count, read_by=doc.read_by,
         unit_source=ex.unit_source, title_source=ex.title_source, title_fallback=ex.title_fallback,
         approver=ex.approver, commissioned=ex.commissioned, flags=ex.flags,
@@ -117,5 +125,6 @@ def judge(
     accepted = decision.verdict is Verdict.ACCEPTED
     pieces = tuple(_piece(d, unit) for d in decision.pieces) if accepted else ()
     skipped = tuple((d.source, why) for d in documents if (why := d.not_read_because)) if accepted else ()
+    precedence = (message.header("Precedence") or "").strip().lower() or None
     return Judgement(decision.verdict, decision.reason, decision.detail, message.sender, unit, pieces, message,
-                     decision.hits, skipped)
+                     decision.hits, skipped, sender_authenticated(message), precedence)

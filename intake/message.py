@@ -33,11 +33,12 @@ provider's own trace field rather than from the sender-controlled Date header.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email.message import Message
 
 from .mime.charsets import raw_text, to_bytes
+from .mime.guess import guessing
 from .mime.headers import (
     address_list,
     decode_header_value,
@@ -85,6 +86,8 @@ class ParsedMessage:
     raw_headers: tuple[tuple[str, bytes], ...] = ()
     # What the MIME walk skipped and why (a part it could not read, nesting too deep ...).
     defects: tuple[str, ...] = ()
+    # Text in no declared charset, decided by evidence: "<codec>: <the text as decoded>"
+    guessed_charsets: tuple[str, ...] = ()
 
     def header(self, name: str) -> str | None:
         """First value of header ``name`` (case-insensitive), decoded; None if absent."""
@@ -105,7 +108,16 @@ class ParsedMessage:
 
 
 def parse_message(raw: bytes) -> ParsedMessage:
-    """Parse raw RFC 5322 bytes. Never raises on malformed input."""
+    """Parse raw RFC 5322 bytes. Never raises on malformed input.
+
+    Text in no declared charset is decided by evidence (``mime/guess.py``); each such guess is
+    listed in ``guessed_charsets`` as ``<codec>: <text>``."""
+    with guessing() as guessed:
+        parsed = _parse(raw)
+    return replace(parsed, guessed_charsets=tuple(guessed)) if guessed else parsed
+
+
+def _parse(raw: bytes) -> ParsedMessage:
     if isinstance(raw, str):
         raw = raw.encode("utf-8", "surrogateescape")
     raw = bytes(raw)

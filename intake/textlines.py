@@ -161,9 +161,11 @@ _UNIT_LIKE = re.compile(rf"^[{CJK}（）()]{{1,30}}{UNIT_SUFFIX}(?:供稿|报送
 _UNIT_THEN_PERSON = re.compile(rf"^([{CJK}（）()]{{1,30}}?{UNIT_SUFFIX})([{CJK}]{{2,3}})$")
 
 
-# Words of a headline, never of an organisation's name ("…活动覆盖城乡" ends in 乡 but is no township).
-_HEADLINE_WORDS = re.compile(r"推进|推动|开展|做好|加强|实现|打造|全面|助力|持续|深化|提升|覆盖|落实|完善|多措|聚焦|"
-                             r"扎实|着力|积极|创新|有序|稳步|见效|成效|取得|召开|举办|启动")
+# Words of a headline, never of an organisation's name ("…活动覆盖城乡" ends in 乡 but is no township;
+# "…服务发展大局" ends in 局 but is no bureau).
+_HEADLINE_WORDS = re.compile(r"推进|推动|开展|做好|加强|强化|实现|打造|全面|助力|持续|深化|提升|覆盖|落实|完善|多措|聚焦|"
+                             r"扎实|着力|积极|创新|有序|稳步|见效|成效|取得|召开|举办|启动|"
+                             r"大局|全局|格局|布局|开局|变局|破局|新局")
 
 
 def is_unit_like(token: str) -> bool:

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
+from baosong.vocabulary import Verdict
+
 from .errors import LedgerError
 from .models import Message, Piece, Unit
 from .periods import Month
@@ -24,6 +26,7 @@ class PieceRecord:
     author: str | None
     category: str | None
     word_count: int
+    revises_id: int | None = None    # the earlier piece this one revises (修改稿)
     # the commission (约稿) the piece answers and how that was found; candidates: flagged for the office
     commission_id: int | None = None
     commission_link: str | None = None
@@ -88,6 +91,21 @@ def piece_seen(session: Session, sha256: str, unit_name: str) -> Piece | None:
     )
 
 
+def message_id_seen(session: Session, message_id: str, unit_name: str) -> bool:
+    """Whether a message with this Message-ID from this unit was accepted before."""
+    return session.scalar(
+        select(Message.id).join(Unit, Message.unit_id == Unit.id)
+        .where(Message.message_id == message_id, Unit.name == unit_name, Message.verdict == Verdict.ACCEPTED.value)
+        .limit(1)) is not None
+
+
+def unit_pieces(session: Session, unit_name: str, limit: int = 500) -> list[Piece]:
+    """The unit's most recent pieces, newest first (for linking a revision to what it replaces)."""
+    return list(session.scalars(
+        select(Piece).join(Unit, Piece.unit_id == Unit.id).where(Unit.name == unit_name)
+        .order_by(Piece.received_at.desc(), Piece.id.desc()).limit(limit)))
+
+
 def record_message(session: Session, rec: MessageRecord) -> Message:
     unit = session.scalar(select(Unit).where(Unit.name == rec.unit_name)) if rec.unit_name else None
     if rec.unit_name and unit is None:
@@ -105,6 +123,7 @@ def record_message(session: Session, rec: MessageRecord) -> Message:
         message.pieces.append(Piece(
             unit=unit, source=p.source, sha256=p.sha256, title=p.title, stated_unit=p.stated_unit,
             author=p.author, category=p.category, word_count=p.word_count, received_at=rec.received_at,
+            revises_id=p.revises_id,
             commission_id=p.commission_id, commission_link=p.commission_link,
             commission_candidates=list(p.commission_candidates) if p.commission_candidates is not None else None,
             title_source=p.title_source, unit_source=p.unit_source, approver=p.approver,

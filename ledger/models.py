@@ -192,6 +192,8 @@ class Piece(Base):
     approver: Mapped[str | None] = mapped_column(String(200))
     commissioned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     flags: Mapped[str | None] = mapped_column(String(200))
+    # the earlier piece this one is a revised version of (修改稿): both stay, the revision supersedes
+    revises_id: Mapped[int | None] = mapped_column(ForeignKey("pieces.id"))
 
     message: Mapped[Message] = relationship(back_populates="pieces")
     unit: Mapped[Unit] = relationship()
@@ -289,6 +291,8 @@ class OutboxMail(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
     message_ref: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    # the mail's own Message-ID header: a reply to it (In-Reply-To) is correspondence, not a piece
+    rfc_message_id: Mapped[str | None] = mapped_column(String(998), index=True)
 
 
 class Failure(Base):

@@ -10,14 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from email.parser import BytesHeaderParser
+from email.policy import compat32
 from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from baosong.vocabulary import MailKind, OutboxState
+from baosong.vocabulary import MailKind, OutboxState, Verdict
 
-from .models import OutboxMail
+from .models import Message, OutboxMail
 
 
 class DeliveryError(Exception):
@@ -62,16 +64,43 @@ class DeliveryReport:
 NOTHING_DELIVERED = DeliveryReport(0, 0, 0, ())
 
 
+def _message_id_of(raw: bytes) -> str | None:
+    try:
+        value = BytesHeaderParser(policy=compat32).parsebytes(raw).get("Message-ID")
+    except Exception:  # a mail we rendered ourselves: never expected
+        return None
+    return str(value).strip()[:998] or None if value else None
+
+
 def enqueue(session: Session, *, key: str, kind: MailKind | str, recipients: Iterable[str], subject: str,
             raw: bytes, message_ref: int | None = None) -> OutboxMail | None:
     """Store a rendered mail for sending. Returns None if ``key`` was queued before (idempotent)."""
     if session.scalar(select(OutboxMail.id).where(OutboxMail.key == key)) is not None:
         return None
     mail = OutboxMail(key=key, kind=MailKind(kind).value, recipients=list(recipients), subject=subject, raw=raw,
-                      message_ref=message_ref)
+                      message_ref=message_ref, rfc_message_id=_message_id_of(raw))
     session.add(mail)
     session.flush()
     return mail
+
+
+def sent_by_us(session: Session, message_id: str) -> bool:
+    """Whether ``message_id`` (with its angle brackets) is the Message-ID of a mail we queued that
+    expects no answer. A 约稿通知单 is answered by a submission: replies to it are pieces (linked to
+    the commission), never correspondence."""
+    return session.scalar(
+        select(OutboxMail.id).where(OutboxMail.rfc_message_id == message_id.strip(),
+                                    OutboxMail.kind != MailKind.COMMISSION.value).limit(1)) is not None
+
+
+def rejections_since(session: Session, address: str, since: datetime) -> int:
+    """How many replies to messages that were not accepted were queued to ``address`` since ``since``
+    (the rate limit of rejection replies: a forger must not turn the office into a mail cannon)."""
+    address = address.strip().lower()
+    rows = session.scalars(select(OutboxMail.recipients).join(Message, OutboxMail.message_ref == Message.id).where(
+        OutboxMail.kind == MailKind.REPLY.value, Message.verdict != Verdict.ACCEPTED.value,
+        OutboxMail.created_at >= since))
+    return sum(1 for recipients in rows if address in [str(r).lower() for r in recipients or ()])
 
 
 def pending_mail(session: Session) -> list[OutboxMail]:

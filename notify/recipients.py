@@ -36,6 +36,28 @@ def reply_to(verdict: Verdict | str, sender: str | None, *, smtp_configured: boo
     return (sender,)
 
 
+# Precedence values that ask robots not to answer (RFC 3834 §2; group-send systems stamp them)
+_NO_REPLY_PRECEDENCE = ("bulk", "list", "junk", "auto_reply")
+
+
+def reply_withheld(verdict: Verdict | str, *, registered: bool, authenticated: bool, require_authentication: bool,
+                   precedence: str | None, rejections_today: int, max_rejections_per_day: int) -> str | None:
+    """Why the sender gets no reply although the verdict's disposition has one (None: reply).
+
+    - ``Precedence: bulk/list/junk``: a group-send system; the piece is still recorded;
+    - an unregistered sender whose domain the receiving server did not authenticate (SPF/DKIM
+      pass): the From address may be forged, and its owner must not be mailed (backscatter);
+    - more than ``max_rejections_per_day`` rejection replies to this address today.
+    """
+    if (precedence or "").strip().lower() in _NO_REPLY_PRECEDENCE:
+        return f"Precedence: {precedence}"
+    if not registered and require_authentication and not authenticated:
+        return "unregistered sender not authenticated (no SPF/DKIM pass)"
+    if Verdict(verdict) is not Verdict.ACCEPTED and rejections_today >= max_rejections_per_day:
+        return f"rate limit: {rejections_today} rejection replies to this address today"
+    return None
+
+
 def alert_to(verdict: Verdict | str, office_to: Sequence[str], *, smtp_configured: bool) -> tuple[str, ...]:
     """The alert's recipients: the office when the verdict calls for a person, else nobody."""
     if not smtp_configured or not DISPOSITIONS[Verdict(verdict)].alert:

@@ -38,6 +38,12 @@ class ReplySkipped:
     reason: Reason
 
 
+def shorten(text: str, limit: int) -> str:
+    """At most ``limit`` characters of ``text``, an ellipsis marking the cut."""
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[:max(limit - 1, 0)] + "…"
+
+
 def reason_label(reason: Reason | None) -> str:
     """A reason code's short Chinese name (templates/reasons.j2)."""
     module = environment().get_template("reasons.j2").module
@@ -58,8 +64,13 @@ def render_reply(
     phone: str | None,
     received_at: str,
     skipped: Sequence[ReplySkipped] = (),
+    subject_max_chars: int = 40,
 ) -> tuple[str, str]:
-    """(subject, plain text) of the reply; Chinese, for the unit's information officer."""
+    """(subject, plain text) of the reply; Chinese, for the unit's information officer.
+
+    The sender's subject is quoted at most ``subject_max_chars`` long (a forger's text is not
+    ours to repeat)."""
+    subject = shorten(subject, subject_max_chars)
     template = DISPOSITIONS[Verdict(verdict)].reply_template
     if template is None:
         raise ValueError(f"a {verdict} message gets no reply")

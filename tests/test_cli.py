@@ -107,7 +107,9 @@ def test_inspect_json(office_config: Path, tmp_path: Path, name, kwargs, verdict
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert not (office_config / "data").exists()  # inspect creates no ledger
-    assert set(data) == {"verdict", "reason", "sender", "unit", "pieces", "hits"}
+    # the pinned keys, plus the mails `poll` would queue and what the parser skipped
+    assert set(data) == {"verdict", "reason", "sender", "unit", "pieces", "hits", "authenticated", "defects",
+                         "guessed_charsets", "reply", "reply_withheld", "alert"}
     assert (data["verdict"], data["reason"], len(data["pieces"])) == (verdict, reason, pieces)
     # every rule that fired, the deciding one first among them
     assert all(set(h) == {"rule", "detail"} and h["detail"] for h in data["hits"])
@@ -131,12 +133,12 @@ def test_ingest_adopt_score_and_notify_to_outbox(office_config: Path, tmp_path: 
             attachments=[("网格.docx", docx_bytes("滨湖镇创新网格化治理", ["内容。"] * 3, "（滨湖镇 张三）"),
                           DOCX_TYPE)]),
         eml(tmp_path, "r1.eml", sender="stranger@example.net", subject="投稿", body="请审阅",
-            attachments=[("稿.docx", PIECE, DOCX_TYPE)]),
+            attachments=[("稿.docx", PIECE, DOCX_TYPE)], authenticated=True),
     ]
     result = invoke(office_config, "ingest", *map(str, files), "--received-at", "2026-10-15T10:00:00+08:00")
     assert result.exit_code == 0, result.output
     assert result.output.count("已登记") == 3
-    # receipts for the two accepted, the reason for the rejected one
+    # receipts for the two accepted, the reason for the rejected one (its sender's domain passed SPF)
     got = smtp_sink.wait_for(3)
     assert sorted(r.rcpt_tos[0] for r in got) == ["binhu-xx@example.com", "shangwu-xx@example.org",
                                                   "stranger@example.net"]

@@ -132,9 +132,9 @@ def test_an_encrypted_docx_is_rejected_as_password_protected():
 
     raw = mc.outlook_utf8(sender="shangwu-xx@example.org", attachments=[("加密稿件.docx", encrypted_docx(), mc.DOCX)])
     v = judge(raw, unit_for=lambda a: "滕州市商务局")
-    # password-protected, said as such (the encrypted_document rule), not "damaged"
     assert (v.verdict, v.reason) == (Verdict.REJECTED, Reason.ENCRYPTED_DOCUMENT)
     assert v.detail == "加密稿件.docx"
+    assert Reason.CORRUPT_DOCUMENT not in [h.rule for h in v.hits]   # password-protected, not damaged
 
 
 def test_kind_of_by_bytes_and_by_name():

@@ -31,10 +31,14 @@ runner = CliRunner()
 
 
 def foxmail(sender: str, subject: str, body: str, attachments: list[tuple[str, bytes, str]]) -> bytes:
-    """A unit's submission the way Foxmail on a GBK Windows desktop writes it (tests/mailcorpus.py)."""
+    """A unit's submission the way Foxmail on a GBK Windows desktop writes it (tests/mailcorpus.py); the
+    receiving server verified the sender's domain (SPF), so even an unregistered sender gets a reply."""
+    domain = sender.rpartition("@")[2].lower()
     return mc.foxmail_gbk(sender=sender, sender_name="信息员", to="tzxxk@example.com", subject=subject, body=body,
                           attachments=attachments, filename_style="encoded_word",
-                          message_id=f"{abs(hash((sender, subject)))}@foxmail.example")
+                          message_id=f"{abs(hash((sender, subject)))}@foxmail.example",
+                          extra_headers=[("Authentication-Results",
+                                          f"mx.example.com; spf=pass smtp.mailfrom={domain}")])
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -133,6 +133,13 @@ def test_closing_parenthesis(closing, unit, author):
     assert (result.unit, result.author) == (unit, author)
 
 
+@pytest.mark.parametrize("headline", ["审计局强化审计监督服务发展大局", "商务局构建开放发展新格局"])
+def test_a_plain_first_line_ending_like_a_bureau_is_still_the_title(headline):
+    # 大局 and 格局 end in 局 like a bureau's name; a headline is not a byline
+    plain = [Paragraph(headline), *(Paragraph(t) for t in BODY), Paragraph("（滕州市审计局 赵文静）")]
+    assert ex(doc(*plain)).title == headline
+
+
 def test_sign_off_table_flattened_into_one_paragraph():
     # LibreOffice's .doc export of a sign-off table without widths runs the cells together:
     # the header labels, then the values. The labels are not part of the unit's name.

@@ -246,7 +246,7 @@ def test_inspect_json_shape():
     data["pieces"] = [{k: p[k] for k in pinned} for p in data["pieces"]]  # extraction adds keys (issue 9)
     assert isinstance(data["pieces"][0]["word_count"], int) and 40 < data["pieces"][0]["word_count"] < 80
     assert data == {"verdict": "accepted", "reason": None, "sender": "shangwu-xx@example.org", "unit": "滕州市商务局",
-                    "hits": [],
+                    "hits": [], "authenticated": None, "defects": [], "guessed_charsets": [],
                     "pieces": [{"source": "a.docx", "title": "滕州市商务局多措并举促进消费回暖", "unit": "滕州市商务局",
                                 "author": "王芳", "category": "工作动态", "word_count": data["pieces"][0]["word_count"],
                                 "read_by": "docx"}]}

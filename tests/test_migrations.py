@@ -116,7 +116,8 @@ def test_ledger_at_0001_with_data_upgrades_cleanly(tmp_path: Path):
         assert names.get_pk_constraint("units")["name"] == "pk_units"
         assert {u["name"] for u in names.get_unique_constraints("units")} == {"uq_units_name"}
         assert {f["name"] for f in names.get_foreign_keys("pieces")} == {
-            "fk_pieces_message_id_messages", "fk_pieces_unit_id_units", "fk_pieces_commission_id_commissions"}
+            "fk_pieces_message_id_messages", "fk_pieces_unit_id_units", "fk_pieces_commission_id_commissions",
+            "fk_pieces_revises_id_pieces"}
         assert {f["name"] for f in names.get_foreign_keys("outbox")} == {"fk_outbox_message_ref_messages"}
         assert "failures" in names.get_table_names()
         assert {"commissions", "commission_units"} <= set(names.get_table_names())

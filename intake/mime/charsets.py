@@ -6,6 +6,8 @@ import codecs
 import re
 from functools import lru_cache
 
+from .guess import decode_undeclared
+
 # Labels Python does not know, or knows as a narrower codec than the one senders mean.
 _CHARSET_ALIASES = {
     "x-gbk": "gb18030", "gb_2312": "gb18030", "gb-2312": "gb18030", "x-gb2312": "gb18030",
@@ -49,6 +51,8 @@ def decode_bytes(data: bytes, label: str | None = None) -> str:
             return data.decode(codec)
         except Exception:
             pass
+    elif not label or label.strip().lower() in ("unknown-8bit", "x-unknown", "unknown", "8bit"):
+        return decode_undeclared(data)   # no charset declared: decided by evidence
     if data.isascii():
         return data.decode("ascii")
     for fallback in ("utf-8", "gb18030"):
@@ -74,7 +78,7 @@ def to_bytes(value: str | bytes) -> bytes:
 
 
 def raw_text(value: str | bytes) -> str:
-    """Recover raw 8-bit header octets: UTF-8 if valid, else GB18030, else U+FFFD."""
+    """Recover raw 8-bit header octets: UTF-8 if valid, else GB18030, Big5 or Latin-1 by evidence."""
     if isinstance(value, str):
         if value.isascii():
             return value
@@ -87,7 +91,7 @@ def raw_text(value: str | bytes) -> str:
             data = value.encode("utf-8", "surrogateescape")
     else:
         data = bytes(value)
-    return decode_bytes(data, None)
+    return decode_undeclared(data)
 
 
 _FOLD = re.compile(r"\r?\n(?=[ \t])")

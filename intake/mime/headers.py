@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import binascii
 import re
+import unicodedata
 from datetime import datetime, timezone
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
 
 from .charsets import codec_for, decode_bytes, raw_text, to_bytes, unfold
+from .guess import decode_undeclared
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]{1,64})\?([bBqQ])\?([^?]*)\?=")
 _B64_JUNK = re.compile(r"[^A-Za-z0-9+/]")
@@ -47,7 +49,7 @@ def _b64(text: str) -> bytes:
     return b64_bytes(text.encode("ascii", "ignore"), by_line=False)
 
 
-def _word_bytes(words: list[tuple[str, str]]) -> bytes:
+def _word_bytes(words: list[tuple[str, str]], payload_octets: bool = False) -> bytes:
     """Octets of a run of encoded words in one charset.
 
     Standard B words are whole base64 quanta and decode one by one; a word that is
@@ -65,16 +67,24 @@ def _word_bytes(words: list[tuple[str, str]]) -> bytes:
             if carry:
                 out += _b64(carry)
                 carry = ""
-            out += binascii.a2b_qp(payload.encode("utf-8", "replace"), header=True)
+            out += binascii.a2b_qp(payload.encode("latin-1" if payload_octets else "utf-8", "replace"),
+                                   header=True)
     if carry:
         out += _b64(carry)
     return bytes(out)
 
 
-def decode_words(text: str) -> str:
-    """Decode RFC 2047 encoded words anywhere in ``text`` (also inside quotes)."""
+def decode_words(text: str, *, octets: bool = False) -> str:
+    """Decode RFC 2047 encoded words anywhere in ``text`` (also inside quotes).
+
+    ``octets``: ``text`` is raw header bytes read as Latin-1 (one character per octet): 8-bit
+    bytes inside an encoded word are then decoded with the word's declared charset, and the text
+    between words by evidence (``decode_undeclared``)."""
+    def gap_text(gap: str) -> str:
+        return decode_undeclared(gap.encode("latin-1")) if octets and not gap.isascii() else gap
+
     if "=?" not in text:
-        return text
+        return gap_text(text)
     pieces: list[str] = []
     run: list[tuple[str, str]] = []
     run_key: str | None = None
@@ -84,7 +94,7 @@ def decode_words(text: str) -> str:
     def flush() -> None:
         nonlocal run, run_key
         if run:
-            pieces.append(decode_bytes(_word_bytes(run), run_label))
+            pieces.append(decode_bytes(_word_bytes(run, octets), run_label))
         run, run_key = [], None
 
     for m in _ENCODED_WORD.finditer(text):
@@ -93,7 +103,7 @@ def decode_words(text: str) -> str:
         key = codec_for(label) or label.lower()
         if gap and not (run and gap.strip(" \t") == ""):
             flush()
-            pieces.append(gap)
+            pieces.append(gap_text(gap))
         elif key != run_key:
             flush()                 # whitespace between words of two charsets: dropped
         if not run:
@@ -101,19 +111,41 @@ def decode_words(text: str) -> str:
         run.append((enc, payload))
         pos = m.end()
     flush()
-    pieces.append(text[pos:])
+    pieces.append(gap_text(text[pos:]))
     return "".join(pieces)
 
 
 def decode_header_value(value: str | bytes) -> str:
     """Fully decode one header value (raw bytes or a parser string): unfolded, stripped."""
     try:
-        return decode_words(unfold(raw_text(value))).strip()
+        data = to_bytes(value) if not isinstance(value, str) or not value.isascii() else None
+        if data is not None and not data.isascii() and b"=?" in data:
+            # 8-bit bytes beside or inside encoded words: each word by its own charset
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError:
+                return clean_text(decode_words(unfold(data.decode("latin-1")), octets=True)).strip()
+        return clean_text(decode_words(unfold(raw_text(value)))).strip()
     except Exception:               # pragma: no cover - defensive: never raise
         return to_bytes(value).decode("utf-8", "replace").strip()
 
 
 _WS = re.compile(r"[ \t\r\n\f\v]+")
+# escape sequences (ANSI CSI, ISO 2022 designations left over) and every control character a header
+# must not carry into a subject, a title or a reply header: C0, DEL, C1, line/paragraph separators
+_ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|[()$*+\-./][@-~A-Za-z]?|[$][()*+]?[@-~]|.)?")
+_CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(text: str) -> str:
+    """No escape sequence and no control character survives (line breaks of any kind become spaces)."""
+    if text.isascii() and text.isprintable():
+        return text
+    text = _CONTROLS.sub(" ", _ESCAPES.sub("", text))
+    if text.isascii():
+        return text
+    # unassigned code points and lone surrogates (undecodable bytes kept by surrogateescape) go too
+    return "".join(c for c in text if c.isascii() or unicodedata.category(c) not in ("Cn", "Cs"))
 
 
 def normalise_ws(text: str) -> str:
@@ -129,7 +161,7 @@ def _valid_addr(addr: str) -> bool:
 
 
 def _clean_name(name: str) -> str:
-    name = normalise_ws(name)
+    name = normalise_ws(clean_text(name))
     if len(name) >= 2 and name[0] == name[-1] and name[0] in "\"'":
         name = name[1:-1].strip()
     return name

@@ -730,6 +730,8 @@ def read_docx(data: bytes, *, max_uncompressed: int = 50 * 1024 * 1024) -> Docum
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, TypeError):
         raise UnreadableDocument("not a zip archive") from None
+    except NotImplementedError:  # zipfile: a "version needed to extract" it does not implement
+        raise UnreadableDocument("unsupported zip version") from None
     try:
         with zf:
             return _read_package(zf, max_uncompressed)

@@ -18,6 +18,7 @@ from baosong.vocabulary import DocKind, Reason
 
 from ..documents import Document
 from ..message import ParsedMessage
+from ..textcheck import looks_like_text
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,16 @@ class GateContext:
     min_body_words: int = 50
     # (document sha256, unit name) -> True if that unit already submitted that content
     seen_piece: Callable[[str, str], bool] = field(default=lambda sha, unit: False)
+    # (Message-ID, unit name) -> True if that unit's message with this Message-ID was recorded before
+    seen_message_id: Callable[[str, str], bool] = field(default=lambda message_id, unit: False)
+    # Message-ID -> True if it is one of the mails baosong sent (the ledger's outbox)
+    ours: Callable[[str], bool] = field(default=lambda message_id: False)
+    # an e-mail address -> the registered unit it belongs to (display-name spoofing)
+    unit_of_address: Callable[[str], str | None] = field(default=lambda address: None)
+    # a unit as named in a document -> the registered unit's name, None when not registered
+    unit_named: Callable[[str], str | None] = field(default=lambda text: None)
+    # (normalised title, unit name) -> True if that unit sent a piece with that title before
+    seen_title: Callable[[str, str], bool] = field(default=lambda title, unit: False)
 
 
 class Rule(Protocol):
@@ -57,6 +68,8 @@ def body_piece(c: Candidate, ctx: GateContext) -> Document | None:
     if c.body is None or c.body.extracted is None:
         return None
     if any(d.is_content for d in c.documents):
+        return None
+    if not looks_like_text(c.message.text):   # a body wrongly labelled base64: binary garbage
         return None
     return c.body if c.body.extracted.word_count >= ctx.min_body_words else None
 

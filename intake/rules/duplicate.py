@@ -1,4 +1,7 @@
-"""Every piece of the message was already submitted by the same unit."""
+"""Sent before: the same Message-ID from the same unit, or every piece's bytes already submitted by it.
+
+Answered "already received" and never counted again.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,15 @@ from baosong.vocabulary import Reason
 from .base import Candidate, GateContext, pieces_of
 
 name = Reason.DUPLICATE
-description = "稿件此前已报送 / every piece was already submitted by this unit"
+description = "稿件此前已报送 / the same Message-ID, or every piece, was already received from this unit"
 
 
 def check(c: Candidate, ctx: GateContext) -> str | None:
+    if not c.unit:
+        return None
+    if c.message.message_id and ctx.seen_message_id(c.message.message_id, c.unit):
+        return f"Message-ID {c.message.message_id[:80]}"
     pieces = pieces_of(c, ctx)
-    if pieces and c.unit and all(ctx.seen_piece(p.sha256, c.unit) for p in pieces):
+    if pieces and all(ctx.seen_piece(p.sha256, c.unit) for p in pieces):
         return "、".join(p.source for p in pieces)
     return None

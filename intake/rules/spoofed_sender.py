@@ -1,4 +1,6 @@
-"""The receiving provider's own verdict (SPF/DMARC) says the From address was forged."""
+"""The From address is forged: the receiving provider's SPF/DMARC verdict says so, or the display
+name shows a registered unit's address that is not the real sender (``"binhu-xx@example.com"
+<someone@qq.com>``)."""
 
 from __future__ import annotations
 
@@ -9,9 +11,11 @@ from baosong.vocabulary import Reason
 from .base import Candidate, GateContext
 
 name = Reason.SPOOFED_SENDER
-description = "发信地址未通过 SPF/DMARC 验证 / Authentication-Results says spf=fail or dmarc=fail"
+description = ("发信地址伪造：SPF/DMARC 验证失败，或显示名冒用登记邮箱 / "
+               "Authentication-Results says spf/dmarc=fail, or the display name shows a registered address")
 
 _AUTH_FAIL = re.compile(r"\b(dmarc|spf)\s*=\s*fail\b", re.I)
+_ADDRESS = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 
 
 def check(c: Candidate, ctx: GateContext) -> str | None:
@@ -19,4 +23,9 @@ def check(c: Candidate, ctx: GateContext) -> str | None:
         hit = _AUTH_FAIL.search(value)
         if hit:
             return f"Authentication-Results: {hit.group(0)}"
+    sender = c.message.sender
+    for shown in _ADDRESS.findall(c.message.sender_name or ""):
+        shown = shown.lower()
+        if shown != sender and ctx.unit_of_address(shown):
+            return f"显示名冒用登记邮箱 {shown}（实际发信地址 {sender or '无'}）"
     return None
