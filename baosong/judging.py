@@ -31,14 +31,15 @@ def gate_context(config: Config, seen_piece: SeenPiece | None = None) -> GateCon
                        min_body_words=limits.min_body_words, seen_piece=seen_piece or _never_seen)
 
 
-def judge_raw(config: Config, raw: bytes, seen_piece: SeenPiece | None = None) -> Judgement:
+def judge_raw(config: Config, raw: bytes, seen_piece: SeenPiece | None = None, size: int | None = None) -> Judgement:
+    """``size``: the message's size on the server when ``raw`` is only its header (not downloaded)."""
     def unit_for(address: str) -> str | None:
         unit = config.unit_for(address)
         return unit.name if unit else None
 
     return judge(raw, unit_for=unit_for, ctx=gate_context(config, seen_piece),
                  categories=config.scoring.categories, options=CountOptions(),
-                 chain=configured(gate_overrides(config.settings.gate)))
+                 chain=configured(gate_overrides(config.settings.gate)), size=size)
 
 
 def ledger_may_exist(database_url: str) -> bool:

@@ -7,14 +7,15 @@ never records it twice. The reply is queued in the same transaction as the recor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from baosong.app import App
-from baosong.archive import archive_raw
+from baosong.archive import ArchiveBatch, archive_raw
 from baosong.intake.documents import sha256 as sha256_of
 from baosong.intake.judge import Judgement
 from baosong.judging import SeenPiece
@@ -46,13 +47,26 @@ class Outcome:
     new: bool            # False when the message had been recorded before
 
 
+@dataclass
+class Batch:
+    """Several messages of one mailbox folder recorded in one transaction (``baosong.poll``).
+
+    The caller opens the session, makes the archive durable (``archive.sync()``) and commits once
+    for the whole batch; ``known`` holds the batch's messages already in the ledger by SHA-256.
+    """
+
+    session: Session
+    archive: ArchiveBatch
+    known: dict[str, Message] = field(default_factory=dict)
+
+
 def piece_seen_in(session: Session) -> SeenPiece:
     """The gate's "seen before" question, asked of the ledger."""
     return lambda sha, unit: piece_seen(session, sha, unit) is not None
 
 
-def judge_raw(app: App, raw: bytes, session: Session | None = None) -> Judgement:
-    return judge_config(app.config, raw, piece_seen_in(session) if session is not None else None)
+def judge_raw(app: App, raw: bytes, session: Session | None = None, size: int | None = None) -> Judgement:
+    return judge_config(app.config, raw, piece_seen_in(session) if session is not None else None, size=size)
 
 
 def _outcome(message: Message, new: bool) -> Outcome:
@@ -66,20 +80,28 @@ def already_recorded(session: Session, mailbox: str, uidvalidity: int | None, ui
 
 
 def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = None, uid: int | None = None,
-            received_at: datetime | None = None) -> Outcome:
+            received_at: datetime | None = None, size: int | None = None, batch: Batch | None = None) -> Outcome:
+    """Archive, judge, record and queue the reply of one message; ``size`` is the message's size on the
+    server when ``raw`` holds only its header (too large to download). With ``batch`` the caller commits."""
     sha = sha256_of(raw)
     when = received_at or datetime.now(timezone.utc)
-    path = archive_raw(app.config.archive_dir, raw, sha, when, app.config.tz)  # idempotent
+    if batch is not None:
+        path = batch.archive.write(raw, sha, when)  # durable before the batch's commit
+    else:
+        path = archive_raw(app.config.archive_dir, raw, sha, when, app.config.tz)  # idempotent
 
-    with app.sessions() as session:
-        seen = already_recorded(session, mailbox, uidvalidity, uid, sha)
+    with nullcontext(batch.session) if batch is not None else app.sessions() as session:
+        if batch is not None:  # the batch's UIDs were checked before fetching; its SHA-256s in one query
+            seen = batch.known.get(sha)
+        else:
+            seen = already_recorded(session, mailbox, uidvalidity, uid, sha)
         if seen is not None:
             return _outcome(seen, new=False)
-        verdict = judge_raw(app, raw, session)
+        verdict = judge_raw(app, raw, session, size)
         m = verdict.message
         message = record_message(session, MessageRecord(
             mailbox=mailbox, uidvalidity=uidvalidity, uid=uid, sha256=sha, message_id=m.message_id,
-            sender=m.sender, subject=m.subject, received_at=when, size=len(raw), archive_path=str(path),
+            sender=m.sender, subject=m.subject, received_at=when, size=size or len(raw), archive_path=str(path),
             verdict=verdict.verdict.value, reason=verdict.reason.value if verdict.reason else None,
             detail=verdict.detail, unit_name=verdict.unit,
             pieces=tuple(PieceRecord(p.source, p.sha256, p.title, p.stated_unit, p.author, p.category,
@@ -87,6 +109,9 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
             rule_hits=tuple((h.rule.value, h.detail) for h in verdict.hits),
         ))
         _queue_mail(app, session, verdict, message)
+        if batch is not None:
+            batch.known[sha] = message
+            return _outcome(message, new=True)
         try:
             session.commit()
         except IntegrityError:  # lost a race to another process (`poll --once` beside the daemon)

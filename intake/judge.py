@@ -6,7 +6,7 @@ This is what `baosong inspect` shows and what the poller records.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from baosong.vocabulary import Reason, Verdict
 
@@ -78,8 +78,13 @@ def judge(
     categories: Sequence[str] = DEFAULT_CATEGORIES,
     options: CountOptions = CountOptions(),
     chain: Sequence[Link] = CHAIN,
+    size: int | None = None,
 ) -> Judgement:
+    """``size``: the message's real size when ``raw`` is only its header (the IMAP RFC822.SIZE of a
+    message too large to download); the gate's size limit then judges that size."""
     message = parse_message(raw)
+    if size is not None:
+        message = replace(message, size=size)
     unit = unit_for(message.sender) if message.sender else None
     documents, body = examine_message(message, categories=categories, options=options)
     decision = run_chain(Candidate(message, unit, documents, body), ctx, chain)

@@ -67,6 +67,16 @@ def recorded_uids(session: Session, mailbox: str, uidvalidity: int, uids: Iterab
     return found
 
 
+def recorded_shas(session: Session, shas: Iterable[str]) -> dict[str, Message]:
+    """Those of ``shas`` (SHA-256 of raw bytes) already recorded, with their records: one query a batch."""
+    wanted = sorted(set(shas))
+    found: dict[str, Message] = {}
+    for i in range(0, len(wanted), 500):
+        found.update({m.sha256: m for m in session.scalars(
+            select(Message).where(Message.sha256.in_(wanted[i:i + 500])))})
+    return found
+
+
 def find_message_by_sha(session: Session, sha256: str) -> Message | None:
     return session.scalar(select(Message).where(Message.sha256 == sha256).order_by(Message.id).limit(1))
 
@@ -111,6 +121,9 @@ def pieces_in(session: Session, month: Month | None, tz: ZoneInfo) -> list[Piece
     return list(session.scalars(query))
 
 
-def mark_filed(session: Session, message_id: int) -> None:
-    """The message has left the mailbox's inbox folder (moved to its verdict's folder)."""
-    session.execute(update(Message).where(Message.id == message_id).values(filed_at=datetime.now(timezone.utc)))
+def mark_filed(session: Session, message_id: int | Iterable[int]) -> None:
+    """The messages have left the mailbox's inbox folder (moved to their verdict's folder)."""
+    ids = [message_id] if isinstance(message_id, int) else sorted(set(message_id))
+    now = datetime.now(timezone.utc)
+    for i in range(0, len(ids), 500):
+        session.execute(update(Message).where(Message.id.in_(ids[i:i + 500])).values(filed_at=now))
