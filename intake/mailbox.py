@@ -236,22 +236,25 @@ class Mailbox:
         try:
             data = client.fetch(list(uids), ["BODY.PEEK[HEADER]" if headers_only else "BODY.PEEK[]",
                                                 "INTERNALDATE", "RFC822.SIZE"])
+        except imaplib.IMAP4.abort:   # the connection is gone: nothing more can be asked
+            raise
         except IMAPClient.Error:
-            if self.watchdog.fired:
-                raise
-            # a message expunged by another client can fail the whole command: one at a time, skipping it
+            # the server said NO: a message expunged by another client can fail the whole command
+            # (Dovecot: NO [EXPUNGEISSUED]); one at a time, skipping what is gone
             data = {}
             for uid in uids:
                 try:
                     data.update(client.fetch([uid], ["BODY.PEEK[HEADER]" if headers_only else "BODY.PEEK[]",
                                                      "INTERNALDATE", "RFC822.SIZE"]))
+                except imaplib.IMAP4.abort:
+                    raise
                 except IMAPClient.Error:
                     continue
         for uid in uids:
             item = data.pop(uid, None)
-            if item is None or section not in item:  # expunged meanwhile by another client
+            raw = item.get(section) if item is not None else None
+            if raw is None:  # expunged meanwhile by another client (Dovecot answers NIL for its body)
                 continue
-            raw = item[section]
             yield Fetched(uid, self.uidvalidity, item.get(b"INTERNALDATE"), raw,
                           int(item.get(b"RFC822.SIZE") or len(raw)), headers_only)
 
@@ -275,9 +278,23 @@ class Mailbox:
         batch = [uids] if isinstance(uids, int) else list(uids)
         if not batch:
             return
-        client = self._c()
         self.ensure_folder(folder)
-        ids = uid_set(batch)
+        try:
+            self._move(uid_set(batch), folder)
+        except imaplib.IMAP4.abort:
+            raise
+        except IMAPClient.Error:
+            # NO [EXPUNGEISSUED]: another poller moved some of them meanwhile; move the rest one by one
+            for uid in batch:
+                try:
+                    self._move([str(uid)], folder)
+                except imaplib.IMAP4.abort:
+                    raise
+                except IMAPClient.Error:
+                    continue   # gone: it has left the folder all the same
+
+    def _move(self, ids: list[str], folder: str) -> None:
+        client = self._c()
         if client.has_capability("MOVE"):
             client.move(ids, folder)
         else:
