@@ -25,10 +25,10 @@ class App:
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
+        from sqlalchemy.exc import IntegrityError
+
         from baosong.ledger.db import make_sessionmaker
         from baosong.ledger.units import sync_units
-
-        from sqlalchemy.exc import IntegrityError
 
         sessions = make_sessionmaker(self.config.database_url)
         for attempt in (1, 2):

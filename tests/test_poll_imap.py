@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import write_office_config
-from slowimap import SlowImapServer
 from sqlalchemy import select
 from test_end_to_end import BINHU, DOCX, SHANGWU, TZ, folder_count, foxmail
 from typer.testing import CliRunner
@@ -27,6 +26,8 @@ from baosong.cli import app as cli
 from baosong.intake import mailbox as mailbox_mod
 from baosong.ledger.models import MailboxPoll, Message
 from baosong.poll import batches, poll_mailbox
+
+from slowimap import SlowImapServer
 
 runner = CliRunner()
 MAILBOX = "信息科报送邮箱"
