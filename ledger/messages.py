@@ -89,8 +89,19 @@ def piece_seen(session: Session, sha256: str, unit_name: str) -> Piece | None:
     )
 
 
+def _unit_named(session: Session, name: str) -> Unit | None:
+    """The unit called ``name``, looked up once per session (a poll records a batch in one session)."""
+    cache: dict[str, Unit] = session.info.setdefault("units_by_name", {})
+    unit = cache.get(name)
+    if unit is None:
+        unit = session.scalar(select(Unit).where(Unit.name == name))
+        if unit is not None:
+            cache[name] = unit
+    return unit
+
+
 def record_message(session: Session, rec: MessageRecord) -> Message:
-    unit = session.scalar(select(Unit).where(Unit.name == rec.unit_name)) if rec.unit_name else None
+    unit = _unit_named(session, rec.unit_name) if rec.unit_name else None
     if rec.unit_name and unit is None:
         raise LedgerError(f"账本中没有单位“{rec.unit_name}” / unit not in ledger (sync units first)")
     message = Message(
