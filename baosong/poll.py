@@ -26,6 +26,7 @@ from baosong.config.schema import MailboxConfig
 from baosong.failures import note_failure
 from baosong.intake.documents import sha256 as sha256_of
 from baosong.intake.mailbox import CONNECTION_ERRORS, Fetched, Mailbox, MailboxError
+from baosong.judge_pool import JudgePool, workers
 from baosong.ledger.messages import mark_filed, recorded_shas, recorded_uids
 from baosong.ledger.outbox import DeliveryReport, deliver_pending
 from baosong.ledger.polls import note_uidvalidity, poll_state, record_poll
@@ -37,6 +38,8 @@ log = logging.getLogger("baosong.poll")
 
 BATCH_MESSAGES = 50
 BATCH_BYTES = 24 * 1024 * 1024   # a batch of large messages holds at most this much (one message more alone)
+POOL_MIN_MESSAGES = 100          # a folder with this many new messages is judged on every core
+POOL_MAX_BYTES = 2 * 1024 * 1024  # larger messages are judged in the poller's own process (memory)
 
 
 @dataclass
@@ -105,6 +108,7 @@ class _FolderPoll:
         self.done = 0
         self.total = 0
         self.max_bytes = int(app.config.settings.limits.max_message_mb * 1024 * 1024)
+        self.pool: JudgePool | None = None
 
     def tick(self, n: int) -> None:
         self.done += n
@@ -153,6 +157,17 @@ class _FolderPoll:
         sizes = box.sizes(todo)
         todo = [uid for uid in todo if uid in sizes]   # a UID gone meanwhile: another poller moved it
         self.total -= len(uids) - len(known) - len(todo)
+        processes = workers()
+        if processes and len(todo) >= POOL_MIN_MESSAGES:
+            self.pool = JudgePool(self.app.config, processes)
+        try:
+            self.fetch_all(todo, sizes)
+        finally:
+            if self.pool is not None:
+                self.pool.close()
+
+    def fetch_all(self, todo: list[int], sizes: dict[int, int]) -> None:
+        box, report = self.box, self.report
         for batch in batches(todo, sizes):
             box.check_deadline()
             whole = [uid for uid in batch if sizes[uid] <= self.max_bytes]
@@ -176,9 +191,12 @@ class _FolderPoll:
         app = self.app
         archive = ArchiveBatch(app.config.archive_dir, app.config.tz)
         outcomes: list[tuple[int, Outcome]] = []
+        shas = [sha256_of(f.raw) for f in fetched]
         try:
             with app.sessions() as session:
-                batch = Batch(session, archive, recorded_shas(session, (sha256_of(f.raw) for f in fetched)))
+                batch = Batch(session, archive, recorded_shas(session, shas))
+                if self.pool is not None:
+                    self.judge_ahead(batch, fetched, shas)
                 for f in fetched:
                     outcome = process(app, f.raw, mailbox=self.name, uidvalidity=f.uidvalidity, uid=f.uid,
                                       received_at=f.internaldate, size=f.size if f.headers_only else None,
@@ -194,6 +212,18 @@ class _FolderPoll:
         for _, outcome in outcomes:
             self._count(outcome)
         self.file_away([(uid, o.ledger_id, o.verdict) for uid, o in outcomes])
+
+    def judge_ahead(self, batch: Batch, fetched: list[Fetched], shas: list[str]) -> None:
+        """Judge the batch's new, ordinary-sized messages on the other cores, each archived first."""
+        assert self.pool is not None
+        todo = [(f, sha) for f, sha in zip(fetched, shas, strict=True)
+                if sha not in batch.known and f.internaldate is not None and not f.headers_only
+                and len(f.raw) <= POOL_MAX_BYTES]
+        for f, sha in todo:   # archive before parse, here too
+            assert f.internaldate is not None
+            batch.archive.write(f.raw, sha, f.internaldate)
+        verdicts = self.pool.judge([(f.raw, None) for f, _ in todo])
+        batch.verdicts.update({sha: v for (_, sha), v in zip(todo, verdicts, strict=True) if v is not None})
 
     def one_by_one(self, fetched: list[Fetched]) -> None:
         cfg, report = self.cfg, self.report

@@ -33,7 +33,7 @@ from baosong.ledger.outbox import enqueue
 from baosong.notify.compose import compose
 from baosong.notify.recipients import alert_to, reply_to
 from baosong.notify.replies import ReplyPiece, render_alert, render_reply
-from baosong.vocabulary import MailKind
+from baosong.vocabulary import MailKind, Verdict
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,14 @@ class Batch:
     session: Session
     archive: ArchiveBatch
     known: dict[str, Message] = field(default_factory=dict)
+    # judged ahead by another process, without the ledger (``baosong.judge_pool``), by SHA-256
+    verdicts: dict[str, Judgement] = field(default_factory=dict)
+
+
+def _seen_before(session: Session, verdict: Judgement) -> bool:
+    """Whether a verdict judged without the ledger would change with it: an accepted piece seen before."""
+    return verdict.verdict is Verdict.ACCEPTED and verdict.unit is not None and any(
+        piece_seen(session, p.sha256, verdict.unit) is not None for p in verdict.pieces)
 
 
 def piece_seen_in(session: Session) -> SeenPiece:
@@ -97,7 +105,11 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
             seen = already_recorded(session, mailbox, uidvalidity, uid, sha)
         if seen is not None:
             return _outcome(seen, new=False)
-        verdict = judge_raw(app, raw, session, size)
+        ahead = batch.verdicts.pop(sha, None) if batch is not None else None
+        if ahead is not None and not _seen_before(session, ahead):
+            verdict = ahead
+        else:
+            verdict = judge_raw(app, raw, session, size)
         m = verdict.message
         message = record_message(session, MessageRecord(
             mailbox=mailbox, uidvalidity=uidvalidity, uid=uid, sha256=sha, message_id=m.message_id,

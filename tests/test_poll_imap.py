@@ -295,3 +295,23 @@ def test_two_pollers_at_once_on_one_mailbox_and_one_new_database(tmp_path: Path,
         assert all(m.filed_at is not None for m in messages)
         shas = {hashlib.sha256(Path(m.archive_path).read_bytes()).hexdigest() for m in messages}
         assert shas == {m.sha256 for m in messages}
+
+
+def test_judged_on_every_core_and_still_a_duplicate_is_a_duplicate(tmp_path: Path, imap_account, smtp_sink):
+    """A folder of 100+ new messages is judged by worker processes, which do not see the ledger: a piece
+    recorded in an earlier poll is still found (and answered) as a duplicate."""
+    from baosong.poll import POOL_MIN_MESSAGES
+
+    config = write_office_config(tmp_path / "config", smtp=smtp_sink, mailboxes=[account_box(imap_account)])
+    client = imap_account.client()
+    client.append("INBOX", submission(0), msg_time=ARRIVED)
+    assert invoke(config, "poll", "--once").exit_code == 0
+    again = foxmail("binhu-xx@example.com", "【工作动态】再报一次", "再次报送。", [("稿件0.docx", BINHU + b"0", DOCX)])
+    client.multiappend("INBOX", [{"msg": submission(i), "date": ARRIVED} for i in range(1, POOL_MIN_MESSAGES + 5)]
+                       + [{"msg": again, "date": ARRIVED}])
+    result = invoke(config, "poll", "--once")
+    assert result.exit_code == 0, result.output
+    assert f"新登记 {POOL_MIN_MESSAGES + 5} 封（受理 {POOL_MIN_MESSAGES + 4}，退回 1）" in said(result)
+    with App.open(config).sessions() as session:
+        dup = session.scalar(select(Message).where(Message.subject == "【工作动态】再报一次"))
+        assert dup is not None and (dup.verdict, dup.reason) == ("rejected", "duplicate")

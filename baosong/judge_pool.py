@@ -1,0 +1,65 @@
+"""Judging a batch of messages on every core: a pool of worker processes (fork) running the pure judge.
+
+Judging (parse, read the documents, run the gate) is pure and CPU-bound; the poller's own process
+meanwhile has the IMAP connection and the ledger. Workers judge without the ledger (a piece is
+taken as never seen before); ``baosong.processing`` asks the ledger about an accepted message's
+pieces itself and judges it again in-process when one was seen (the duplicate rule). A worker that
+fails returns nothing: the message is then judged in-process, where a failure is counted as usual.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from multiprocessing.pool import Pool
+
+from baosong.config.loader import Config
+from baosong.intake.judge import Judgement as Verdict
+from baosong.judging import judge_raw
+
+log = logging.getLogger("baosong.judge_pool")
+
+_config: Config | None = None
+
+
+def _init(config: Config) -> None:
+    global _config
+    _config = config
+
+
+def _judge(item: tuple[bytes, int | None]) -> Verdict | None:
+    raw, size = item
+    try:
+        assert _config is not None
+        return judge_raw(_config, raw, None, size=size)
+    except Exception:  # judged again in the poller's process, where the failure is recorded
+        return None
+
+
+def workers() -> int:
+    """Worker processes worth starting: one per core, none on a single core."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores if cores > 1 else 0
+
+
+class JudgePool:
+    def __init__(self, config: Config, processes: int):
+        self._pool: Pool | None = multiprocessing.get_context("fork").Pool(
+            processes, initializer=_init, initargs=(config,))
+
+    def judge(self, items: list[tuple[bytes, int | None]]) -> list[Verdict | None]:
+        if self._pool is None or not items:
+            return [None] * len(items)
+        try:
+            return self._pool.map(_judge, items, chunksize=max(1, len(items) // 8))
+        except Exception:  # a worker died (killed, out of memory): judge in-process from now on
+            log.debug("judge pool failed; judging in-process", exc_info=True)
+            self.close()
+            return [None] * len(items)
+
+    def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.terminate()
+            pool.join()
