@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+from collections.abc import Callable
 from multiprocessing.pool import Pool
 
 from baosong.config.loader import Config
@@ -48,15 +49,26 @@ class JudgePool:
         self._pool: Pool | None = multiprocessing.get_context("fork").Pool(
             processes, initializer=_init, initargs=(config,))
 
-    def judge(self, items: list[tuple[bytes, int | None]]) -> list[Verdict | None]:
+    def judge_async(self, items: list[tuple[bytes, int | None]]) -> Callable[[], list[Verdict | None]]:
+        """Start judging ``items``; the returned callable waits for the verdicts."""
         if self._pool is None or not items:
-            return [None] * len(items)
+            return lambda: [None] * len(items)
         try:
-            return self._pool.map(_judge, items, chunksize=max(1, len(items) // 8))
-        except Exception:  # a worker died (killed, out of memory): judge in-process from now on
+            pending = self._pool.map_async(_judge, items, chunksize=max(1, len(items) // 8))
+        except Exception:
             log.debug("judge pool failed; judging in-process", exc_info=True)
             self.close()
-            return [None] * len(items)
+            return lambda: [None] * len(items)
+
+        def result() -> list[Verdict | None]:
+            try:
+                return pending.get()
+            except Exception:  # a worker died (killed, out of memory): judge in-process from now on
+                log.debug("judge pool failed; judging in-process", exc_info=True)
+                self.close()
+                return [None] * len(items)
+
+        return result
 
     def close(self) -> None:
         pool, self._pool = self._pool, None

@@ -25,6 +25,7 @@ from baosong.config.loader import secret
 from baosong.config.schema import MailboxConfig
 from baosong.failures import note_failure
 from baosong.intake.documents import sha256 as sha256_of
+from baosong.intake.judge import Verdict as JudgedVerdict
 from baosong.intake.mailbox import CONNECTION_ERRORS, Fetched, Mailbox, MailboxError
 from baosong.judge_pool import JudgePool, workers
 from baosong.ledger.messages import mark_filed, recorded_shas, recorded_uids
@@ -99,6 +100,16 @@ def batches(uids: Sequence[int], sizes: dict[int, int], max_messages: int = BATC
         yield batch
 
 
+@dataclass
+class _Ahead:
+    """A fetched batch, archived and (with the judge pool) being judged while the previous one is recorded."""
+
+    fetched: list[Fetched]
+    shas: list[str]
+    archive: ArchiveBatch
+    verdicts: Callable[[], dict[str, JudgedVerdict]] = dict
+
+
 class _FolderPoll:
     def __init__(self, app: App, cfg: MailboxConfig, box: Mailbox, folder: str, report: MailboxReport,
                  progress: Progress | None):
@@ -167,16 +178,31 @@ class _FolderPoll:
                 self.pool.close()
 
     def fetch_all(self, todo: list[int], sizes: dict[int, int]) -> None:
+        """Fetch batch after batch. With the judge pool, batch N+1 is fetched and handed to the workers
+        before batch N is recorded and filed, so the protocol, the judging and the ledger overlap."""
         box, report = self.box, self.report
-        for batch in batches(todo, sizes):
-            box.check_deadline()
-            whole = [uid for uid in batch if sizes[uid] <= self.max_bytes]
-            heads = [uid for uid in batch if sizes[uid] > self.max_bytes]
-            fetched = list(box.fetch(whole)) + list(box.fetch(heads, headers_only=True))
-            self.total -= len(batch) - len(fetched)
-            report.fetched += len(fetched)
-            report.oversize += sum(1 for f in fetched if f.headers_only)
-            self.process_batch(fetched)
+        pending: _Ahead | None = None
+        try:
+            for batch in batches(todo, sizes):
+                box.check_deadline()
+                whole = [uid for uid in batch if sizes[uid] <= self.max_bytes]
+                heads = [uid for uid in batch if sizes[uid] > self.max_bytes]
+                fetched = list(box.fetch(whole)) + list(box.fetch(heads, headers_only=True))
+                self.total -= len(batch) - len(fetched)
+                report.fetched += len(fetched)
+                report.oversize += sum(1 for f in fetched if f.headers_only)
+                ahead = self.start(fetched)
+                overlap = self.pool is not None and all(len(f.raw) <= POOL_MAX_BYTES for f in fetched)
+                if pending is not None:
+                    done, pending = pending, None
+                    self.process_batch(done)
+                if overlap:
+                    pending = ahead        # recorded after the next batch has been fetched
+                else:
+                    self.process_batch(ahead)   # large messages: one batch in memory at a time
+        finally:
+            if pending is not None and not box.watchdog.fired:
+                self.process_batch(pending)   # fetched and judged: record it before stopping
 
     def _count(self, outcome: Outcome) -> None:
         if outcome.new:
@@ -185,18 +211,30 @@ class _FolderPoll:
         else:
             self.report.already += 1
 
-    def process_batch(self, fetched: list[Fetched]) -> None:
+    def start(self, fetched: list[Fetched]) -> _Ahead:
+        """Archive the batch's ordinary-sized messages and hand them to the judge pool (if any)."""
+        app = self.app
+        ahead = _Ahead(fetched, [sha256_of(f.raw) for f in fetched], ArchiveBatch(app.config.archive_dir, app.config.tz))
+        if self.pool is None:
+            return ahead
+        todo = [(f, sha) for f, sha in zip(fetched, ahead.shas, strict=True)
+                if f.internaldate is not None and not f.headers_only and len(f.raw) <= POOL_MAX_BYTES]
+        for f, sha in todo:   # archive before parse, here too
+            assert f.internaldate is not None
+            ahead.archive.write(f.raw, sha, f.internaldate)
+        result = self.pool.judge_async([(f.raw, None) for f, _ in todo])
+        ahead.verdicts = lambda: {sha: v for (_, sha), v in zip(todo, result(), strict=True) if v is not None}
+        return ahead
+
+    def process_batch(self, ahead: _Ahead) -> None:
+        fetched, archive = ahead.fetched, ahead.archive
         if not fetched:
             return
         app = self.app
-        archive = ArchiveBatch(app.config.archive_dir, app.config.tz)
         outcomes: list[tuple[int, Outcome]] = []
-        shas = [sha256_of(f.raw) for f in fetched]
         try:
             with app.sessions() as session:
-                batch = Batch(session, archive, recorded_shas(session, shas))
-                if self.pool is not None:
-                    self.judge_ahead(batch, fetched, shas)
+                batch = Batch(session, archive, recorded_shas(session, ahead.shas), ahead.verdicts())
                 for f in fetched:
                     outcome = process(app, f.raw, mailbox=self.name, uidvalidity=f.uidvalidity, uid=f.uid,
                                       received_at=f.internaldate, size=f.size if f.headers_only else None,
@@ -212,18 +250,6 @@ class _FolderPoll:
         for _, outcome in outcomes:
             self._count(outcome)
         self.file_away([(uid, o.ledger_id, o.verdict) for uid, o in outcomes])
-
-    def judge_ahead(self, batch: Batch, fetched: list[Fetched], shas: list[str]) -> None:
-        """Judge the batch's new, ordinary-sized messages on the other cores, each archived first."""
-        assert self.pool is not None
-        todo = [(f, sha) for f, sha in zip(fetched, shas, strict=True)
-                if sha not in batch.known and f.internaldate is not None and not f.headers_only
-                and len(f.raw) <= POOL_MAX_BYTES]
-        for f, sha in todo:   # archive before parse, here too
-            assert f.internaldate is not None
-            batch.archive.write(f.raw, sha, f.internaldate)
-        verdicts = self.pool.judge([(f.raw, None) for f, _ in todo])
-        batch.verdicts.update({sha: v for (_, sha), v in zip(todo, verdicts, strict=True) if v is not None})
 
     def one_by_one(self, fetched: list[Fetched]) -> None:
         cfg, report = self.cfg, self.report
