@@ -235,6 +235,7 @@ class _FolderPoll:
         try:
             with app.sessions() as session:
                 batch = Batch(session, archive, recorded_shas(session, ahead.shas), ahead.verdicts())
+                batch.ask_ledger()
                 for f in fetched:
                     outcome = process(app, f.raw, mailbox=self.name, uidvalidity=f.uidvalidity, uid=f.uid,
                                       received_at=f.internaldate, size=f.size if f.headers_only else None,

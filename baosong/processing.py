@@ -26,6 +26,7 @@ from baosong.ledger.messages import (
     find_message,
     find_message_by_sha,
     piece_seen,
+    pieces_seen,
     record_message,
 )
 from baosong.ledger.models import Message
@@ -60,12 +61,19 @@ class Batch:
     known: dict[str, Message] = field(default_factory=dict)
     # judged ahead by another process, without the ledger (``baosong.judge_pool``), by SHA-256
     verdicts: dict[str, Judgement] = field(default_factory=dict)
+    # (document SHA-256, unit) of those verdicts' pieces already in the ledger (one query), and the batch's own
+    seen_pieces: set[tuple[str, str]] = field(default_factory=set)
+
+    def ask_ledger(self) -> None:
+        """Look up the pieces of every verdict judged ahead in one query."""
+        self.seen_pieces |= pieces_seen(self.session, (
+            (p.sha256, v.unit) for v in self.verdicts.values() if v.unit is not None for p in v.pieces))
 
 
-def _seen_before(session: Session, verdict: Judgement) -> bool:
+def _seen_before(batch: Batch, verdict: Judgement) -> bool:
     """Whether a verdict judged without the ledger would change with it: an accepted piece seen before."""
     return verdict.verdict is Verdict.ACCEPTED and verdict.unit is not None and any(
-        piece_seen(session, p.sha256, verdict.unit) is not None for p in verdict.pieces)
+        (p.sha256, verdict.unit) in batch.seen_pieces for p in verdict.pieces)
 
 
 def piece_seen_in(session: Session) -> SeenPiece:
@@ -106,7 +114,7 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
         if seen is not None:
             return _outcome(seen, new=False)
         ahead = batch.verdicts.pop(sha, None) if batch is not None else None
-        if ahead is not None and not _seen_before(session, ahead):
+        if batch is not None and ahead is not None and not _seen_before(batch, ahead):
             verdict = ahead
         else:
             verdict = judge_raw(app, raw, session, size)
@@ -123,6 +131,8 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
         _queue_mail(app, session, verdict, message)
         if batch is not None:
             batch.known[sha] = message
+            if verdict.unit is not None:   # a second copy later in the same batch is a duplicate
+                batch.seen_pieces.update((p.sha256, verdict.unit) for p in verdict.pieces)
             return _outcome(message, new=True)
         try:
             session.commit()

@@ -100,6 +100,18 @@ def _unit_named(session: Session, name: str) -> Unit | None:
     return unit
 
 
+def pieces_seen(session: Session, pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Those of (document SHA-256, unit name) already recorded as accepted pieces: one query a batch."""
+    wanted = set(pairs)
+    shas = sorted({sha for sha, _ in wanted})
+    found: set[tuple[str, str]] = set()
+    for i in range(0, len(shas), 500):
+        rows = session.execute(select(Piece.sha256, Unit.name).join(Unit, Piece.unit_id == Unit.id)
+                               .where(Piece.sha256.in_(shas[i:i + 500])))
+        found.update((sha, name) for sha, name in rows if (sha, name) in wanted)
+    return found
+
+
 def record_message(session: Session, rec: MessageRecord) -> Message:
     unit = _unit_named(session, rec.unit_name) if rec.unit_name else None
     if rec.unit_name and unit is None:

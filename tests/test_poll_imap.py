@@ -307,11 +307,15 @@ def test_judged_on_every_core_and_still_a_duplicate_is_a_duplicate(tmp_path: Pat
     client.append("INBOX", submission(0), msg_time=ARRIVED)
     assert invoke(config, "poll", "--once").exit_code == 0
     again = foxmail("binhu-xx@example.com", "【工作动态】再报一次", "再次报送。", [("稿件0.docx", BINHU + b"0", DOCX)])
-    client.multiappend("INBOX", [{"msg": submission(i), "date": ARRIVED} for i in range(1, POOL_MIN_MESSAGES + 5)]
-                       + [{"msg": again, "date": ARRIVED}])
+    last = POOL_MIN_MESSAGES + 4    # its piece comes twice in the last batch
+    twice = foxmail("binhu-xx@example.com", "【工作动态】同一批又报一次", "又报一次。",
+                    [(f"稿件{last}.docx", BINHU + str(last).encode(), DOCX)])
+    client.multiappend("INBOX", [{"msg": submission(i), "date": ARRIVED} for i in range(1, last + 1)]
+                       + [{"msg": again, "date": ARRIVED}, {"msg": twice, "date": ARRIVED}])
     result = invoke(config, "poll", "--once")
     assert result.exit_code == 0, result.output
-    assert f"新登记 {POOL_MIN_MESSAGES + 5} 封（受理 {POOL_MIN_MESSAGES + 4}，退回 1）" in said(result)
+    assert f"新登记 {last + 2} 封（受理 {last}，退回 2）" in said(result)
     with App.open(config).sessions() as session:
-        dup = session.scalar(select(Message).where(Message.subject == "【工作动态】再报一次"))
-        assert dup is not None and (dup.verdict, dup.reason) == ("rejected", "duplicate")
+        for subject in ("【工作动态】再报一次", "【工作动态】同一批又报一次"):
+            dup = session.scalar(select(Message).where(Message.subject == subject))
+            assert dup is not None and (dup.verdict, dup.reason) == ("rejected", "duplicate")
