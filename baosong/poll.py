@@ -237,11 +237,11 @@ class _FolderPoll:
                 batch = Batch(session, archive, recorded_shas(session, ahead.shas), ahead.verdicts())
                 batch.ask_ledger()
                 for f in fetched:
-                    outcome = process(app, f.raw, mailbox=self.name, uidvalidity=f.uidvalidity, uid=f.uid,
-                                      received_at=f.internaldate, size=f.size if f.headers_only else None,
-                                      batch=batch)
-                    outcomes.append((f.uid, outcome))
+                    process(app, f.raw, mailbox=self.name, uidvalidity=f.uidvalidity, uid=f.uid,
+                            received_at=f.internaldate, size=f.size if f.headers_only else None, batch=batch)
                 archive.sync()          # the raw bytes are durable before the ledger says they were recorded
+                # the batch's INSERTs in one flush, then the commit: the ledger's write lock is held briefly
+                outcomes = list(zip([f.uid for f in fetched], batch.finish(app), strict=True))
                 session.commit()        # the ledger before the move
         except Exception:  # a message that fails, or a race lost to another poller: one at a time
             log.debug("batch of %d messages of %s goes one at a time", len(fetched), self.name, exc_info=True)

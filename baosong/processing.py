@@ -64,6 +64,23 @@ class Batch:
     # (document SHA-256, unit) of those verdicts' pieces already in the ledger (one query), and the batch's own
     seen_pieces: set[tuple[str, str]] = field(default_factory=set)
 
+    # every message of the batch in order, and the new ones' verdicts: see finish()
+    messages: list[tuple[Message, bool]] = field(default_factory=list)
+    replies: list[tuple[Judgement, Message]] = field(default_factory=list)
+
+    def add(self, message: Message, *, new: bool) -> Outcome:
+        """Note a message of the batch; its outcome (with its ledger id) comes from :meth:`finish`."""
+        self.messages.append((message, new))
+        return Outcome(-1, message.verdict, message.reason, message.sender, None, len(message.pieces), new)
+
+    def finish(self, app: App) -> list[Outcome]:
+        """Insert the batch's messages in one flush, queue their replies; their outcomes, in order."""
+        self.session.flush()
+        for verdict, message in self.replies:
+            _queue_mail(app, self.session, verdict, message)
+        self.session.flush()
+        return [_outcome(message, new) for message, new in self.messages]
+
     def ask_ledger(self) -> None:
         """Look up the pieces of every verdict judged ahead in one query."""
         self.seen_pieces |= pieces_seen(self.session, (
@@ -112,6 +129,8 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
         else:
             seen = already_recorded(session, mailbox, uidvalidity, uid, sha)
         if seen is not None:
+            if batch is not None:
+                return batch.add(seen, new=False)
             return _outcome(seen, new=False)
         ahead = batch.verdicts.pop(sha, None) if batch is not None else None
         if batch is not None and ahead is not None and not _seen_before(batch, ahead):
@@ -127,13 +146,14 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
             pieces=tuple(PieceRecord(p.source, p.sha256, p.title, p.stated_unit, p.author, p.category,
                                      p.word_count) for p in verdict.pieces),
             rule_hits=tuple((h.rule.value, h.detail) for h in verdict.hits),
-        ))
-        _queue_mail(app, session, verdict, message)
-        if batch is not None:
+        ), flush=batch is None)
+        if batch is not None:  # flushed with the whole batch; its reply queued then (the key needs its id)
             batch.known[sha] = message
             if verdict.unit is not None:   # a second copy later in the same batch is a duplicate
                 batch.seen_pieces.update((p.sha256, verdict.unit) for p in verdict.pieces)
-            return _outcome(message, new=True)
+            batch.replies.append((verdict, message))
+            return batch.add(message, new=True)
+        _queue_mail(app, session, verdict, message)
         try:
             session.commit()
         except IntegrityError:  # lost a race to another process (`poll --once` beside the daemon)

@@ -94,7 +94,8 @@ def _unit_named(session: Session, name: str) -> Unit | None:
     cache: dict[str, Unit] = session.info.setdefault("units_by_name", {})
     unit = cache.get(name)
     if unit is None:
-        unit = session.scalar(select(Unit).where(Unit.name == name))
+        with session.no_autoflush:   # a batch's messages are flushed together, later
+            unit = session.scalar(select(Unit).where(Unit.name == name))
         if unit is not None:
             cache[name] = unit
     return unit
@@ -112,7 +113,8 @@ def pieces_seen(session: Session, pairs: Iterable[tuple[str, str]]) -> set[tuple
     return found
 
 
-def record_message(session: Session, rec: MessageRecord) -> Message:
+def record_message(session: Session, rec: MessageRecord, *, flush: bool = True) -> Message:
+    """Add the message and its pieces; ``flush=False`` leaves the INSERTs to a later flush (a batch)."""
     unit = _unit_named(session, rec.unit_name) if rec.unit_name else None
     if rec.unit_name and unit is None:
         raise LedgerError(f"账本中没有单位“{rec.unit_name}” / unit not in ledger (sync units first)")
@@ -131,7 +133,8 @@ def record_message(session: Session, rec: MessageRecord) -> Message:
             author=p.author, category=p.category, word_count=p.word_count, received_at=rec.received_at,
         ))
     session.add(message)
-    session.flush()
+    if flush:
+        session.flush()
     return message
 
 
