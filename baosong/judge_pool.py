@@ -16,7 +16,7 @@ from collections.abc import Callable
 from multiprocessing.pool import Pool
 
 from baosong.config.loader import Config
-from baosong.intake.judge import Judgement as Verdict
+from baosong.intake.judge import Judgement
 from baosong.judging import judge_raw
 
 log = logging.getLogger("baosong.judge_pool")
@@ -29,7 +29,7 @@ def _init(config: Config) -> None:
     _config = config
 
 
-def _judge(item: tuple[bytes, int | None]) -> Verdict | None:
+def _judge(item: tuple[bytes, int | None]) -> Judgement | None:
     raw, size = item
     try:
         assert _config is not None
@@ -49,7 +49,7 @@ class JudgePool:
         self._pool: Pool | None = multiprocessing.get_context("fork").Pool(
             processes, initializer=_init, initargs=(config,))
 
-    def judge_async(self, items: list[tuple[bytes, int | None]]) -> Callable[[], list[Verdict | None]]:
+    def judge_async(self, items: list[tuple[bytes, int | None]]) -> Callable[[], list[Judgement | None]]:
         """Start judging ``items``; the returned callable waits for the verdicts."""
         if self._pool is None or not items:
             return lambda: [None] * len(items)
@@ -60,7 +60,7 @@ class JudgePool:
             self.close()
             return lambda: [None] * len(items)
 
-        def result() -> list[Verdict | None]:
+        def result() -> list[Judgement | None]:
             try:
                 return pending.get()
             except Exception:  # a worker died (killed, out of memory): judge in-process from now on

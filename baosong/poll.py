@@ -25,7 +25,7 @@ from baosong.config.loader import secret
 from baosong.config.schema import MailboxConfig
 from baosong.failures import note_failure
 from baosong.intake.documents import sha256 as sha256_of
-from baosong.intake.judge import Verdict as JudgedVerdict
+from baosong.intake.judge import Judgement as JudgedVerdict
 from baosong.intake.mailbox import CONNECTION_ERRORS, Fetched, Mailbox, MailboxError
 from baosong.judge_pool import JudgePool, workers
 from baosong.ledger.messages import mark_filed, recorded_shas, recorded_uids
