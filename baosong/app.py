@@ -25,13 +25,22 @@ class App:
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
+        from sqlalchemy.exc import IntegrityError
+
         from baosong.ledger.db import make_sessionmaker
         from baosong.ledger.units import sync_units
 
         sessions = make_sessionmaker(self.config.database_url)
-        with sessions() as session:
-            sync_units(session, self.config.units)
-            session.commit()
+        for attempt in (1, 2):
+            with sessions() as session:
+                sync_units(session, self.config.units)
+                try:
+                    session.commit()
+                    break
+                except IntegrityError:   # another process synced the same units a moment ago: again
+                    session.rollback()
+                    if attempt == 2:
+                        raise
         return sessions
 
     def smtp_transport(self) -> SmtpTransport | None:

@@ -311,6 +311,8 @@ def _poll_once(application) -> bool:
     ok = True
     for r in reports:
         out.print(r.summary(), markup=False)
+        for note in r.notes:
+            out.print(f"  说明：{note}", markup=False)
         for e in r.errors:
             ok = False
             problem("  问题", e)
@@ -320,6 +322,8 @@ def _poll_once(application) -> bool:
         out.print(delivery.summary())
         for e in delivery.errors[:5]:
             problem("  发信问题", e)
+        if delivery.failed and not delivery.sent:  # every reply refused for good: the admin must look
+            ok = False
     return ok
 
 

@@ -51,7 +51,7 @@ class Daemon:
         with self.lock:
             reports, delivery = poll_all(self.app)
             for r in reports:
-                self.say(r.summary() + "".join(f"；{e}" for e in r.errors))
+                self.say(r.summary() + "".join(f"；{n}" for n in r.notes) + "".join(f"；{e}" for e in r.errors))
             if delivery and delivery.anything:
                 self.say(delivery.summary())
             self._notice_if_due()

@@ -52,7 +52,7 @@ def _peek(raw: bytes) -> tuple[str, str, str | None]:
 
 
 def note_failure(app: App, *, mailbox: str, uidvalidity: int | None, uid: int | None, raw: bytes,
-                 received_at: datetime | None, error: str) -> FailureOutcome:
+                 received_at: datetime | None, error: str, quarantine_folder: str | None = None) -> FailureOutcome:
     """Count this failure; once the message has failed ``limits.max_attempts`` times, set it aside."""
     received_at = received_at or datetime.now(timezone.utc)
     max_attempts = app.config.settings.limits.max_attempts
@@ -79,9 +79,11 @@ def note_failure(app: App, *, mailbox: str, uidvalidity: int | None, uid: int | 
         smtp = app.config.settings.smtp
         office_to = failure_alert_to(app.config.settings.office.to, smtp_configured=smtp is not None)
         if office_to and smtp is not None:
-            cfg = next((m for m in app.config.settings.mailboxes if m.name == mailbox), None)
+            if quarantine_folder is None:
+                cfg = next((m for m in app.config.settings.mailboxes if m.name == mailbox), None)
+                quarantine_folder = cfg.quarantine_folder if cfg else ""
             subject_line, text = render_failure_alert(
-                attempts=failure.attempts, folder=cfg.quarantine_folder if cfg else "", sender=sender,
+                attempts=failure.attempts, folder=quarantine_folder, sender=sender,
                 subject=subject, received_at=received_at.astimezone(app.config.tz).strftime("%Y年%m月%d日 %H:%M"),
                 mailbox=mailbox, uid=uid,
                 first_at=failure.first_at.astimezone(app.config.tz).strftime("%Y年%m月%d日 %H:%M"),

@@ -7,7 +7,6 @@ whether a piece was seen before is asked through a plain callable.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +14,8 @@ from pathlib import Path
 from baosong.config.loader import Config
 from baosong.config.schema import gate_overrides
 from baosong.intake.chain import configured
-from baosong.intake.gate import GateContext
-from baosong.intake.judge import Judgement, judge
+from baosong.intake.gate import Candidate, GateContext
+from baosong.intake.judge import Judgement, decide, examine
 from baosong.intake.units_match import UnitRegistry
 from baosong.intake.wordcount import CountOptions
 
@@ -35,25 +34,13 @@ class LedgerLookups:
 
 
 _NO_LEDGER = LedgerLookups()
-# what offices append to a unit's name in a byline: 供稿, 报送, 提供
-_BYLINE_SUFFIX = re.compile(r"(供稿|报送|提供|办公室)$")
 
 
 def unit_namer(config: Config) -> Callable[[str], str | None]:
-    """A unit as a document names it -> the registered unit (full name, short name, or the name
-    without its city prefix); None when not registered. Issue 9's matcher may replace this."""
-    names: dict[str, str] = {}
-    for unit in config.units:
-        for form in (unit.name, unit.short or ""):
-            if form:
-                names.setdefault(form, unit.name)
-
-    def named(text: str) -> str | None:
-        key = re.sub(r"\s+", "", text or "")
-        key = _BYLINE_SUFFIX.sub("", key) or key
-        return names.get(key)
-
-    return named
+    """A unit as a document names it -> the registered unit, by the extraction's registry (full name,
+    short name, aliases, the usual abbreviations); None when unregistered or ambiguous (never a guess)."""
+    registry = registry_of(config)
+    return lambda text: registry.match(text or "").name
 
 
 def gate_context(config: Config, lookups: LedgerLookups | SeenPiece | None = None) -> GateContext:
@@ -85,16 +72,30 @@ def registry_of(config: Config) -> UnitRegistry:
     return _last_registry[1]
 
 
-def judge_raw(config: Config, raw: bytes, lookups: LedgerLookups | SeenPiece | None = None) -> Judgement:
+def _unit_for(config: Config) -> Callable[[str], str | None]:
     def unit_for(address: str) -> str | None:
         unit = config.unit_for(address)
         return unit.name if unit else None
+    return unit_for
 
-    return judge(raw, unit_for=unit_for, ctx=gate_context(config, lookups),
-                 categories=config.scoring.categories, options=CountOptions(),
-                 chain=configured(gate_overrides(config.settings.gate)),
-                 registry=registry_of(config),
-                 category_aliases=config.scoring.category_aliases)
+
+def examine_raw(config: Config, raw: bytes, size: int | None = None) -> Candidate:
+    """Parse and read one message under the office's config; asks nothing of the ledger.
+
+    ``size``: the message's size on the server when ``raw`` is only its header (not downloaded)."""
+    return examine(raw, unit_for=_unit_for(config), categories=config.scoring.categories, options=CountOptions(),
+                   registry=registry_of(config), category_aliases=config.scoring.category_aliases, size=size)
+
+
+def decide_raw(config: Config, candidate: Candidate,
+               lookups: LedgerLookups | SeenPiece | None = None) -> Judgement:
+    """The office's gate over an examined message, with the ledger's answers."""
+    return decide(candidate, gate_context(config, lookups), configured(gate_overrides(config.settings.gate)))
+
+
+def judge_raw(config: Config, raw: bytes, lookups: LedgerLookups | SeenPiece | None = None,
+              size: int | None = None) -> Judgement:
+    return decide_raw(config, examine_raw(config, raw, size), lookups)
 
 
 def ledger_may_exist(database_url: str) -> bool:

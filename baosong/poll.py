@@ -1,24 +1,46 @@
-"""One intake cycle over every configured mailbox."""
+"""One intake cycle over every configured mailbox.
+
+Per folder: the UIDs, then every message's RFC822.SIZE (one command, nothing downloaded), then
+batches of at most ``BATCH_MESSAGES`` messages and ``BATCH_BYTES`` bytes. For each batch: one
+FETCH; each message archived before it is parsed, then judged and recorded; the archive made
+durable and the ledger committed once; only then one UID MOVE per destination folder, and one
+commit marking the batch filed. A message larger than ``limits.max_message_mb`` is never
+downloaded: its header alone is judged (oversize), recorded, answered and filed.
+
+Anything unusual in a batch (a message whose processing raises, a race lost to another poller)
+sends that batch down the careful path: one message at a time, each in its own transaction.
+"""
 
 from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from baosong.app import App
+from baosong.archive import ArchiveBatch
 from baosong.config.loader import secret
 from baosong.config.schema import MailboxConfig
 from baosong.failures import note_failure
-from baosong.intake.mailbox import Mailbox, MailboxError
-from baosong.ledger.messages import mark_filed, recorded_uids
+from baosong.intake.documents import sha256 as sha256_of
+from baosong.intake.gate import Candidate
+from baosong.intake.mailbox import CONNECTION_ERRORS, Fetched, Mailbox, MailboxError
+from baosong.judge_pool import JudgePool, workers
+from baosong.ledger.messages import mark_filed, recorded_shas, recorded_uids
 from baosong.ledger.outbox import DeliveryReport, deliver_pending
-from baosong.processing import process
+from baosong.ledger.polls import note_uidvalidity, poll_state, record_poll
+from baosong.processing import Batch, Outcome, process
 from baosong.views import VERDICT_LABELS
 from baosong.vocabulary import DISPOSITIONS, Verdict
 
 log = logging.getLogger("baosong.poll")
+
+BATCH_MESSAGES = 50
+BATCH_BYTES = 24 * 1024 * 1024   # a batch of large messages holds at most this much (one message more alone)
+POOL_MIN_MESSAGES = 100          # a folder with this many new messages is judged on every core
+POOL_MAX_BYTES = 2 * 1024 * 1024  # larger messages are judged in the poller's own process (memory)
 
 
 @dataclass
@@ -29,13 +51,22 @@ class MailboxReport:
     already: int = 0
     counts: dict[str, int] = field(default_factory=dict)   # verdict -> number of new messages
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)        # worth saying, not a problem (UIDVALIDITY changed)
     set_aside: int = 0   # failed too often: moved to quarantine, recorded, the office alerted
+    oversize: int = 0    # judged from the header alone (RFC822.SIZE above the limit): not downloaded
+    ok: bool = False     # every folder polled to the end (per-message failures aside)
+    last_success: datetime | None = None   # the last successful poll (this one when ``ok``)
 
     def summary(self) -> str:
         counts = "，".join(f"{VERDICT_LABELS.get(k, k)} {v}" for k, v in self.counts.items()) or "无新邮件"
-        return (f"邮箱“{self.mailbox}”：取到 {self.fetched} 封，新登记 {self.new} 封（{counts}）"
+        text = (f"邮箱“{self.mailbox}”：取到 {self.fetched} 封，新登记 {self.new} 封（{counts}）"
                 + (f"，此前已登记 {self.already} 封" if self.already else "")
+                + (f"，{self.oversize} 封超过大小限制未下载（仅凭邮件头登记并退回）" if self.oversize else "")
                 + (f"，{self.set_aside} 封多次处理失败已移入隔离" if self.set_aside else ""))
+        if not self.ok:
+            when = self.last_success.strftime("%Y-%m-%d %H:%M") if self.last_success else "从未成功"
+            text += f"；本次收信未完成，上次成功收信：{when}"
+        return text
 
 
 def folder_for(cfg: MailboxConfig, verdict: Verdict | str) -> str:
@@ -43,86 +74,264 @@ def folder_for(cfg: MailboxConfig, verdict: Verdict | str) -> str:
     return getattr(cfg, DISPOSITIONS[Verdict(verdict)].folder)
 
 
-def _mark_filed(app: App, ledger_id: int) -> None:
-    with app.sessions() as session:
-        mark_filed(session, ledger_id)
-        session.commit()
+def ledger_name(cfg: MailboxConfig, folder: str) -> str:
+    """The name a folder's messages are recorded under: the mailbox's, or "name#folder" for the junk folder
+    (each folder numbers its messages itself, so (mailbox, UIDVALIDITY, UID) must tell them apart)."""
+    return cfg.name if folder == cfg.folder else f"{cfg.name}#{folder}"
 
 
 # progress(mailbox name, messages done, messages in the inbox folder)
 Progress = Callable[[str, int, int], None]
 
 
-def poll_mailbox(app: App, cfg: MailboxConfig, progress: Progress | None = None) -> MailboxReport:
-    report = MailboxReport(cfg.name)
-    box = Mailbox(name=cfg.name, host=cfg.host, port=cfg.port, ssl=cfg.ssl, username=cfg.username,
-                  password=secret(cfg.password, cfg.password_env), folder=cfg.folder, timeout=cfg.timeout)
-    try:
-        box.connect()
-    except MailboxError as exc:
-        report.errors.append(str(exc))
-        return report
-    try:
+def batches(uids: Sequence[int], sizes: dict[int, int], max_messages: int = BATCH_MESSAGES,
+            max_bytes: int = BATCH_BYTES) -> Iterator[list[int]]:
+    """Consecutive groups of at most ``max_messages`` UIDs and ``max_bytes`` bytes (a larger message alone)."""
+    batch: list[int] = []
+    size = 0
+    for uid in uids:
+        n = sizes.get(uid, 0)
+        if batch and (len(batch) >= max_messages or size + n > max_bytes):
+            yield batch
+            batch, size = [], 0
+        batch.append(uid)
+        size += n
+    if batch:
+        yield batch
+
+
+@dataclass
+class _Ahead:
+    """A fetched batch, archived and (with the judge pool) being judged while the previous one is recorded."""
+
+    fetched: list[Fetched]
+    shas: list[str]
+    archive: ArchiveBatch
+    examined: Callable[[], dict[str, Candidate]] = dict
+
+
+class _FolderPoll:
+    def __init__(self, app: App, cfg: MailboxConfig, box: Mailbox, folder: str, report: MailboxReport,
+                 progress: Progress | None):
+        self.app, self.cfg, self.box, self.folder = app, cfg, box, folder
+        self.name = ledger_name(cfg, folder)
+        self.report, self.progress = report, progress
+        self.done = 0
+        self.total = 0
+        self.max_bytes = int(app.config.settings.limits.max_message_mb * 1024 * 1024)
+        self.pool: JudgePool | None = None
+
+    def tick(self, n: int) -> None:
+        self.done += n
+        if self.progress:
+            self.progress(self.cfg.name, self.done, self.total)
+
+    def file_away(self, filed: Sequence[tuple[int, int, str]]) -> None:
+        """Move (uid, ledger id, verdict) messages to their verdict's folders, then mark them filed.
+
+        Called only once they are in the ledger: then they may leave the folder."""
+        by_folder: dict[str, list[tuple[int, int]]] = {}
+        for uid, ledger_id, verdict in filed:
+            by_folder.setdefault(folder_for(self.cfg, verdict), []).append((uid, ledger_id))
+        moved: list[int] = []
+        for target, items in by_folder.items():
+            self.box.file([uid for uid, _ in items], target)
+            moved.extend(ledger_id for _, ledger_id in items)
+        if moved:
+            with self.app.sessions() as session:
+                mark_filed(session, moved)
+                session.commit()
+        self.tick(len(filed))
+
+    def run(self) -> None:
+        box, report = self.box, self.report
+        uidvalidity = box.select(self.folder) if box.folder != self.folder else box.uidvalidity
+        with self.app.sessions() as session:
+            before = note_uidvalidity(session, self.name, uidvalidity)
+            session.commit()
+        if before is not None:
+            report.notes.append(f"文件夹“{self.folder}”的 UIDVALIDITY 由 {before} 变为 {uidvalidity}（服务器重新编号）："
+                                f"邮件按内容识别，已登记的不会重复登记 / UIDVALIDITY changed")
         uids = box.uids()
-        with app.sessions() as session:
-            known = {uid: (m.id, m.verdict) for uid, m in
-                     recorded_uids(session, cfg.name, box.uidvalidity, uids).items()}
-        done = 0
-
-        def file_away(uid: int, ledger_id: int, verdict: str) -> None:
-            # called only once the message is in the ledger: then it may leave the inbox
-            nonlocal done
-            box.file(uid, folder_for(cfg, verdict))
-            _mark_filed(app, ledger_id)
-            done += 1
-            if progress:
-                progress(cfg.name, done, len(uids))
-
-        if progress:
-            progress(cfg.name, done, len(uids))
+        self.total += len(uids)
+        with self.app.sessions() as session:
+            known = recorded_uids(session, self.name, uidvalidity, uids)
+            already = [(uid, m.id, m.verdict) for uid, m in sorted(known.items())]
+        if self.progress:
+            self.progress(self.cfg.name, self.done, self.total)
         # recorded in an earlier cycle that stopped before the move: file them, no download
-        for uid, (ledger_id, verdict) in sorted(known.items()):
-            report.already += 1
-            file_away(uid, ledger_id, verdict)
-        for fetched in box.fetch([uid for uid in uids if uid not in known]):
-            report.fetched += 1
+        report.already += len(already)
+        for i in range(0, len(already), BATCH_MESSAGES):
+            box.check_deadline()
+            self.file_away(already[i:i + BATCH_MESSAGES])
+        todo = [uid for uid in uids if uid not in known]
+        sizes = box.sizes(todo)
+        todo = [uid for uid in todo if uid in sizes]   # a UID gone meanwhile: another poller moved it
+        self.total -= len(uids) - len(known) - len(todo)
+        processes = workers()
+        if processes and len(todo) >= POOL_MIN_MESSAGES:
+            self.pool = JudgePool(self.app.config, processes)
+        try:
+            self.fetch_all(todo, sizes)
+        finally:
+            if self.pool is not None:
+                self.pool.close()
+
+    def fetch_all(self, todo: list[int], sizes: dict[int, int]) -> None:
+        """Fetch batch after batch. With the judge pool, batch N+1 is fetched and handed to the workers
+        before batch N is recorded and filed, so the protocol, the judging and the ledger overlap."""
+        box, report = self.box, self.report
+        pending: _Ahead | None = None
+        try:
+            for batch in batches(todo, sizes):
+                box.check_deadline()
+                whole = [uid for uid in batch if sizes[uid] <= self.max_bytes]
+                heads = [uid for uid in batch if sizes[uid] > self.max_bytes]
+                fetched = list(box.fetch(whole)) + list(box.fetch(heads, headers_only=True))
+                self.total -= len(batch) - len(fetched)
+                report.fetched += len(fetched)
+                report.oversize += sum(1 for f in fetched if f.headers_only)
+                ahead = self.start(fetched)
+                overlap = self.pool is not None and all(len(f.raw) <= POOL_MAX_BYTES for f in fetched)
+                if pending is not None:
+                    done, pending = pending, None
+                    self.process_batch(done)
+                if overlap:
+                    pending = ahead        # recorded after the next batch has been fetched
+                else:
+                    self.process_batch(ahead)   # large messages: one batch in memory at a time
+        finally:
+            if pending is not None and not box.watchdog.fired:
+                self.process_batch(pending)   # fetched and judged: record it before stopping
+
+    def _count(self, outcome: Outcome) -> None:
+        if outcome.new:
+            self.report.new += 1
+            self.report.counts[outcome.verdict] = self.report.counts.get(outcome.verdict, 0) + 1
+        else:
+            self.report.already += 1
+
+    def start(self, fetched: list[Fetched]) -> _Ahead:
+        """Archive the batch's ordinary-sized messages and hand them to the judge pool (if any)."""
+        app = self.app
+        ahead = _Ahead(fetched, [sha256_of(f.raw) for f in fetched], ArchiveBatch(app.config.archive_dir, app.config.tz))
+        if self.pool is None:
+            return ahead
+        todo = [(f, sha) for f, sha in zip(fetched, ahead.shas, strict=True)
+                if f.internaldate is not None and not f.headers_only and len(f.raw) <= POOL_MAX_BYTES]
+        for f, sha in todo:   # archive before parse, here too
+            assert f.internaldate is not None
+            ahead.archive.write(f.raw, sha, f.internaldate)
+        result = self.pool.examine_async([(f.raw, None) for f, _ in todo])
+        ahead.examined = lambda: {sha: v for (_, sha), v in zip(todo, result(), strict=True) if v is not None}
+        return ahead
+
+    def process_batch(self, ahead: _Ahead) -> None:
+        fetched, archive = ahead.fetched, ahead.archive
+        if not fetched:
+            return
+        app = self.app
+        outcomes: list[tuple[int, Outcome]] = []
+        try:
+            with app.sessions() as session:
+                batch = Batch(session, archive, recorded_shas(session, ahead.shas), ahead.examined())
+                for f in fetched:
+                    process(app, f.raw, mailbox=self.name, uidvalidity=f.uidvalidity, uid=f.uid,
+                            received_at=f.internaldate, size=f.size if f.headers_only else None, batch=batch)
+                archive.sync()          # the raw bytes are durable before the ledger says they were recorded
+                # the batch's INSERTs in one flush, then the commit: the ledger's write lock is held briefly
+                outcomes = list(zip([f.uid for f in fetched], batch.finish(app), strict=True))
+                session.commit()        # the ledger before the move
+        except Exception:  # a message that fails, or a race lost to another poller: one at a time
+            log.debug("batch of %d messages of %s goes one at a time", len(fetched), self.name, exc_info=True)
+            archive.sync()
+            self.one_by_one(fetched)
+            return
+        for _, outcome in outcomes:
+            self._count(outcome)
+        self.file_away([(uid, o.ledger_id, o.verdict) for uid, o in outcomes])
+
+    def one_by_one(self, fetched: list[Fetched]) -> None:
+        cfg, report = self.cfg, self.report
+        filed: list[tuple[int, int, str]] = []
+        for f in fetched:
             try:
-                outcome = process(app, fetched.raw, mailbox=cfg.name, uidvalidity=fetched.uidvalidity,
-                                  uid=fetched.uid, received_at=fetched.internaldate)
-            except Exception as exc:  # counted; kept in the inbox until it has failed max_attempts times
+                outcome = process(self.app, f.raw, mailbox=self.name, uidvalidity=f.uidvalidity, uid=f.uid,
+                                  received_at=f.internaldate, size=f.size if f.headers_only else None)
+            except Exception as exc:  # counted; kept in the folder until it has failed max_attempts times
                 # the traceback is kept in the ledger's failures table (`baosong ledger failures`)
-                log.info("processing UID %s of %s failed", fetched.uid, cfg.name, exc_info=True)
+                log.info("processing UID %s of %s failed", f.uid, self.name, exc_info=True)
                 try:
-                    failed = note_failure(app, mailbox=cfg.name, uidvalidity=fetched.uidvalidity, uid=fetched.uid,
-                                          raw=fetched.raw, received_at=fetched.internaldate,
-                                          error=traceback.format_exc())
+                    failed = note_failure(self.app, mailbox=self.name, uidvalidity=f.uidvalidity, uid=f.uid,
+                                          raw=f.raw, received_at=f.internaldate, error=traceback.format_exc(),
+                                          quarantine_folder=cfg.quarantine_folder)
                 except Exception as again:  # the ledger itself is failing: keep the message, go on
-                    log.info("recording the failure of UID %s of %s failed", fetched.uid, cfg.name, exc_info=True)
-                    report.errors.append(f"UID {fetched.uid}：处理失败，且无法记入台账，邮件保留在收件箱 / "
+                    log.info("recording the failure of UID %s of %s failed", f.uid, self.name, exc_info=True)
+                    report.errors.append(f"UID {f.uid}：处理失败，且无法记入台账，邮件保留在收件箱 / "
                                          f"{exc!r}; {again!r}")
                     continue
                 if failed.set_aside_id is None:
-                    report.errors.append(f"UID {fetched.uid}：第 {failed.attempts}/{failed.max_attempts} 次处理失败，"
+                    report.errors.append(f"UID {f.uid}：第 {failed.attempts}/{failed.max_attempts} 次处理失败，"
                                          f"邮件保留在收件箱，下次重试 / {exc!r}")
                     continue
                 report.set_aside += 1
-                report.errors.append(f"UID {fetched.uid}：连续 {failed.attempts} 次处理失败，已移入隔离文件夹"
+                report.errors.append(f"UID {f.uid}：连续 {failed.attempts} 次处理失败，已移入隔离文件夹"
                                      f"“{cfg.quarantine_folder}”并通知信息科 / {exc!r}")
-                file_away(fetched.uid, failed.set_aside_id, Verdict.QUARANTINED)
+                filed.append((f.uid, failed.set_aside_id, Verdict.QUARANTINED))
                 continue
-            if outcome.new:
-                report.new += 1
-                report.counts[outcome.verdict] = report.counts.get(outcome.verdict, 0) + 1
-            else:
-                report.already += 1
-            file_away(fetched.uid, outcome.ledger_id, outcome.verdict)
+            self._count(outcome)
+            filed.append((f.uid, outcome.ledger_id, outcome.verdict))
+        self.file_away(filed)
+
+
+def _mailbox(cfg: MailboxConfig) -> Mailbox:
+    return Mailbox(name=cfg.name, host=cfg.host, port=cfg.port, ssl=cfg.ssl, username=cfg.username,
+                   password=secret(cfg.password, cfg.password_env), folder=cfg.folder, timeout=cfg.timeout,
+                   deadline=cfg.deadline)
+
+
+def _note_poll(app: App, report: MailboxReport) -> None:
+    """Record this poll's end in the ledger; the last successful poll goes into the report."""
+    try:
+        with app.sessions() as session:
+            row = record_poll(session, report.mailbox, ok=report.ok,
+                              error=None if report.ok else "；".join(report.errors)[:2000])
+            report.last_success = row.last_success_at.astimezone(app.config.tz) if row.last_success_at else None
+            session.commit()
+    except Exception:  # never let the bookkeeping hide the poll's own outcome
+        log.debug("recording the poll of %s failed", report.mailbox, exc_info=True)
+
+
+def last_success(app: App, mailbox: str) -> datetime | None:
+    with app.sessions() as session:
+        row = poll_state(session, mailbox)
+        return row.last_success_at.astimezone(app.config.tz) if row and row.last_success_at else None
+
+
+def poll_mailbox(app: App, cfg: MailboxConfig, progress: Progress | None = None) -> MailboxReport:
+    report = MailboxReport(cfg.name)
+    box = _mailbox(cfg)
+    try:
+        box.connect()
+        for folder in [cfg.folder, *([cfg.junk_folder] if cfg.junk_folder else [])]:
+            _FolderPoll(app, cfg, box, folder, report, progress).run()
+        report.ok = True
     except MailboxError as exc:
         report.errors.append(str(exc))
-    except Exception as exc:  # IMAP protocol errors, dropped connections
-        log.exception("mailbox %s failed", cfg.name)
-        report.errors.append(f"邮箱“{cfg.name}”收信中断：{exc} / mailbox error")
+    except CONNECTION_ERRORS as exc:  # a dropped connection, the deadline's cut, a protocol error
+        # the message is for the admin; the traceback only for a developer (debug log)
+        log.debug("mailbox %s failed", cfg.name, exc_info=True)
+        if box.watchdog.fired:
+            report.errors.append(str(box.deadline_error()))
+        else:
+            report.errors.append(f"邮箱“{cfg.name}”收信中断：{exc or type(exc).__name__}；已登记的邮件不受影响，"
+                                 f"其余下次收信继续 / connection to the mailbox lost")
+    except Exception as exc:  # anything else (the ledger failing ...): said plainly, the traceback at debug
+        log.debug("mailbox %s failed", cfg.name, exc_info=True)
+        report.errors.append(f"邮箱“{cfg.name}”收信中断：{exc!r}；已登记的邮件不受影响 / poll failed")
     finally:
         box.close()
+    _note_poll(app, report)
     return report
 
 

@@ -7,7 +7,8 @@ never records it twice. The reply is queued in the same transaction as the recor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cache
 
@@ -15,12 +16,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from baosong.app import App
-from baosong.archive import archive_raw
+from baosong.archive import ArchiveBatch, archive_raw
 from baosong.commissions import links_for, queue_flag_alert
 from baosong.intake.documents import sha256 as sha256_of
+from baosong.intake.gate import Candidate
 from baosong.intake.judge import Judgement
 from baosong.intake.rules.revision import title_key
-from baosong.judging import LedgerLookups, SeenPiece
+from baosong.judging import LedgerLookups, SeenPiece, decide_raw
 from baosong.judging import judge_raw as judge_config
 from baosong.ledger.messages import (
     MessageRecord,
@@ -47,6 +49,39 @@ class Outcome:
     unit: str | None
     pieces: int
     new: bool            # False when the message had been recorded before
+
+
+@dataclass
+class Batch:
+    """Several messages of one mailbox folder recorded in one transaction (``baosong.poll``).
+
+    The caller opens the session, makes the archive durable (``archive.sync()``) and commits once
+    for the whole batch; ``known`` holds the batch's messages already in the ledger by SHA-256.
+    """
+
+    session: Session
+    archive: ArchiveBatch
+    known: dict[str, Message] = field(default_factory=dict)
+    # examined ahead by another process (``baosong.judge_pool``), by SHA-256; the gate runs here
+    examined: dict[str, Candidate] = field(default_factory=dict)
+
+    # every message of the batch in order, and the new ones' verdicts: see finish()
+    messages: list[tuple[Message, bool]] = field(default_factory=list)
+    replies: list[tuple[Judgement, Message]] = field(default_factory=list)
+
+    def add(self, message: Message, *, new: bool) -> Outcome:
+        """Note a message of the batch; its outcome (with its ledger id) comes from :meth:`finish`."""
+        self.messages.append((message, new))
+        return Outcome(-1, message.verdict, message.reason, message.sender, None, len(message.pieces), new)
+
+    def finish(self, app: App) -> list[Outcome]:
+        """Insert the batch's messages in one flush, queue their replies; their outcomes, in order."""
+        self.session.flush()
+        for verdict, message in self.replies:
+            _queue_mail(app, self.session, verdict, message)
+            queue_flag_alert(app, self.session, message)  # a piece that could answer several commissions
+        self.session.flush()
+        return [_outcome(message, new) for message, new in self.messages]
 
 
 def piece_seen_in(session: Session) -> SeenPiece:
@@ -92,8 +127,8 @@ def revised_piece(session: Session, unit: str | None, title: str | None, source:
     return None
 
 
-def judge_raw(app: App, raw: bytes, session: Session | None = None) -> Judgement:
-    return judge_config(app.config, raw, ledger_lookups(session) if session is not None else None)
+def judge_raw(app: App, raw: bytes, session: Session | None = None, size: int | None = None) -> Judgement:
+    return judge_config(app.config, raw, ledger_lookups(session) if session is not None else None, size=size)
 
 
 def _outcome(message: Message, new: bool) -> Outcome:
@@ -107,22 +142,36 @@ def already_recorded(session: Session, mailbox: str, uidvalidity: int | None, ui
 
 
 def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = None, uid: int | None = None,
-            received_at: datetime | None = None) -> Outcome:
+            received_at: datetime | None = None, size: int | None = None, batch: Batch | None = None) -> Outcome:
+    """Archive, judge, record and queue the reply of one message; ``size`` is the message's size on the
+    server when ``raw`` holds only its header (too large to download). With ``batch`` the caller commits."""
     sha = sha256_of(raw)
     when = received_at or datetime.now(timezone.utc)
-    path = archive_raw(app.config.archive_dir, raw, sha, when, app.config.tz)  # idempotent
+    if batch is not None:
+        path = batch.archive.write(raw, sha, when)  # durable before the batch's commit
+    else:
+        path = archive_raw(app.config.archive_dir, raw, sha, when, app.config.tz)  # idempotent
 
-    with app.sessions() as session:
-        seen = already_recorded(session, mailbox, uidvalidity, uid, sha)
+    with nullcontext(batch.session) if batch is not None else app.sessions() as session:
+        if batch is not None:  # the batch's UIDs were checked before fetching; its SHA-256s in one query
+            seen = batch.known.get(sha)
+        else:
+            seen = already_recorded(session, mailbox, uidvalidity, uid, sha)
         if seen is not None:
+            if batch is not None:
+                return batch.add(seen, new=False)
             return _outcome(seen, new=False)
-        verdict = judge_raw(app, raw, session)
+        ahead = batch.examined.pop(sha, None) if batch is not None else None
+        if ahead is not None:  # parsed and read in a worker; the gate runs here, with the ledger
+            verdict = decide_raw(app.config, ahead, ledger_lookups(session))
+        else:
+            verdict = judge_raw(app, raw, session, size)
         m = verdict.message
         # the commission (约稿) each piece answers, or a flag for the office
         links = links_for(app, session, verdict.unit, m, [(p.source, p.title) for p in verdict.pieces])
         message = record_message(session, MessageRecord(
             mailbox=mailbox, uidvalidity=uidvalidity, uid=uid, sha256=sha, message_id=m.message_id,
-            sender=m.sender, subject=m.subject, received_at=when, size=len(raw), archive_path=str(path),
+            sender=m.sender, subject=m.subject, received_at=when, size=size or len(raw), archive_path=str(path),
             verdict=verdict.verdict.value, reason=verdict.reason.value if verdict.reason else None,
             detail=verdict.detail, unit_name=verdict.unit,
             pieces=tuple(PieceRecord(p.source, p.sha256, p.ledger_title, p.stated_unit, p.author, p.category,
@@ -133,7 +182,11 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
                                      approver=p.approver, commissioned=p.commissioned, flags=p.flags)
                          for p, link in zip(verdict.pieces, links, strict=True)),
             rule_hits=tuple((h.rule.value, h.detail) for h in verdict.hits),
-        ))
+        ), flush=batch is None)
+        if batch is not None:  # flushed with the whole batch; its mail queued then (the key needs its id)
+            batch.known[sha] = message
+            batch.replies.append((verdict, message))
+            return batch.add(message, new=True)
         _queue_mail(app, session, verdict, message)
         queue_flag_alert(app, session, message)  # a piece that could answer several commissions
         try:

@@ -21,7 +21,7 @@ from pathlib import Path
 import _common as c
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["startup", "wordcount", "docx", "judge", "ingest", "poll"]
+ORDER = ["startup", "wordcount", "docx", "judge", "ingest", "poll", "poll_dovecot"]
 LIMIT_S = 300   # each benchmark stops itself well before this; this is the last resort
 
 

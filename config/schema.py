@@ -119,7 +119,35 @@ class MailboxConfig(_Secret):
     processed_folder: str = "已处理"
     rejected_folder: str = "已退回"
     quarantine_folder: str = "隔离"
+    # an extra folder polled after `folder`, e.g. the provider's junk folder ("垃圾邮件", "Junk");
+    # its mail is judged like any other (a unit's piece the provider's filter caught is not lost)
+    junk_folder: str | None = None
+    # seconds: each read from the server (a server that stops answering)
     timeout: float = Field(default=60.0, gt=0)
+    # seconds: the whole poll of this mailbox (a server that answers one byte at a time); what is
+    # not done by then stays in the folder for the next poll
+    deadline: float = Field(default=900.0, gt=0)
+
+    @field_validator("folder", "processed_folder", "rejected_folder", "quarantine_folder", "junk_folder")
+    @classmethod
+    def _folder_name(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        v = v.strip()
+        if not v:
+            raise ValueError("文件夹名称不能为空 / folder name must not be empty")
+        return v
+
+    @model_validator(mode="after")
+    def _folders(self) -> MailboxConfig:
+        if self.junk_folder is None:
+            return self
+        targets = {self.folder, self.processed_folder, self.rejected_folder, self.quarantine_folder}
+        if self.junk_folder in targets:
+            raise ValueError(
+                f"junk_folder“{self.junk_folder}”不能与 folder、processed_folder、rejected_folder、"
+                f"quarantine_folder 相同 / junk_folder must differ from the inbox and the filing folders")
+        return self
 
 
 class SmtpConfig(_Secret):

@@ -6,7 +6,7 @@ This is what `baosong inspect` shows and what the poller records.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from baosong.vocabulary import ExtractionFlag, Reason, TitleSource, UnitSource, Verdict
@@ -104,6 +104,44 @@ def _piece(doc: Document, unit: str | None) -> PieceResult:
     )
 
 
+def examine(
+    raw: bytes,
+    *,
+    unit_for: Callable[[str], str | None],
+    categories: Sequence[str] = DEFAULT_CATEGORIES,
+    options: CountOptions = CountOptions(),
+    registry: UnitRegistry | None = None,
+    category_aliases: Mapping[str, str] | None = None,
+    size: int | None = None,
+) -> Candidate:
+    """Parse the message and read its documents: everything the gate looks at, nothing it asks the
+    ledger. Pure and CPU-bound (``baosong.judge_pool`` runs it on every core).
+
+    ``size``: the message's real size when ``raw`` is only its header (the IMAP RFC822.SIZE of a
+    message too large to download); the gate's size limit then judges that size."""
+    message = parse_message(raw)
+    if size is not None:
+        message = replace(message, size=size)
+    unit = unit_for(message.sender) if message.sender else None
+    office: dict[str, Any] = {"sender_unit": unit, "category_aliases": category_aliases}
+    if registry is not None:
+        office["registry"] = registry
+    documents, body = examine_message(message, categories=categories, options=options, **office)
+    return Candidate(message, unit, documents, body)
+
+
+def decide(candidate: Candidate, ctx: GateContext = GateContext(), chain: Sequence[Link] = CHAIN) -> Judgement:
+    """Run the gate over an examined message; ``ctx`` carries the ledger's answers."""
+    message, unit, documents = candidate.message, candidate.unit, candidate.documents
+    decision = run_chain(candidate, ctx, chain)
+    accepted = decision.verdict is Verdict.ACCEPTED
+    pieces = tuple(_piece(d, unit) for d in decision.pieces) if accepted else ()
+    skipped = tuple((d.source, why) for d in documents if (why := d.not_read_because)) if accepted else ()
+    precedence = (message.header("Precedence") or "").strip().lower() or None
+    return Judgement(decision.verdict, decision.reason, decision.detail, message.sender, unit, pieces, message,
+                     decision.hits, skipped, sender_authenticated(message), precedence)
+
+
 def judge(
     raw: bytes,
     *,
@@ -114,17 +152,9 @@ def judge(
     chain: Sequence[Link] = CHAIN,
     registry: UnitRegistry | None = None,
     category_aliases: Mapping[str, str] | None = None,
+    size: int | None = None,
 ) -> Judgement:
-    message = parse_message(raw)
-    unit = unit_for(message.sender) if message.sender else None
-    office: dict[str, Any] = {"sender_unit": unit, "category_aliases": category_aliases}
-    if registry is not None:
-        office["registry"] = registry
-    documents, body = examine_message(message, categories=categories, options=options, **office)
-    decision = run_chain(Candidate(message, unit, documents, body), ctx, chain)
-    accepted = decision.verdict is Verdict.ACCEPTED
-    pieces = tuple(_piece(d, unit) for d in decision.pieces) if accepted else ()
-    skipped = tuple((d.source, why) for d in documents if (why := d.not_read_because)) if accepted else ()
-    precedence = (message.header("Precedence") or "").strip().lower() or None
-    return Judgement(decision.verdict, decision.reason, decision.detail, message.sender, unit, pieces, message,
-                     decision.hits, skipped, sender_authenticated(message), precedence)
+    """Examine and decide in one step (``baosong inspect``, ``ingest``, the single-message path)."""
+    candidate = examine(raw, unit_for=unit_for, categories=categories, options=options, registry=registry,
+                        category_aliases=category_aliases, size=size)
+    return decide(candidate, ctx, chain)

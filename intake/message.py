@@ -48,7 +48,7 @@ from .mime.headers import (
     received_header_time,
     received_time,
 )
-from .mime.html import html_to_text
+from .mime.html import cids_in, html_to_text
 from .mime.walk import Collector, PartInfo, join_texts, parse_bytes
 
 __all__ = ["Attachment", "ParsedMessage", "decode_header_value", "html_to_text", "parse_address", "parse_message",
@@ -169,7 +169,7 @@ def _parse(raw: bytes) -> ParsedMessage:
         elif htmls:
             texts.append(html_to_text("\n".join(htmls)))
     html = "\n".join(all_html) if all_html else None
-    html_lower = html.lower() if html else ""
+    referenced = cids_in(html) if html and any(cid for *_, cid in collector.files) else frozenset()
 
     attachments = tuple(
         Attachment(
@@ -177,7 +177,7 @@ def _parse(raw: bytes) -> ParsedMessage:
             content_type=ctype,
             data=data,
             inline=disp == "inline"
-            or (disp != "attachment" and bool(cid) and ("cid:" + cid.lower()) in html_lower),
+            or (disp != "attachment" and bool(cid) and cid.lower() in referenced),
         )
         for filename, ctype, data, disp, cid in collector.files
     )

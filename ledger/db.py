@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 # The first migration: a ledger made before migrations existed has exactly its tables.
 BASELINE = "0001"
+# PostgreSQL advisory lock key held while migrating ("baosong" in ASCII)
+MIGRATION_LOCK = 0x62616F736F6E67
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -53,6 +55,12 @@ def migrate(engine: Engine) -> None:
             connection.commit()
         try:
             with connection.begin():
+                # two processes opening a new ledger at once (two `poll --once`, the daemon beside a
+                # command): the first migrates, the second waits for it and then finds nothing to do
+                if sqlite:
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")   # the write lock, waiting busy_timeout
+                elif engine.dialect.name == "postgresql":
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
                 config = alembic_config(connection)
                 tables = inspect(connection).get_table_names()
                 if "units" in tables and "alembic_version" not in tables:

@@ -79,6 +79,16 @@ def recorded_uids(session: Session, mailbox: str, uidvalidity: int, uids: Iterab
     return found
 
 
+def recorded_shas(session: Session, shas: Iterable[str]) -> dict[str, Message]:
+    """Those of ``shas`` (SHA-256 of raw bytes) already recorded, with their records: one query a batch."""
+    wanted = sorted(set(shas))
+    found: dict[str, Message] = {}
+    for i in range(0, len(wanted), 500):
+        found.update({m.sha256: m for m in session.scalars(
+            select(Message).where(Message.sha256.in_(wanted[i:i + 500])))})
+    return found
+
+
 def find_message_by_sha(session: Session, sha256: str) -> Message | None:
     return session.scalar(select(Message).where(Message.sha256 == sha256).order_by(Message.id).limit(1))
 
@@ -106,8 +116,33 @@ def unit_pieces(session: Session, unit_name: str, limit: int = 500) -> list[Piec
         .order_by(Piece.received_at.desc(), Piece.id.desc()).limit(limit)))
 
 
-def record_message(session: Session, rec: MessageRecord) -> Message:
-    unit = session.scalar(select(Unit).where(Unit.name == rec.unit_name)) if rec.unit_name else None
+def _unit_named(session: Session, name: str) -> Unit | None:
+    """The unit called ``name``, looked up once per session (a poll records a batch in one session)."""
+    cache: dict[str, Unit] = session.info.setdefault("units_by_name", {})
+    unit = cache.get(name)
+    if unit is None:
+        with session.no_autoflush:   # a batch's messages are flushed together, later
+            unit = session.scalar(select(Unit).where(Unit.name == name))
+        if unit is not None:
+            cache[name] = unit
+    return unit
+
+
+def pieces_seen(session: Session, pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Those of (document SHA-256, unit name) already recorded as accepted pieces: one query a batch."""
+    wanted = set(pairs)
+    shas = sorted({sha for sha, _ in wanted})
+    found: set[tuple[str, str]] = set()
+    for i in range(0, len(shas), 500):
+        rows = session.execute(select(Piece.sha256, Unit.name).join(Unit, Piece.unit_id == Unit.id)
+                               .where(Piece.sha256.in_(shas[i:i + 500])))
+        found.update((sha, name) for sha, name in rows if (sha, name) in wanted)
+    return found
+
+
+def record_message(session: Session, rec: MessageRecord, *, flush: bool = True) -> Message:
+    """Add the message and its pieces; ``flush=False`` leaves the INSERTs to a later flush (a batch)."""
+    unit = _unit_named(session, rec.unit_name) if rec.unit_name else None
     if rec.unit_name and unit is None:
         raise LedgerError(f"账本中没有单位“{rec.unit_name}” / unit not in ledger (sync units first)")
     message = Message(
@@ -130,7 +165,8 @@ def record_message(session: Session, rec: MessageRecord) -> Message:
             commissioned=p.commissioned, flags=",".join(p.flags) or None,
         ))
     session.add(message)
-    session.flush()
+    if flush:
+        session.flush()
     return message
 
 
@@ -143,6 +179,9 @@ def pieces_in(session: Session, month: Month | None, tz: ZoneInfo) -> list[Piece
     return list(session.scalars(query))
 
 
-def mark_filed(session: Session, message_id: int) -> None:
-    """The message has left the mailbox's inbox folder (moved to its verdict's folder)."""
-    session.execute(update(Message).where(Message.id == message_id).values(filed_at=datetime.now(timezone.utc)))
+def mark_filed(session: Session, message_id: int | Iterable[int]) -> None:
+    """The messages have left the mailbox's inbox folder (moved to their verdict's folder)."""
+    ids = [message_id] if isinstance(message_id, int) else sorted(set(message_id))
+    now = datetime.now(timezone.utc)
+    for i in range(0, len(ids), 500):
+        session.execute(update(Message).where(Message.id.in_(ids[i:i + 500])).values(filed_at=now))

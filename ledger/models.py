@@ -362,3 +362,19 @@ class CommissionUnit(Base):
 
     commission: Mapped[Commission] = relationship(back_populates="units")
     unit: Mapped[Unit] = relationship()
+class MailboxPoll(Base):
+    """Per polled mailbox folder: the last poll, the last successful one, and the folder's UIDVALIDITY.
+
+    ``mailbox`` is the name messages are recorded under (the mailbox's name, or "name#folder" for
+    an extra folder such as the junk folder). ``uidvalidity`` is what the folder had at the last
+    poll: a change means the server renumbered it, and messages are then known by content alone.
+    """
+
+    __tablename__ = "mailbox_polls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mailbox: Mapped[str] = mapped_column(String(200), unique=True)
+    uidvalidity: Mapped[int | None] = mapped_column(Integer)
+    last_attempt_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)

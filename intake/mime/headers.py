@@ -28,6 +28,14 @@ def b64_bytes(data: bytes, *, by_line: bool = True) -> bytes:
     aligned. Padding is repaired, a truncated tail yields the decodable prefix, and
     concatenated, separately padded chunks all decode.
     """
+    if by_line:
+        # the common case, a clean body: whitespace dropped in C, then one strict decode (no regex pass)
+        compact = data.translate(None, b" \t\r\n")
+        if len(compact) % 4 == 0:
+            try:
+                return binascii.a2b_base64(compact, strict_mode=True)
+            except (binascii.Error, ValueError):
+                pass
     if by_line and not _B64_BODY.fullmatch(data):
         data = b"".join(line for line in (raw.strip() for raw in data.splitlines())
                         if _B64_LINE.fullmatch(line))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from .walk import NEWLINES
 
@@ -15,6 +16,15 @@ _SKIP_TAGS = ("script", "style", "head", "title", "noscript", "template")
 _HTML_WS = re.compile(r"[ \t\r\n\f]+")
 _SPACES = re.compile(r"[ \t\u00a0\f\v]+")
 _TAG = re.compile(r"<[^>]*>")
+# a cid: URL runs to the first character that cannot be in one inside an attribute or CSS url()
+_CID = re.compile(r"cid:([^\s\"'<>()\\]+)", re.I)
+
+
+def cids_in(html: str) -> frozenset[str]:
+    """Every Content-ID the HTML refers to (``cid:...``), lowercased: one pass over the HTML, so that
+    telling inline parts from attachments costs the same however many parts a message has."""
+    found = {m.group(1).lower() for m in _CID.finditer(html)}
+    return frozenset(found | {unquote(c) for c in found if "%" in c})  # RFC 2392: cid URLs are %-encoded
 
 
 def html_to_text(html: str) -> str:
