@@ -28,7 +28,8 @@ def _never_seen(sha: str, unit: str) -> bool:
 def gate_context(config: Config, seen_piece: SeenPiece | None = None) -> GateContext:
     limits = config.settings.limits
     return GateContext(max_bytes=int(limits.max_message_mb * 1024 * 1024),
-                       min_body_words=limits.min_body_words, seen_piece=seen_piece or _never_seen)
+                       min_body_words=limits.min_body_words, seen_piece=seen_piece or _never_seen,
+                       office_addresses=frozenset(a.lower() for a in config.settings.office.to))
 
 
 def judge_raw(config: Config, raw: bytes, seen_piece: SeenPiece | None = None) -> Judgement:

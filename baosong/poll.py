@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import traceback
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from baosong.views import VERDICT_LABELS
 from baosong.vocabulary import DISPOSITIONS, Verdict
 
 log = logging.getLogger("baosong.poll")
+message_log = logging.getLogger("baosong.messages")
 
 
 @dataclass
@@ -30,6 +32,8 @@ class MailboxReport:
     counts: dict[str, int] = field(default_factory=dict)   # verdict -> number of new messages
     errors: list[str] = field(default_factory=list)
     set_aside: int = 0   # failed too often: moved to quarantine, recorded, the office alerted
+    failed: str | None = None  # the mailbox itself could not be polled (login, connection): why
+    stopped: bool = False      # a stop was asked for (SIGTERM): the rest waits for the next start
 
     def summary(self) -> str:
         counts = "，".join(f"{VERDICT_LABELS.get(k, k)} {v}" for k, v in self.counts.items()) or "无新邮件"
@@ -53,7 +57,16 @@ def _mark_filed(app: App, ledger_id: int) -> None:
 Progress = Callable[[str, int, int], None]
 
 
-def poll_mailbox(app: App, cfg: MailboxConfig, progress: Progress | None = None) -> MailboxReport:
+def log_message(mailbox: str, uid: int | None, outcome_verdict: str, reason: str | None, unit: str | None,
+                sender: str, new: bool) -> None:
+    """One structured line per message with its verdict (logfmt: key=value, values quoted as JSON)."""
+    fields = {"event": "message", "mailbox": mailbox, "uid": uid, "verdict": outcome_verdict, "reason": reason,
+              "unit": unit, "sender": sender, "new": new}
+    message_log.info(" ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in fields.items()))
+
+
+def poll_mailbox(app: App, cfg: MailboxConfig, progress: Progress | None = None,
+                 should_stop: Callable[[], bool] | None = None) -> MailboxReport:
     report = MailboxReport(cfg.name)
     box = Mailbox(name=cfg.name, host=cfg.host, port=cfg.port, ssl=cfg.ssl, username=cfg.username,
                   password=secret(cfg.password, cfg.password_env), folder=cfg.folder, timeout=cfg.timeout)
@@ -61,6 +74,7 @@ def poll_mailbox(app: App, cfg: MailboxConfig, progress: Progress | None = None)
         box.connect()
     except MailboxError as exc:
         report.errors.append(str(exc))
+        report.failed = str(exc)
         return report
     try:
         uids = box.uids()
@@ -85,6 +99,9 @@ def poll_mailbox(app: App, cfg: MailboxConfig, progress: Progress | None = None)
             report.already += 1
             file_away(uid, ledger_id, verdict)
         for fetched in box.fetch([uid for uid in uids if uid not in known]):
+            if should_stop is not None and should_stop():  # finish the current message, not the mailbox
+                report.stopped = True
+                break
             report.fetched += 1
             try:
                 outcome = process(app, fetched.raw, mailbox=cfg.name, uidvalidity=fetched.uidvalidity,
@@ -110,6 +127,8 @@ def poll_mailbox(app: App, cfg: MailboxConfig, progress: Progress | None = None)
                                      f"“{cfg.quarantine_folder}”并通知信息科 / {exc!r}")
                 file_away(fetched.uid, failed.set_aside_id, Verdict.QUARANTINED)
                 continue
+            log_message(cfg.name, fetched.uid, outcome.verdict, outcome.reason, outcome.unit, outcome.sender,
+                        outcome.new)
             if outcome.new:
                 report.new += 1
                 report.counts[outcome.verdict] = report.counts.get(outcome.verdict, 0) + 1
@@ -118,9 +137,11 @@ def poll_mailbox(app: App, cfg: MailboxConfig, progress: Progress | None = None)
             file_away(fetched.uid, outcome.ledger_id, outcome.verdict)
     except MailboxError as exc:
         report.errors.append(str(exc))
+        report.failed = str(exc)
     except Exception as exc:  # IMAP protocol errors, dropped connections
         log.exception("mailbox %s failed", cfg.name)
         report.errors.append(f"邮箱“{cfg.name}”收信中断：{exc} / mailbox error")
+        report.failed = str(exc)
     finally:
         box.close()
     return report
@@ -130,7 +151,7 @@ def deliver(app: App) -> DeliveryReport | None:
     transport = app.smtp_transport()
     if transport is None:
         return None
-    return deliver_pending(app.sessions, transport)
+    return deliver_pending(app.sessions, transport, policy=app.delivery_policy())
 
 
 def poll_all(app: App, progress: Progress | None = None) -> tuple[list[MailboxReport], DeliveryReport | None]:

@@ -33,7 +33,7 @@ from baosong.ledger.outbox import enqueue
 from baosong.notify.compose import compose
 from baosong.notify.recipients import alert_to, reply_to
 from baosong.notify.replies import ReplyPiece, render_alert, render_reply
-from baosong.vocabulary import MailKind
+from baosong.vocabulary import MailKind, Reason
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,8 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
             rule_hits=tuple((h.rule.value, h.detail) for h in verdict.hits),
         ))
         _queue_mail(app, session, verdict, message)
+        if verdict.reason is Reason.APPROVAL_REPLY and verdict.detail:
+            release_by_reply(session, verdict.detail, verdict.sender)
         queue_flag_alert(app, session, message)  # a piece that could answer several commissions
         try:
             session.commit()
@@ -101,6 +103,15 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
                 raise
             return _outcome(seen, new=False)
         return _outcome(message, new=True)
+
+
+def release_by_reply(session: Session, code: str, sender: str | None) -> bool:
+    """An office address quoted a draft's code: mark its period approved, in the message's own
+    transaction. The next notice job (or `baosong notify approve` again) queues and sends it."""
+    from baosong.ledger.approvals import approval_by_code, approve
+
+    row = approval_by_code(session, code)
+    return row is not None and approve(session, row, sender or "")
 
 
 def _queue_mail(app: App, session: Session, verdict: Judgement, message: Message) -> None:

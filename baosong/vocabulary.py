@@ -44,6 +44,8 @@ class Reason(StrEnum):
     CORRUPT_DOCUMENT = "corrupt_document"
     NO_DOCUMENT = "no_document"
     DUPLICATE = "duplicate"
+    # an office address answering a draft notice with its approval code (审核码): the notice is released
+    APPROVAL_REPLY = "approval_reply"
     # not a rule: processing kept failing and the message was set aside after N attempts
     PROCESSING_FAILED = "processing_failed"
 

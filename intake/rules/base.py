@@ -34,6 +34,8 @@ class GateContext:
     min_body_words: int = 50
     # (document sha256, unit name) -> True if that unit already submitted that content
     seen_piece: Callable[[str, str], bool] = field(default=lambda sha, unit: False)
+    # the office's own addresses (office.to): only they may release a notice by quoting its code
+    office_addresses: frozenset[str] = frozenset()
 
 
 class Rule(Protocol):
