@@ -40,7 +40,7 @@ from baosong.app import App
 from baosong.config.loader import FILES, ConfigError, load_config
 from baosong.ledger.periods import Month
 from baosong.notices import NoticeError, notice_sent, refusal, send_monthly
-from baosong.poll import deliver, poll_mailbox
+from baosong.poll import poll_mailbox
 
 log = logging.getLogger("baosong.daemon")
 Clock = Callable[[], datetime]
@@ -109,6 +109,21 @@ def reminder_mails(app: App, now: datetime) -> list[Any]:
     ``text``/``html``. Each is queued once under its key and delivered with the outbox.
     """
     return []
+
+
+def _dead_here(holder: str) -> bool:
+    """A lease holder ("host:pid:tag") on this machine whose process no longer runs (killed, crashed)."""
+    host, _, rest = holder.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
 
 
 class Daemon:
@@ -180,12 +195,18 @@ class Daemon:
                                                                                 minute=mn.minute, timezone=tz))
 
     def has_lease(self) -> bool:
-        from baosong.ledger.leases import acquire
+        from baosong.ledger.leases import acquire, holder_of, take_over
 
         seconds = max(300, self.app.config.settings.schedule.poll_minutes * 60 * 3)
         if acquire(self.app.sessions, self.holder, self.clock(), seconds):
             return True
-        log.info("another baosong process holds the sending lease; this one waits")
+        with self.app.sessions() as session:
+            lease = holder_of(session)
+            other = lease.holder if lease is not None else ""
+        if _dead_here(other) and take_over(self.app.sessions, self.holder, other, self.clock(), seconds):
+            self.say(f"接管发送权：原持有进程 {other} 已不在运行。")
+            return True
+        log.info("another baosong process (%s) holds the sending lease; this one waits", other)
         return False
 
     def _guarded(self, job: Callable[[], None]) -> None:

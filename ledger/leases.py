@@ -41,6 +41,16 @@ def acquire(sessions: sessionmaker[Session], holder: str, now: datetime, seconds
         return True
 
 
+def take_over(sessions: sessionmaker[Session], holder: str, old_holder: str, now: datetime, seconds: float,
+              name: str = SENDING) -> bool:
+    """Take the lease from ``old_holder`` (known to be dead) whatever its expiry; False if it changed hands."""
+    with sessions() as session:
+        taken = session.execute(update(Lease).where(Lease.name == name, Lease.holder == old_holder)
+                                .values(holder=holder, expires_at=now + timedelta(seconds=seconds))).rowcount
+        session.commit()
+        return bool(taken)
+
+
 def release(sessions: sessionmaker[Session], holder: str, name: str = SENDING) -> None:
     with sessions() as session:
         lease = session.get(Lease, name)
