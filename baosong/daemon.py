@@ -2,7 +2,7 @@
 
 Jobs: ``poll`` every ``schedule.poll_minutes`` (intake, then delivery of the outbox);
 ``period-notice`` on ``schedule.monthly_notice``'s day and hour; ``commission-deadlines`` and
-``reminders`` every hour. Each job's state lives in the ledger (a notice's outbox key, an alert's
+``reminders`` every ``daemon.check_minutes``. Each job's state lives in the ledger (a notice's outbox key, an alert's
 key), not in the scheduler: at start-up every job runs once (``next_run_time`` now), so a job
 missed while the daemon was down runs once on restart, and never twice — the second run finds its
 work done. A catch-up sends at most the latest due period, and says so in the log and to the office.
@@ -338,15 +338,18 @@ class Daemon:
         tz = self.app.config.tz
         cls = BlockingScheduler if blocking else BackgroundScheduler
         scheduler = cls(timezone=tz, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
-        now = datetime.now(tz)
-        scheduler.add_job(self.cycle, IntervalTrigger(minutes=settings.schedule.poll_minutes, timezone=tz),
+        now = self.clock().astimezone(tz)
+        scheduler.add_job(self.cycle, IntervalTrigger(minutes=settings.schedule.poll_minutes, timezone=tz,
+                                                      start_date=now),
                           id="poll", name="收信", next_run_time=now)
         mn = settings.schedule.monthly_notice
         scheduler.add_job(self.notice_job, CronTrigger(day=mn.day, hour=mn.hour, minute=mn.minute, timezone=tz),
                           id="period-notice", name="通报")
-        scheduler.add_job(self.deadline_job, IntervalTrigger(hours=1, timezone=tz), id="commission-deadlines",
+        scheduler.add_job(self.deadline_job, IntervalTrigger(minutes=settings.daemon.check_minutes, timezone=tz,
+                                                             start_date=now), id="commission-deadlines",
                           name="约稿截止检查", next_run_time=now + timedelta(seconds=1))
-        scheduler.add_job(self.reminder_job, IntervalTrigger(hours=1, timezone=tz), id="reminders",
+        scheduler.add_job(self.reminder_job, IntervalTrigger(minutes=settings.daemon.check_minutes, timezone=tz,
+                                                             start_date=now), id="reminders",
                           name="催报提醒", next_run_time=now + timedelta(seconds=2))
         self.scheduler_ = scheduler
         return scheduler

@@ -185,6 +185,8 @@ class DaemonConfig(_Model):
     log_backups: int = Field(default=5, ge=0, le=100)
     # `baosong status` exits non-zero when a mailbox has not been polled successfully for longer
     stale_minutes: int = Field(default=60, ge=1)
+    # commission deadline checks and reminders run every this many minutes
+    check_minutes: int = Field(default=60, ge=1, le=1440)
     # the office is alerted when a mailbox fails this many polls in a row (e.g. an expired 授权码)
     mailbox_failure_alert: int = Field(default=3, ge=1, le=1000)
 
