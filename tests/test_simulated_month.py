@@ -59,7 +59,6 @@ def test_a_simulated_month(tmp_path: Path, smtp_sink, imap_account):
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == {"poll", "period-notice", "commission-deadlines", "reminders"}
     client = imap_account.client()
-    piece = docx_bytes("滕州市商务局促进消费回暖", ["正文。"], "（滕州市商务局 王芳）")
     number: list[str] = []
 
     def submit(sender: str, subject: str, when: datetime, name: str) -> None:
