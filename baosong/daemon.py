@@ -270,7 +270,10 @@ class Daemon:
             log.warning("delivery: %s", e)
 
     def notice_job(self) -> None:
-        self._guarded(lambda: (self._notice_if_due(), self._deliver()))
+        def job() -> None:
+            self._notice_if_due()
+            self._deliver()
+        self._guarded(job)
 
     def _notice_if_due(self) -> None:
         now = self.clock()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import CursorResult, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,9 +24,10 @@ def acquire(sessions: sessionmaker[Session], holder: str, now: datetime, seconds
     """Take or renew the lease ``name`` for ``holder`` until ``now + seconds``; False if another holds it."""
     until = now + timedelta(seconds=seconds)
     with sessions() as session:
-        taken = session.execute(
+        result: CursorResult = session.execute(  # type: ignore[assignment]
             update(Lease).where(Lease.name == name, or_(Lease.holder == holder, Lease.expires_at <= now))
-            .values(holder=holder, expires_at=until)).rowcount
+            .values(holder=holder, expires_at=until))
+        taken = result.rowcount
         if taken:
             session.commit()
             return True
@@ -45,8 +46,10 @@ def take_over(sessions: sessionmaker[Session], holder: str, old_holder: str, now
               name: str = SENDING) -> bool:
     """Take the lease from ``old_holder`` (known to be dead) whatever its expiry; False if it changed hands."""
     with sessions() as session:
-        taken = session.execute(update(Lease).where(Lease.name == name, Lease.holder == old_holder)
-                                .values(holder=holder, expires_at=now + timedelta(seconds=seconds))).rowcount
+        result: CursorResult = session.execute(  # type: ignore[assignment]
+            update(Lease).where(Lease.name == name, Lease.holder == old_holder)
+            .values(holder=holder, expires_at=now + timedelta(seconds=seconds)))
+        taken = result.rowcount
         session.commit()
         return bool(taken)
 

@@ -235,12 +235,13 @@ def deliver_pending(sessions: sessionmaker[Session], transport: Transport, *,
                         session.commit()
                         deferred += len(ids) - index
                         break  # the server itself is unreachable or refuses us: try again next cycle
-                    refusal = Refusal(str(exc), exc.permanent and not exc.spam, exc.spam)
-                    answer = Handover({r.address: refusal for r in due})
+                    everyone = Refusal(str(exc), exc.permanent and not exc.spam, exc.spam)
+                    answer = Handover({r.address: everyone for r in due})
                 now = clock()
                 for row in due:
                     row.attempts += 1
-                    refusal = answer.refused.get(row.address) or answer.refused.get(row.address.lower())
+                    refusal: Refusal | None = (answer.refused.get(row.address)
+                                               or answer.refused.get(row.address.lower()))
                     if refusal is None:
                         row.status = OutboxState.SENT.value
                         row.sent_at = now
