@@ -40,7 +40,7 @@ from baosong.app import App
 from baosong.config.loader import FILES, ConfigError, load_config
 from baosong.ledger.periods import Month
 from baosong.notices import NoticeError, notice_sent, refusal, send_monthly
-from baosong.poll import poll_mailbox
+from baosong.poll import note_poll, poll_mailbox
 
 log = logging.getLogger("baosong.daemon")
 Clock = Callable[[], datetime]
@@ -229,24 +229,20 @@ class Daemon:
         self._guarded(self._cycle)
 
     def _cycle(self) -> None:
-        from baosong.ledger.mailbox_polls import needs_alert, record_poll
+        from baosong.ledger.mailbox_polls import poll_record
 
         app = self.app
-        threshold = app.config.settings.daemon.mailbox_failure_alert
         for cfg in app.config.settings.mailboxes:
             if self.should_stop():
                 break
             report = poll_mailbox(app, cfg, should_stop=self.should_stop)
             self.say(report.summary() + "".join(f"；{e}" for e in report.errors))
-            with app.sessions() as session:
-                row = record_poll(session, cfg.name, self.clock(), report.failed)
-                alert = needs_alert(row, threshold)
-                failures, last_error, last_success = row.consecutive_failures, row.last_error, row.last_success_at
-                if alert:
-                    row.alerted_at = self.clock()
-                session.commit()
+            failures, alert = note_poll(app, report, self.clock())
             if alert:
                 self.say(f"邮箱“{cfg.name}”已连续 {failures} 次收信失败，已提醒信息科。")
+                with app.sessions() as session:
+                    row = poll_record(session, cfg.name)
+                    last_error, last_success = (row.last_error, row.last_success_at) if row else (None, None)
                 when = (last_success.astimezone(app.config.tz).strftime("%Y-%m-%d %H:%M")
                         if last_success else None)
                 queue_office_alert(app, f"alert:mailbox-failing:{cfg.name}:{self.clock():%Y%m%d%H%M%S}",

@@ -7,6 +7,7 @@ import logging
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 from baosong.app import App
 from baosong.config.loader import secret
@@ -154,6 +155,24 @@ def deliver(app: App) -> DeliveryReport | None:
     return deliver_pending(app.sessions, transport, policy=app.delivery_policy())
 
 
+def note_poll(app: App, report: MailboxReport, when: datetime) -> tuple[int, bool]:
+    """Record the poll's result for ``baosong status``; (failures in a row, whether the office must now be told)."""
+    from baosong.ledger.mailbox_polls import needs_alert, record_poll
+
+    with app.sessions() as session:
+        row = record_poll(session, report.mailbox, when, report.failed)
+        alert = needs_alert(row, app.config.settings.daemon.mailbox_failure_alert)
+        if alert:
+            row.alerted_at = when
+        failures = row.consecutive_failures
+        session.commit()
+    return failures, alert
+
+
 def poll_all(app: App, progress: Progress | None = None) -> tuple[list[MailboxReport], DeliveryReport | None]:
-    reports = [poll_mailbox(app, cfg, progress) for cfg in app.config.settings.mailboxes]
+    reports = []
+    for cfg in app.config.settings.mailboxes:
+        report = poll_mailbox(app, cfg, progress)
+        note_poll(app, report, datetime.now(timezone.utc))
+        reports.append(report)
     return reports, deliver(app)

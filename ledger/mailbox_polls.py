@@ -36,3 +36,7 @@ def needs_alert(row: MailboxPoll, threshold: int) -> bool:
 
 def all_polls(session: Session) -> list[MailboxPoll]:
     return list(session.scalars(select(MailboxPoll).order_by(MailboxPoll.mailbox)))
+
+
+def poll_record(session: Session, mailbox: str) -> MailboxPoll | None:
+    return session.get(MailboxPoll, mailbox)
