@@ -59,6 +59,7 @@ class _SlowHandler(servers._SinkHandler):
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         delay = getattr(self._sink, "delay", 0.0)
         if delay:
+            self._sink.waiting += 1  # a message whose end of DATA the server holds unanswered
             await asyncio.sleep(delay)
             if server.transport is None or server.transport.is_closing():
                 return "451 4.3.0 the client went away before the answer"  # not accepted: nothing stored
@@ -86,6 +87,7 @@ class SmtpSink(servers.SmtpSink):
         self.temporary = {a.lower(): n for a, n in (temporary or {}).items()}
         self.spam = {a.lower(): n for a, n in (spam or {}).items()}
         self.delay = delay
+        self.waiting = 0  # messages whose DATA the server began holding (with ``delay``)
         self.refusals: list[tuple[str, str]] = []  # (address, answer) in order
 
     def smtp_options(self) -> dict[str, Any]:

@@ -63,7 +63,7 @@ def _notices(sink: SmtpSink) -> Counter:
 
 
 def test_each_recipient_gets_exactly_one_copy_across_sigkill_and_a_451(tmp_path: Path):
-    with SmtpSink(delay=0.6, temporary={"xinxike@example.com": 1}) as sink:
+    with SmtpSink(delay=1.5, temporary={"xinxike@example.com": 1}) as sink:
         config = write_office_config(tmp_path / "config", smtp=sink)
         settings = yaml.safe_load((config / "settings.yaml").read_text(encoding="utf-8"))
         settings["schedule"] = {"poll_minutes": 60, "monthly_notice": {"day": 1, "hour": 0, "minute": 0}}
@@ -81,8 +81,12 @@ def test_each_recipient_gets_exactly_one_copy_across_sigkill_and_a_451(tmp_path:
 
         first = _start(config)
         try:
-            # killed after three notices were accepted: one more is in the server's hands, the rest queued
-            _wait_for(lambda: sum(_notices(sink).values()) >= 3, 60, "the first notices")
+            # killed while the server holds the 4th notice unanswered (3 accepted, the rest queued): the
+            # server never accepted it, so it must go again; an accepted one must not. (A kill in the
+            # instant between the server's 250 and the ledger's commit would repeat one mail: the
+            # documented at-least-once window, not exercised here.)
+            waiting_before = sink.waiting
+            _wait_for(lambda: sink.waiting >= waiting_before + 4, 60, "the 4th notice in the server's hands")
             first.send_signal(signal.SIGKILL)
             first.communicate(timeout=30)
         finally:
