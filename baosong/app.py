@@ -12,6 +12,7 @@ from baosong.config.loader import Config, load_config, secret
 if TYPE_CHECKING:  # the ORM and the SMTP client load only when a command opens them (start-up time)
     from sqlalchemy.orm import Session, sessionmaker
 
+    from baosong.ledger.outbox import DeliveryPolicy
     from baosong.notify.send import SmtpTransport
 
 
@@ -21,7 +22,15 @@ class App:
 
     @classmethod
     def open(cls, config_dir: Path | str | None = None) -> App:
-        return cls(load_config(config_dir))
+        app = cls(load_config(config_dir))
+        app.use_templates()
+        return app
+
+    def use_templates(self) -> None:
+        """The config directory's own ``templates/`` folder, if any, overrides the shipped templates."""
+        from baosong.notify.overrides import use_config_templates
+
+        use_config_templates(self.config.directory)
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
@@ -42,6 +51,13 @@ class App:
                     if attempt == 2:
                         raise
         return sessions
+
+    def delivery_policy(self) -> DeliveryPolicy:
+        from baosong.ledger.outbox import DeliveryPolicy
+
+        sending = self.config.settings.sending
+        return DeliveryPolicy(per_minute=sending.per_minute, retry_minutes=sending.retry_minutes,
+                              spam_retry_minutes=sending.spam_retry_minutes)
 
     def smtp_transport(self) -> SmtpTransport | None:
         from baosong.notify.send import SmtpTransport

@@ -29,7 +29,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 ledger_app = typer.Typer(help="台账：查看已登记的稿件。", no_args_is_help=True)
-notify_app = typer.Typer(help="通报：发送月度通报。", no_args_is_help=True)
+notify_app = typer.Typer(help="通报：预览、批准、发送月度通报。", no_args_is_help=True)
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(notify_app, name="notify")
 
@@ -536,28 +536,106 @@ def score(
 @notify_app.command("monthly")
 def notify_monthly(
     month: Annotated[str, typer.Option("--month", help="通报的月份 YYYY-MM。", show_default=False)],
-    outbox: Annotated[Optional[Path], typer.Option("--outbox", help="不发送，把每封邮件写成 .eml 文件放到这个目录。")] = None,
+    outbox: Annotated[Optional[Path], typer.Option("--outbox", help="只预览：把批准后将发出的每封邮件写成 .eml 文件放到这个目录，不发送、不记为已发。")] = None,
     resend: Annotated[bool, typer.Option("--resend", help="本月通报已发过也再发一次。")] = False,
 ) -> None:
-    """发送月度通报（给办公室收件人和各单位主要负责同志）。"""
+    """发送月度通报（给办公室收件人和各单位主要负责同志）；须批准时先把送审稿发给信息科。"""
+    if outbox is not None:
+        _preview(month, outbox)
+        return
     from baosong.notices import NoticeError, send_monthly
-    from baosong.notify.send import FolderTransport
 
     application = open_app()
     period = _month(month)
-    transport = FolderTransport(outbox) if outbox else None
     try:
-        run = send_monthly(application, period, transport=transport, resend=resend)
+        run = send_monthly(application, period, resend=resend)
     except NoticeError as exc:
         fail(str(exc))
+    if run.refused:
+        fail(run.refused)
+    if run.awaiting_approval:
+        out.print(f"{period.label}通报须经批准：送审稿已发给信息科（审核码 {run.awaiting_approval}）；"
+                  f"批准：baosong notify approve {period}，或由信息科邮箱回复含审核码的邮件。"
+                  f"{run.delivery.summary()}", markup=False)
+        _delivery_exit(run.delivery)
+        return
     if run.skipped and not run.queued:
         out.print(f"{period.label}的通报此前已发送（{run.skipped} 封），未重复发送；如需重发请加 --resend。")
         return
-    where = f"写入 {outbox}" if outbox else "发送"
-    out.print(f"{period.label}通报（{where}）：{run.delivery.summary()}")
-    for e in run.delivery.errors[:5]:
+    out.print(f"{period.label}通报（发送）：{run.delivery.summary()}")
+    _delivery_exit(run.delivery)
+
+
+def _delivery_exit(delivery) -> None:
+    for e in delivery.errors[:5]:
         problem("  发信问题", e)
-    if run.delivery.failed or run.delivery.deferred:
+    if delivery.all_failed:
+        raise typer.Exit(1)
+
+
+def _preview(month: str, folder: Path) -> None:
+    from baosong.notices import NoticeError, preview
+
+    application = open_app()
+    period = _month(month)
+    try:
+        written = preview(application, period, folder)
+    except NoticeError as exc:
+        fail(str(exc))
+    out.print(f"{period.label}通报预览：{len(written)} 封邮件写入 {folder}（未发送，也不记为已发送）", markup=False)
+
+
+@notify_app.command("preview")
+def notify_preview(
+    month: Annotated[str, typer.Option("--month", help="通报的月份 YYYY-MM。", show_default=False)],
+    outbox: Annotated[Path, typer.Option("--outbox", help="写入 .eml 文件的目录。")] = Path("notice-preview"),
+) -> None:
+    """预览某月通报：写出批准后将发出的每封邮件（.eml），不发送、不记为已发。"""
+    _preview(month, outbox)
+
+
+@notify_app.command("approve")
+def notify_approve(
+    period: Annotated[str, typer.Argument(metavar="PERIOD", help="通报的月份 YYYY-MM。", show_default=False)],
+) -> None:
+    """批准某期通报（送审稿已发给信息科之后），随即发出。"""
+    import getpass
+
+    from baosong.notices import NoticeError, approve
+
+    application = open_app()
+    month = _month(period)
+    try:
+        result = approve(application, str(month), f"cli:{getpass.getuser()}")
+    except NoticeError as exc:
+        fail(str(exc))
+    run = result.run
+    state = "已批准" if result.newly else "此前已批准"
+    if run is None or run.refused:
+        fail(f"{month.label}通报{state}，但未发出：{run.refused if run else ''}")
+    if run.skipped and not run.queued:
+        out.print(f"{month.label}通报{state}；此前已发送（{run.skipped} 封），未重复发送。")
+        return
+    out.print(f"{month.label}通报{state}：{run.delivery.summary()}")
+    _delivery_exit(run.delivery)
+
+
+@app.command()
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+) -> None:
+    """运行状况：各邮箱最近收信及结果、今日收信、待发和发送失败的邮件、处理失败的邮件、下次任务；
+    某邮箱超过 daemon.stale_minutes 未成功收信时返回非零（供监控使用）。"""
+    from baosong.status import collect, status_lines
+
+    application = open_app()
+    report = collect(application)
+    if as_json:
+        _json(report)
+    else:
+        for line in status_lines(report):
+            out.print(line, markup=False, soft_wrap=True)
+    if not report["ok"]:
         raise typer.Exit(1)
 
 

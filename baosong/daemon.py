@@ -1,95 +1,369 @@
-"""The daemon: APScheduler runs the intake cycle every N minutes and the monthly notice on its day.
+"""The daemon (`baosong run`): APScheduler jobs over idempotent, ledger-backed work.
 
-The notice job is idempotent (the outbox key ``notice:<month>:office`` records that it
-went out), and every poll cycle also checks whether a notice is overdue, so a daemon
-that was down on notice day catches up on its next cycle without a persistent job store.
+Jobs: ``poll`` every ``schedule.poll_minutes`` (intake, then delivery of the outbox);
+``period-notice`` on ``schedule.monthly_notice``'s day and hour; ``commission-deadlines`` and
+``reminders`` every ``daemon.check_minutes``. Each job's state lives in the ledger (a notice's outbox key, an alert's
+key), not in the scheduler: at start-up every job runs once (``next_run_time`` now), so a job
+missed while the daemon was down runs once on restart, and never twice — the second run finds its
+work done. A catch-up sends at most the latest due period, and says so in the log and to the office.
+
+Only the holder of the database lease (``ledger/leases.py``) works: two daemons on one ledger never
+both send. Config edits are picked up at the next job; an invalid config is logged and mailed to the
+office, and the last good one stays in force. SIGTERM finishes the current message and exits 0.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import logging.handlers
+import os
 import signal
+import socket
+import sys
 import threading
-from datetime import datetime
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
 
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from rich.console import Console
 
+from baosong.alerts import commission_deadline_alerts, queue_office_alert
 from baosong.app import App
+from baosong.config.loader import FILES, ConfigError, load_config
 from baosong.ledger.periods import Month
-from baosong.notices import NoticeError, notice_sent, send_monthly
-from baosong.poll import poll_all
+from baosong.notices import NoticeError, notice_sent, refusal, send_monthly
+from baosong.poll import poll_mailbox
 
 log = logging.getLogger("baosong.daemon")
+Clock = Callable[[], datetime]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def due_at(app: App, month: Month) -> datetime:
+    """When ``month``'s notice is due: the configured day and hour of the month after it (office time)."""
+    sched = app.config.settings.schedule.monthly_notice
+    nxt = month.next()
+    return datetime(nxt.year, nxt.month, sched.day, sched.hour, sched.minute, tzinfo=app.config.tz)
 
 
 def notice_due(app: App, now: datetime) -> Month | None:
-    """The month whose notice is due and not yet sent at ``now`` (office time), if any."""
-    sched = app.config.settings.schedule.monthly_notice
+    """The month whose notice is due and not yet sent at ``now``, if any: only ever the latest due
+    period (the month before ``now``'s, once its day and hour have come)."""
     local = now.astimezone(app.config.tz)
-    due_at = local.replace(day=sched.day, hour=sched.hour, minute=sched.minute, second=0, microsecond=0)
-    if local < due_at:
-        return None
     month = Month(local.year, local.month).previous()
+    if local < due_at(app, month):
+        return None
     return None if notice_sent(app, month) else month
 
 
+def skipped_before(app: App, month: Month, back: int = 12) -> list[Month]:
+    """Earlier months that had intake, were due, and never went out: a catch-up does not send them."""
+    out = []
+    m = month
+    for _ in range(back):
+        m = m.previous()
+        if refusal(app, m) is None and not notice_sent(app, m):
+            out.append(m)
+    return sorted(out)
+
+
+def setup_logging(app: App, stream: Any = None) -> logging.Handler | None:
+    """Log lines to stderr, and to ``daemon.log_file`` (rotating) when set. Returns the file handler."""
+    root = logging.getLogger("baosong")
+    root.setLevel(logging.INFO)
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+    if not any(getattr(h, "_baosong", False) for h in root.handlers):
+        err = logging.StreamHandler(stream or sys.stderr)
+        err.setFormatter(formatter)
+        err._baosong = True  # type: ignore[attr-defined]
+        root.addHandler(err)
+    cfg = app.config.settings.daemon
+    if not cfg.log_file:
+        return None
+    path = Path(cfg.log_file)
+    path = path if path.is_absolute() else app.config.base_dir / path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=int(cfg.log_max_mb * 1024 * 1024),
+                                                   backupCount=cfg.log_backups, encoding="utf-8")
+    handler.setFormatter(formatter)
+    root.addHandler(handler)
+    return handler
+
+
+def reminder_mails(app: App, now: datetime) -> list[Any]:
+    """Commission reminders and quota-pace notes due at ``now`` (the ``reminders`` job queues them).
+
+    MERGE (f-paperwork): return the notify layer's reminder mails here — objects with ``key``
+    (idempotent, e.g. ``reminder:<commission>:<unit>``), ``to``, ``subject`` and ``raw`` bytes or
+    ``text``/``html``. Each is queued once under its key and delivered with the outbox.
+    """
+    return []
+
+
+def _dead_here(holder: str) -> bool:
+    """A lease holder ("host:pid:tag") on this machine whose process no longer runs (killed, crashed)."""
+    host, _, rest = holder.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
+
+
 class Daemon:
-    def __init__(self, app: App, console: Console | None = None):
+    def __init__(self, app: App, console: Console | None = None, *, clock: Clock = _utcnow,
+                 holder: str | None = None):
         self.app = app
         self.console = console or Console(highlight=False)
-        self.lock = threading.Lock()  # one cycle at a time, whichever job starts it
+        self.clock = clock
+        self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.lock = threading.Lock()  # one job at a time, whichever starts it
+        self.stopping = threading.Event()
+        self.started_at = clock()
+        self._stamp = self._config_stamp()
+        self.scheduler_: BaseScheduler | None = None
+
+    # ------------------------------------------------------------------ plumbing
 
     def say(self, text: str) -> None:
-        stamp = datetime.now(self.app.config.tz).strftime("%Y-%m-%d %H:%M:%S")
+        stamp = self.clock().astimezone(self.app.config.tz).strftime("%Y-%m-%d %H:%M:%S")
         self.console.print(f"[{stamp}] {text}", markup=False, soft_wrap=True)
+        log.info(text)
+
+    def should_stop(self) -> bool:
+        return self.stopping.is_set()
+
+    def _config_stamp(self) -> tuple:
+        directory = self.app.config.directory
+        paths = [directory / name for name in FILES]
+        templates = directory / "templates"
+        if templates.is_dir():
+            paths += sorted(templates.iterdir())
+        return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else (str(p), None, None)
+                     for p in paths)
+
+    def reload_config(self) -> bool:
+        """Pick up edited config files; keep the last good config when the new one is invalid."""
+        stamp = self._config_stamp()
+        if stamp == self._stamp:
+            return False
+        self._stamp = stamp
+        try:
+            config = load_config(self.app.config.directory)
+        except ConfigError as exc:
+            problems = [str(p) for p in exc.problems] if hasattr(exc, "problems") else [str(exc)]
+            self.say("配置文件有误，未采用，仍按上次正确的配置运行：" + "；".join(problems))
+            key = f"alert:config-invalid:{hashlib.sha1(repr(stamp).encode()).hexdigest()[:16]}"
+            queue_office_alert(self.app, key, "config_invalid", directory=str(self.app.config.directory),
+                               problems=problems)
+            return False
+        old_minutes = self.app.config.settings.schedule.poll_minutes
+        old_notice = self.app.config.settings.schedule.monthly_notice
+        self.app.config = config
+        self.app.use_templates()
+        self.say("配置文件已更新并重新读取。")
+        if self.scheduler_ is not None:
+            self._reschedule(old_minutes, old_notice)
+        return True
+
+    def _reschedule(self, old_minutes: int, old_notice: Any) -> None:
+        settings = self.app.config.settings
+        tz = self.app.config.tz
+        assert self.scheduler_ is not None
+        if settings.schedule.poll_minutes != old_minutes:
+            self.scheduler_.reschedule_job("poll", trigger=IntervalTrigger(minutes=settings.schedule.poll_minutes,
+                                                                           timezone=tz))
+        mn = settings.schedule.monthly_notice
+        if mn != old_notice:
+            self.scheduler_.reschedule_job("period-notice", trigger=CronTrigger(day=mn.day, hour=mn.hour,
+                                                                                minute=mn.minute, timezone=tz))
+
+    def has_lease(self) -> bool:
+        from baosong.ledger.leases import acquire, holder_of, take_over
+
+        seconds = max(300, self.app.config.settings.schedule.poll_minutes * 60 * 3)
+        if acquire(self.app.sessions, self.holder, self.clock(), seconds):
+            return True
+        with self.app.sessions() as session:
+            lease = holder_of(session)
+            other = lease.holder if lease is not None else ""
+        if _dead_here(other) and take_over(self.app.sessions, self.holder, other, self.clock(), seconds):
+            self.say(f"接管发送权：原持有进程 {other} 已不在运行。")
+            return True
+        log.info("another baosong process (%s) holds the sending lease; this one waits", other)
+        return False
+
+    def _guarded(self, job: Callable[[], None]) -> None:
+        """Run one job: one at a time, config picked up first, only while holding the lease."""
+        if self.stopping.is_set():
+            return
+        with self.lock:
+            self.reload_config()
+            if not self.has_lease():
+                return
+            try:
+                job()
+            except Exception:  # a job's bug is logged, never the end of the daemon
+                log.exception("job failed")
+
+    # ---------------------------------------------------------------------- jobs
 
     def cycle(self) -> None:
-        """One intake cycle, then any overdue monthly notice."""
-        with self.lock:
-            reports, delivery = poll_all(self.app)
-            for r in reports:
-                self.say(r.summary() + "".join(f"；{n}" for n in r.notes) + "".join(f"；{e}" for e in r.errors))
-            if delivery and delivery.anything:
-                self.say(delivery.summary())
+        """The poll job: intake over every mailbox, then the outbox, then any due notice."""
+        self._guarded(self._cycle)
+
+    def _cycle(self) -> None:
+        app = self.app
+        for cfg in app.config.settings.mailboxes:
+            if self.should_stop():
+                break
+            report = poll_mailbox(app, cfg, should_stop=self.should_stop)
+            self.say(report.summary() + "".join(f"；{n}" for n in report.notes)
+                     + "".join(f"；{e}" for e in report.errors))
+            if report.alert_due:  # recorded by the poll; the office is told once per run of failures
+                self.say(f"邮箱“{cfg.name}”已连续 {report.failures_in_row} 次收信失败，已提醒信息科。")
+                when = report.last_success.strftime("%Y-%m-%d %H:%M") if report.last_success else None
+                queue_office_alert(app, f"alert:mailbox-failing:{cfg.name}:{self.clock():%Y%m%d%H%M%S}",
+                                   "mailbox_failing", mailbox=cfg.name, failures=report.failures_in_row,
+                                   error=report.failed, last_success=when)
+        if not self.should_stop():
             self._notice_if_due()
+        self._deliver()
+
+    def _deliver(self) -> None:
+        from baosong.ledger.outbox import deliver_pending
+
+        transport = self.app.smtp_transport()
+        if transport is None:
+            return
+        report = deliver_pending(self.app.sessions, transport, policy=self.app.delivery_policy(),
+                                 clock=self.clock, should_stop=self.should_stop)
+        if report.anything:
+            self.say(report.summary())
+        for e in report.errors[:5]:
+            log.warning("delivery: %s", e)
 
     def notice_job(self) -> None:
-        with self.lock:
+        def job() -> None:
             self._notice_if_due()
+            self._deliver()
+        self._guarded(job)
 
     def _notice_if_due(self) -> None:
-        month = notice_due(self.app, datetime.now(self.app.config.tz))
+        now = self.clock()
+        month = notice_due(self.app, now)
         if month is None:
             return
+        late = now - due_at(self.app, month)
+        grace = timedelta(minutes=max(15, 2 * self.app.config.settings.schedule.poll_minutes))
         try:
-            run = send_monthly(self.app, month)
+            run = send_monthly(self.app, month, deliver=False)
         except NoticeError as exc:
             self.say(f"{month.label}通报未能发送：{exc}")
             return
-        self.say(f"{month.label}通报：{run.delivery.summary()}")
+        if run.refused:
+            log.info("no notice for %s: %s", month, run.refused)
+            return
+        if late > grace:  # the daemon was down at notice time: this is a catch-up
+            skipped = skipped_before(self.app, month)
+            names = [m.label for m in skipped]
+            self.say(f"补发：停机期间错过了通报时间，只补发最近一期（{month.label}）"
+                     + (f"；不再补发：{'、'.join(names)}" if names else ""))
+            queue_office_alert(self.app, f"alert:catch-up:{month}", "catch_up", period_label=month.label,
+                               skipped=names)
+        if run.awaiting_approval:
+            self.say(f"{month.label}通报送审稿已发给信息科，审核码 {run.awaiting_approval}，批准后发出。")
+        else:
+            self.say(f"{month.label}通报已排队发送（{run.queued} 封）。")
 
-    def scheduler(self) -> BlockingScheduler:
+    def deadline_job(self) -> None:
+        def job() -> None:
+            for number in commission_deadline_alerts(self.app, self.clock()):
+                self.say(f"约稿 {number} 已到截止时间，已提醒信息科。")
+            self._deliver()
+        self._guarded(job)
+
+    def reminder_job(self) -> None:
+        def job() -> None:
+            from baosong.ledger.outbox import enqueue
+            from baosong.notices import _raw
+            from baosong.vocabulary import MailKind
+
+            mails = reminder_mails(self.app, self.clock())
+            smtp = self.app.config.settings.smtp
+            if not mails or smtp is None:
+                return
+            with self.app.sessions() as session:
+                for m in mails:
+                    enqueue(session, key=m.key, kind=MailKind.COMMISSION, recipients=m.to, subject=m.subject,
+                            raw=_raw(m, smtp.sender))
+                session.commit()
+            self._deliver()
+        self._guarded(job)
+
+    def run_all_once(self) -> None:
+        """Every job once (start-up catch-up, and the tests' injected clock)."""
+        self.cycle()
+        self.notice_job()
+        self.deadline_job()
+        self.reminder_job()
+
+    # ----------------------------------------------------------------- scheduler
+
+    def scheduler(self, blocking: bool = True) -> BaseScheduler:
         settings = self.app.config.settings
         tz = self.app.config.tz
-        scheduler = BlockingScheduler(timezone=tz, job_defaults={
-            "coalesce": True, "max_instances": 1, "misfire_grace_time": None})
-        scheduler.add_job(self.cycle, IntervalTrigger(minutes=settings.schedule.poll_minutes, timezone=tz),
-                          id="poll", name="收信", next_run_time=datetime.now(tz))
+        cls = BlockingScheduler if blocking else BackgroundScheduler
+        scheduler = cls(timezone=tz, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
+        now = self.clock().astimezone(tz)
+        scheduler.add_job(self.cycle, IntervalTrigger(minutes=settings.schedule.poll_minutes, timezone=tz,
+                                                      start_date=now),
+                          id="poll", name="收信", next_run_time=now)
         mn = settings.schedule.monthly_notice
         scheduler.add_job(self.notice_job, CronTrigger(day=mn.day, hour=mn.hour, minute=mn.minute, timezone=tz),
-                          id="monthly-notice", name="月度通报")
+                          id="period-notice", name="通报")
+        scheduler.add_job(self.deadline_job, IntervalTrigger(minutes=settings.daemon.check_minutes, timezone=tz,
+                                                             start_date=now), id="commission-deadlines",
+                          name="约稿截止检查", next_run_time=now + timedelta(seconds=1))
+        scheduler.add_job(self.reminder_job, IntervalTrigger(minutes=settings.daemon.check_minutes, timezone=tz,
+                                                             start_date=now), id="reminders",
+                          name="催报提醒", next_run_time=now + timedelta(seconds=2))
+        self.scheduler_ = scheduler
         return scheduler
+
+    def release(self) -> None:
+        from baosong.ledger.leases import release
+
+        try:
+            release(self.app.sessions, self.holder)
+        except Exception:  # the ledger is gone: the lease expires by itself
+            log.info("could not release the lease", exc_info=True)
 
 
 def run_daemon(app: App, console: Console | None = None) -> None:
+    setup_logging(app)
     daemon = Daemon(app, console)
     scheduler = daemon.scheduler()
 
-    def stop(signum, _frame):  # finish the running job, then exit cleanly
-        daemon.say("收到停止信号，等待当前任务完成后退出……")
+    def stop(signum, _frame):  # finish the current message, then exit cleanly
+        daemon.say("收到停止信号，处理完当前邮件后退出……")
+        daemon.stopping.set()
         threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
@@ -98,4 +372,5 @@ def run_daemon(app: App, console: Console | None = None) -> None:
     daemon.say(f"baosong 已启动：每 {app.config.settings.schedule.poll_minutes} 分钟收信，"
                f"每月 {mn.day} 日 {mn.hour:02d}:{mn.minute:02d} 发送上月通报。")
     scheduler.start()
+    daemon.release()
     daemon.say("baosong 已停止。")

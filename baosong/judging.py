@@ -58,7 +58,8 @@ def gate_context(config: Config, lookups: LedgerLookups | SeenPiece | None = Non
                        min_body_words=limits.min_body_words, seen_piece=lookups.seen_piece,
                        seen_message_id=lookups.seen_message_id, ours=lookups.ours,
                        unit_of_address=unit_of_address, unit_named=unit_namer(config),
-                       seen_title=lookups.seen_title)
+                       seen_title=lookups.seen_title,
+                       office_addresses=frozenset(a.lower() for a in config.settings.office.to))
 
 
 _last_registry: tuple[Config, UnitRegistry] | None = None

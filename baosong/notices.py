@@ -1,9 +1,30 @@
-"""Monthly notices: score the month, render, queue in the outbox, deliver."""
+"""Period notices (通报): score, render, and — only when it is safe — queue and deliver.
+
+The send flow, in order (``send_monthly``):
+
+1. **Guards** (``refusal``): never a notice for a period with no intake (the ledger recorded no
+   message received in it: a daemon's first start before any mail was polled), nor for one that
+   ends before ``notices.start_month``.
+2. **Approval** (``notices.require_approval``, default true): the period's mails (notices, and
+   letters through ``period_letters``) first go to the office as one draft with a code, every mail
+   attached exactly as it will go out; they are queued only once released
+   (``baosong notify approve PERIOD``, or a reply from an office address quoting the code).
+3. **Queue and deliver**: one outbox row per mail (key ``notice:<month>:<recipient>``) carrying the
+   raw composed bytes, one recipient row each; delivery per recipient.
+
+``preview`` writes every mail of the period as .eml files exactly as it would go out after approval,
+and touches nothing in the ledger: a preview never marks a period sent.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.policy import SMTP
+from pathlib import Path
+from typing import Any
 
 from baosong.app import App
 from baosong.ledger.outbox import (
@@ -22,6 +43,7 @@ from baosong.ledger.units import active_units
 from baosong.notify.compose import compose
 from baosong.notify.monthly import notice_mails
 from baosong.notify.recipients import Principal, notice_recipients
+from baosong.notify.render import render
 from baosong.views import class_labels
 from baosong.vocabulary import MailKind
 
@@ -45,25 +67,64 @@ def month_scores(app: App, month: Month) -> list[UnitScore]:
 
 
 def notice_sent(app: App, month: Month) -> bool:
+    """Whether the month's notices were queued for sending (a preview or a draft never counts)."""
     with app.sessions() as session:
-        return queued_with_prefix(session, f"notice:{month}:office")
+        return queued_with_prefix(session, f"notice:{month}:")
+
+
+def refusal(app: App, month: Month) -> str | None:
+    """Why no notice may go out for ``month`` (None: it may)."""
+    from baosong.ledger.messages import received_between
+
+    start_month = app.config.settings.notices.start_month
+    if start_month is not None and month < Month.parse(start_month):
+        return (f"{month.label}早于 settings.yaml 中 notices.start_month（{start_month}），不发通报"
+                f" / the month ends before start_month")
+    start, end = month.bounds(app.config.tz)
+    with app.sessions() as session:
+        if received_between(session, start, end) == 0:
+            return (f"{month.label}没有收到任何邮件（尚未收信或邮箱未配置），不发通报"
+                    f" / no intake recorded for the month")
+    return None
 
 
 @dataclass(frozen=True)
-class NoticeRun:
-    month: Month
-    queued: int
-    skipped: int
-    recipients: tuple[str, ...]
-    delivery: DeliveryReport
+class OutgoingMail:
+    """One mail of the period, composed: what is queued (or previewed, or attached to the draft)."""
+
+    key: str
+    kind: MailKind
+    to: tuple[str, ...]
+    subject: str
+    raw: bytes
 
 
-def send_monthly(app: App, month: Month, *, transport: Transport | None = None, resend: bool = False) -> NoticeRun:
+def _raw(mail: Any, sender: str) -> bytes:
+    """The mail's bytes exactly as they go out: prebuilt bytes or a message when the notify layer gives
+    them (attachments, inline images), else composed here from its text and HTML."""
+    for attribute in ("raw", "message"):
+        value = getattr(mail, attribute, None)
+        if isinstance(value, bytes):
+            return value
+        if isinstance(value, EmailMessage):
+            return value.as_bytes(policy=SMTP)
+    return compose(sender=sender, to=mail.to, subject=mail.subject, text=mail.text, html=mail.html,
+                   auto_submitted="auto-generated").as_bytes()
+
+
+def period_letters(app: App, month: Month, scores: Sequence[UnitScore]) -> list[Any]:
+    """The period's interview letters (约谈 / 反馈函), sent with the notices and approved with them.
+
+    MERGE (f-paperwork): return ``notify.letters.letter_mails(...)`` here — mail objects with
+    ``key`` (``letter:<month>:<unit>``), ``to``, ``subject`` and ``raw``/``message`` or ``text``/``html``.
+    """
+    return []
+
+
+def period_mails(app: App, month: Month, issued_on: datetime | None = None) -> list[OutgoingMail]:
+    """Every mail of the month's notice run, composed (nothing stored)."""
     settings = app.config.settings
     if settings.smtp is None:
-        raise NoticeError("settings.yaml 中没有 smtp 设置，无法发送通报 / no smtp settings")
-    transport = transport or app.smtp_transport()
-    if transport is None:  # smtp is set (checked above), so there is always a transport; for the type checker
         raise NoticeError("settings.yaml 中没有 smtp 设置，无法发送通报 / no smtp settings")
     scores = month_scores(app, month)
     by_unit = {s.unit: s for s in scores}
@@ -74,22 +135,144 @@ def send_monthly(app: App, month: Month, *, transport: Transport | None = None, 
         raise NoticeError("没有通报收件人：请在 settings.yaml 的 office.to 或 units.yaml 的 principal 中填写邮箱"
                           " / no recipients")
     labels = class_labels(app.config.scoring.classes)
+    issued = (issued_on or datetime.now(app.config.tz)).astimezone(app.config.tz).date()
     mails = notice_mails(month=month, scores=scores, recipients=recipients, office_name=settings.office.name,
                          department=settings.office.department, class_labels=labels,
-                         regime=app.config.scoring.regime, issued_on=datetime.now(app.config.tz).date())
-    suffix = f":resend-{datetime.now(timezone.utc):%Y%m%d%H%M%S}" if resend else ""
+                         regime=app.config.scoring.regime, issued_on=issued)
+    out = [OutgoingMail(m.key, MailKind.NOTICE, tuple(m.to), m.subject, _raw(m, settings.smtp.sender))
+           for m in mails]
+    out += [OutgoingMail(m.key, MailKind.LETTER, tuple(m.to), m.subject, _raw(m, settings.smtp.sender))
+            for m in period_letters(app, month, scores)]
+    return out
+
+
+def preview(app: App, month: Month, folder: Path) -> list[Path]:
+    """Write every mail of the month as .eml files, exactly as it would go out after approval.
+
+    A pure preview: the guards are not applied (the office may look at any month) and nothing in
+    the ledger is touched, so the real notice still goes out by itself on its day."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for i, mail in enumerate(period_mails(app, month), 1):
+        target = folder / f"{i:03d}-{mail.kind}-{mail.key.replace(':', '_').replace('/', '_')}.eml"
+        target.write_bytes(mail.raw)
+        written.append(target)
+    return written
+
+
+@dataclass(frozen=True)
+class NoticeRun:
+    month: Month
+    queued: int
+    skipped: int
+    recipients: tuple[str, ...]
+    delivery: DeliveryReport
+    awaiting_approval: str | None = None   # the draft's code when the run stopped at the approval step
+    refused: str | None = None             # why nothing was sent (a guard)
+
+
+def _queue(app: App, mails: Sequence[OutgoingMail], suffix: str = "") -> tuple[set[int], int]:
     ids: set[int] = set()
     skipped = 0
     with app.sessions() as session:
         for mail in mails:
-            message = compose(sender=settings.smtp.sender, to=mail.to, subject=mail.subject, text=mail.text,
-                              html=mail.html, auto_submitted="auto-generated")
-            row = enqueue(session, key=mail.key + suffix, kind=MailKind.NOTICE, recipients=mail.to,
-                          subject=mail.subject, raw=message.as_bytes())
+            row = enqueue(session, key=mail.key + suffix, kind=mail.kind, recipients=mail.to, subject=mail.subject,
+                          raw=mail.raw)
             if row is None:
                 skipped += 1
             else:
                 ids.add(row.id)
         session.commit()
-    delivery = deliver_pending(app.sessions, transport, only_ids=ids) if ids else NOTHING_DELIVERED
+    return ids, skipped
+
+
+def _draft(app: App, month: Month, mails: Sequence[OutgoingMail]) -> str:
+    """Send (once) the office the draft of the month's mails with its approval code; return the code."""
+    from baosong.ledger.approvals import draft
+
+    settings = app.config.settings
+    assert settings.smtp is not None
+    with app.sessions() as session:
+        row = draft(session, str(month))
+        code = row.code
+        session.commit()
+    key = f"draft:{month}:{code}"
+    with app.sessions() as session:
+        if queued_with_prefix(session, key):
+            return code
+    office = settings.office
+    ctx = dict(code=code, period=str(month), period_label=month.label, mails=mails, office_to=office.to,
+               department=office.department)
+    subject = render("notice_draft_subject.txt.j2", **ctx).strip()
+    message = compose(sender=settings.smtp.sender, to=office.to, subject=subject,
+                      text=render("notice_draft.txt.j2", **ctx), auto_submitted="auto-generated")
+    for i, mail in enumerate(mails, 1):
+        message.add_attachment(mail.raw, maintype="application", subtype="octet-stream",
+                               filename=f"{i:03d}-{mail.kind}.eml")
+    with app.sessions() as session:
+        enqueue(session, key=key, kind=MailKind.ALERT, recipients=office.to, subject=subject,
+                raw=message.as_bytes())
+        session.commit()
+    return code
+
+
+def approved(app: App, month: Month) -> bool:
+    from baosong.ledger.approvals import approval_for
+
+    with app.sessions() as session:
+        row = approval_for(session, str(month))
+        return row is not None and row.approved_at is not None
+
+
+def send_monthly(app: App, month: Month, *, transport: Transport | None = None, resend: bool = False,
+                 deliver: bool = True) -> NoticeRun:
+    """The month's notice run: guards, then the approval step, then queue and deliver."""
+    settings = app.config.settings
+    why = refusal(app, month)
+    if why is not None:
+        return NoticeRun(month, 0, 0, (), NOTHING_DELIVERED, refused=why)
+    mails = period_mails(app, month)
+    if settings.notices.require_approval and not approved(app, month):
+        if not settings.office.to:
+            raise NoticeError("通报须经批准（notices.require_approval），但 settings.yaml 的 office.to 中没有信息科邮箱"
+                              " / approval needs office.to")
+        code = _draft(app, month, mails)
+        delivery = _deliver(app, transport) if deliver else NOTHING_DELIVERED
+        return NoticeRun(month, 0, 0, (), delivery, awaiting_approval=code)
+    suffix = f":resend-{datetime.now(timezone.utc):%Y%m%d%H%M%S}" if resend else ""
+    ids, skipped = _queue(app, mails, suffix)
+    delivery = _deliver(app, transport, ids) if deliver and ids else NOTHING_DELIVERED
     return NoticeRun(month, len(ids), skipped, tuple(a for m in mails for a in m.to), delivery)
+
+
+def _deliver(app: App, transport: Transport | None, ids: set[int] | None = None) -> DeliveryReport:
+    transport = transport or app.smtp_transport()
+    if transport is None:
+        raise NoticeError("settings.yaml 中没有 smtp 设置，无法发送通报 / no smtp settings")
+    return deliver_pending(app.sessions, transport, only_ids=ids, policy=app.delivery_policy())
+
+
+@dataclass(frozen=True)
+class Approved:
+    period: str
+    newly: bool
+    run: NoticeRun | None
+
+
+def approve(app: App, period: str, by: str, *, code: str | None = None, transport: Transport | None = None,
+            deliver: bool = True) -> Approved:
+    """Release a period's notices (by the command, or by an office reply quoting ``code``) and send them."""
+    from baosong.ledger.approvals import approval_by_code, approval_for
+    from baosong.ledger.approvals import approve as mark
+
+    with app.sessions() as session:
+        row = approval_by_code(session, code) if code else approval_for(session, period)
+        if row is None:
+            raise NoticeError(f"没有待批准的通报：{code or period}（送审稿尚未发出，或审核码不对）"
+                              f" / nothing awaits approval")
+        newly = mark(session, row, by)
+        period = row.period
+        session.commit()
+    month = Month.parse(period)
+    run = send_monthly(app, month, transport=transport, deliver=deliver)
+    return Approved(period, newly, run)

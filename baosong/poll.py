@@ -13,11 +13,12 @@ sends that batch down the careful path: one message at a time, each in its own t
 
 from __future__ import annotations
 
+import json
 import logging
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 
 from baosong.app import App
 from baosong.archive import ArchiveBatch
@@ -30,12 +31,13 @@ from baosong.intake.mailbox import CONNECTION_ERRORS, Fetched, Mailbox, MailboxE
 from baosong.judge_pool import JudgePool, workers
 from baosong.ledger.messages import mark_filed, recorded_shas, recorded_uids
 from baosong.ledger.outbox import DeliveryReport, deliver_pending
-from baosong.ledger.polls import note_uidvalidity, poll_state, record_poll
+from baosong.ledger.polls import needs_alert, note_uidvalidity, poll_state, record_poll
 from baosong.processing import Batch, Outcome, process
 from baosong.views import VERDICT_LABELS
 from baosong.vocabulary import DISPOSITIONS, Verdict
 
 log = logging.getLogger("baosong.poll")
+message_log = logging.getLogger("baosong.messages")
 
 BATCH_MESSAGES = 50
 BATCH_BYTES = 24 * 1024 * 1024   # a batch of large messages holds at most this much (one message more alone)
@@ -56,6 +58,14 @@ class MailboxReport:
     oversize: int = 0    # judged from the header alone (RFC822.SIZE above the limit): not downloaded
     ok: bool = False     # every folder polled to the end (per-message failures aside)
     last_success: datetime | None = None   # the last successful poll (this one when ``ok``)
+    stopped: bool = False      # a stop was asked for (SIGTERM): the rest waits for the next start
+    failures_in_row: int = 0   # polls of this mailbox that failed in a row, this one included
+    alert_due: bool = False    # the failures reached daemon.mailbox_failure_alert: the office must be told
+
+    @property
+    def failed(self) -> str | None:
+        """Why the mailbox itself could not be polled (login, connection, deadline); None when it was."""
+        return None if self.ok else ("；".join(self.errors) or "收信未完成 / poll not completed")
 
     def summary(self) -> str:
         counts = "，".join(f"{VERDICT_LABELS.get(k, k)} {v}" for k, v in self.counts.items()) or "无新邮件"
@@ -112,8 +122,9 @@ class _Ahead:
 
 class _FolderPoll:
     def __init__(self, app: App, cfg: MailboxConfig, box: Mailbox, folder: str, report: MailboxReport,
-                 progress: Progress | None):
+                 progress: Progress | None, should_stop: Callable[[], bool] | None = None):
         self.app, self.cfg, self.box, self.folder = app, cfg, box, folder
+        self.should_stop = should_stop or (lambda: False)
         self.name = ledger_name(cfg, folder)
         self.report, self.progress = report, progress
         self.done = 0
@@ -184,6 +195,9 @@ class _FolderPoll:
         pending: _Ahead | None = None
         try:
             for batch in batches(todo, sizes):
+                if self.should_stop():  # SIGTERM: finish the batch in hand, leave the rest for the next start
+                    report.stopped = True
+                    break
                 box.check_deadline()
                 whole = [uid for uid in batch if sizes[uid] <= self.max_bytes]
                 heads = [uid for uid in batch if sizes[uid] > self.max_bytes]
@@ -204,7 +218,8 @@ class _FolderPoll:
             if pending is not None and not box.watchdog.fired:
                 self.process_batch(pending)   # fetched and judged: record it before stopping
 
-    def _count(self, outcome: Outcome) -> None:
+    def _count(self, uid: int, outcome: Outcome) -> None:
+        log_message(self.name, uid, outcome)
         if outcome.new:
             self.report.new += 1
             self.report.counts[outcome.verdict] = self.report.counts.get(outcome.verdict, 0) + 1
@@ -247,8 +262,8 @@ class _FolderPoll:
             archive.sync()
             self.one_by_one(fetched)
             return
-        for _, outcome in outcomes:
-            self._count(outcome)
+        for uid, outcome in outcomes:
+            self._count(uid, outcome)
         self.file_away([(uid, o.ledger_id, o.verdict) for uid, o in outcomes])
 
     def one_by_one(self, fetched: list[Fetched]) -> None:
@@ -279,9 +294,16 @@ class _FolderPoll:
                                      f"“{cfg.quarantine_folder}”并通知信息科 / {exc!r}")
                 filed.append((f.uid, failed.set_aside_id, Verdict.QUARANTINED))
                 continue
-            self._count(outcome)
+            self._count(f.uid, outcome)
             filed.append((f.uid, outcome.ledger_id, outcome.verdict))
         self.file_away(filed)
+
+
+def log_message(mailbox: str, uid: int | None, outcome: Outcome) -> None:
+    """One structured line per message with its verdict (logfmt: key=value, values quoted as JSON)."""
+    fields = {"event": "message", "mailbox": mailbox, "uid": uid, "verdict": outcome.verdict,
+              "reason": outcome.reason, "unit": outcome.unit, "sender": outcome.sender, "new": outcome.new}
+    message_log.info(" ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in fields.items()))
 
 
 def _mailbox(cfg: MailboxConfig) -> Mailbox:
@@ -291,12 +313,16 @@ def _mailbox(cfg: MailboxConfig) -> Mailbox:
 
 
 def _note_poll(app: App, report: MailboxReport) -> None:
-    """Record this poll's end in the ledger; the last successful poll goes into the report."""
+    """Record this poll's end in the ledger; the last successful poll, the failures in a row and whether
+    the office must now be told (once per run of failures) go into the report."""
     try:
         with app.sessions() as session:
-            row = record_poll(session, report.mailbox, ok=report.ok,
-                              error=None if report.ok else "；".join(report.errors)[:2000])
+            row = record_poll(session, report.mailbox, ok=report.ok, error=report.failed)
             report.last_success = row.last_success_at.astimezone(app.config.tz) if row.last_success_at else None
+            report.failures_in_row = row.consecutive_failures or 0
+            report.alert_due = needs_alert(row, app.config.settings.daemon.mailbox_failure_alert)
+            if report.alert_due:
+                row.alerted_at = datetime.now(timezone.utc)
             session.commit()
     except Exception:  # never let the bookkeeping hide the poll's own outcome
         log.debug("recording the poll of %s failed", report.mailbox, exc_info=True)
@@ -308,13 +334,16 @@ def last_success(app: App, mailbox: str) -> datetime | None:
         return row.last_success_at.astimezone(app.config.tz) if row and row.last_success_at else None
 
 
-def poll_mailbox(app: App, cfg: MailboxConfig, progress: Progress | None = None) -> MailboxReport:
+def poll_mailbox(app: App, cfg: MailboxConfig, progress: Progress | None = None,
+                 should_stop: Callable[[], bool] | None = None) -> MailboxReport:
     report = MailboxReport(cfg.name)
     box = _mailbox(cfg)
     try:
         box.connect()
         for folder in [cfg.folder, *([cfg.junk_folder] if cfg.junk_folder else [])]:
-            _FolderPoll(app, cfg, box, folder, report, progress).run()
+            _FolderPoll(app, cfg, box, folder, report, progress, should_stop).run()
+            if report.stopped:
+                break
         report.ok = True
     except MailboxError as exc:
         report.errors.append(str(exc))
@@ -339,7 +368,7 @@ def deliver(app: App) -> DeliveryReport | None:
     transport = app.smtp_transport()
     if transport is None:
         return None
-    return deliver_pending(app.sessions, transport)
+    return deliver_pending(app.sessions, transport, policy=app.delivery_policy())
 
 
 def poll_all(app: App, progress: Progress | None = None) -> tuple[list[MailboxReport], DeliveryReport | None]:

@@ -78,8 +78,7 @@ class Batch:
         """Insert the batch's messages in one flush, queue their replies; their outcomes, in order."""
         self.session.flush()
         for verdict, message in self.replies:
-            _queue_mail(app, self.session, verdict, message)
-            queue_flag_alert(app, self.session, message)  # a piece that could answer several commissions
+            _after_recording(app, self.session, verdict, message)
         self.session.flush()
         return [_outcome(message, new) for message, new in self.messages]
 
@@ -187,8 +186,7 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
             batch.known[sha] = message
             batch.replies.append((verdict, message))
             return batch.add(message, new=True)
-        _queue_mail(app, session, verdict, message)
-        queue_flag_alert(app, session, message)  # a piece that could answer several commissions
+        _after_recording(app, session, verdict, message)
         try:
             session.commit()
         except IntegrityError:  # lost a race to another process (`poll --once` beside the daemon)
@@ -205,6 +203,24 @@ def _revises(session: Session, verdict: Judgement, title: str | None, source: st
     if not any(h.rule is Reason.REVISION for h in verdict.hits):
         return None
     return revised_piece(session, verdict.unit, title, source)
+
+
+def _after_recording(app: App, session: Session, verdict: Judgement, message: Message) -> None:
+    """What follows a recorded message, in its own transaction: the mail its verdict calls for, an
+    alert for a piece that could answer several commissions, a notice released by the office's reply."""
+    _queue_mail(app, session, verdict, message)
+    queue_flag_alert(app, session, message)
+    if verdict.reason is Reason.APPROVAL_REPLY and verdict.detail:
+        release_by_reply(session, verdict.detail, verdict.sender)
+
+
+def release_by_reply(session: Session, code: str, sender: str | None) -> bool:
+    """An office address quoted a draft's code: mark its period approved, in the message's own
+    transaction. The next notice job (or `baosong notify approve` again) queues and sends it."""
+    from baosong.ledger.approvals import approval_by_code, approve
+
+    row = approval_by_code(session, code)
+    return row is not None and approve(session, row, sender or "")
 
 
 def _queue_mail(app: App, session: Session, verdict: Judgement, message: Message) -> None:

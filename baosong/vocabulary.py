@@ -49,6 +49,8 @@ class Reason(StrEnum):
     CORRESPONDENCE = "correspondence"  # a reply to one of our own receipts: for a person, never counted
     ON_BEHALF = "on_behalf"            # 代报: the document names another registered unit (flag)
     REVISION = "revision"              # 修改稿: replaces a piece the unit sent before (flag)
+    # an office address answering a draft notice with its approval code (审核码): the notice is released
+    APPROVAL_REPLY = "approval_reply"
     # not a rule: processing kept failing and the message was set aside after N attempts
     PROCESSING_FAILED = "processing_failed"
 

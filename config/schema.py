@@ -189,6 +189,50 @@ class ScheduleConfig(_Model):
     monthly_notice: MonthlyNoticeSchedule = Field(default_factory=MonthlyNoticeSchedule)
 
 
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def _check_month(value: object) -> object:
+    if value is None:
+        return None
+    text = str(value).strip()
+    m = _MONTH.match(text)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise ValueError(f"月份应写成 YYYY-MM，例如 2026-11：{value!r} / a month must be YYYY-MM")
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+
+
+class NoticesConfig(_Model):
+    """When period notices (通报) may go out at all."""
+
+    # no notice for a period that ends before this month (YYYY-MM), e.g. the month baosong went live
+    start_month: Annotated[str | None, BeforeValidator(_check_month)] = None
+    # the period's notices first go to the office as a draft with a code, and wait for its release
+    require_approval: bool = True
+
+
+class SendingConfig(_Model):
+    """How fast and how patiently mail goes out (NetEase and QQ refuse bursts with 554 DT:SPM)."""
+
+    per_minute: float = Field(default=20, ge=0)          # at most this many mails a minute; 0: no limit
+    retry_minutes: float = Field(default=5, gt=0)        # a recipient refused for now (4xx): first retry, doubling
+    spam_retry_minutes: float = Field(default=60, gt=0)  # a recipient refused as spam (554 DT:SPM)
+
+
+class DaemonConfig(_Model):
+    """`baosong run`: logs, monitoring, alerts."""
+
+    log_file: str | None = None                       # rotating log file (relative to the config directory)
+    log_max_mb: float = Field(default=10, gt=0)
+    log_backups: int = Field(default=5, ge=0, le=100)
+    # `baosong status` exits non-zero when a mailbox has not been polled successfully for longer
+    stale_minutes: int = Field(default=60, ge=1)
+    # commission deadline checks and reminders run every this many minutes
+    check_minutes: int = Field(default=60, ge=1, le=1440)
+    # the office is alerted when a mailbox fails this many polls in a row (e.g. an expired 授权码)
+    mailbox_failure_alert: int = Field(default=3, ge=1, le=1000)
+
+
 class LimitsConfig(_Model):
     max_message_mb: float = Field(default=50, gt=0)
     # A mail body counts as a piece only if it has at least this many 字.
@@ -249,6 +293,9 @@ class Settings(_Model):
     replies: RepliesConfig = Field(default_factory=RepliesConfig)
     gate: GateConfig = Field(default_factory=GateConfig)  # type: ignore[valid-type]
     commissions: CommissionsConfig = Field(default_factory=CommissionsConfig)
+    notices: NoticesConfig = Field(default_factory=NoticesConfig)
+    sending: SendingConfig = Field(default_factory=SendingConfig)
+    daemon: DaemonConfig = Field(default_factory=DaemonConfig)
 
     @field_validator("timezone")
     @classmethod

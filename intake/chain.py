@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from baosong.vocabulary import GateAction, Reason
 
 from .rules import (
+    approval_reply,
     auto_reply,
     bounce,
     classified,
@@ -53,6 +54,7 @@ A = GateAction
 CHAIN: tuple[Link, ...] = (
     Link(bounce, A.IGNORE),
     Link(auto_reply, A.IGNORE),
+    Link(approval_reply, A.IGNORE),  # the wiring releases the notice the code names
     Link(oversize, A.REJECT),
     Link(classified, A.QUARANTINE),
     Link(correspondence, A.QUARANTINE),

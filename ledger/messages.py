@@ -185,3 +185,20 @@ def mark_filed(session: Session, message_id: int | Iterable[int]) -> None:
     now = datetime.now(timezone.utc)
     for i in range(0, len(ids), 500):
         session.execute(update(Message).where(Message.id.in_(ids[i:i + 500])).values(filed_at=now))
+
+
+def received_between(session: Session, start: datetime, end: datetime) -> int:
+    """How many messages the ledger recorded as received in [start, end): a period's intake."""
+    from sqlalchemy import func
+
+    return session.scalar(select(func.count()).select_from(Message)
+                          .where(Message.received_at >= start, Message.received_at < end)) or 0
+
+
+def verdict_counts_between(session: Session, start: datetime, end: datetime) -> dict[str, int]:
+    """Messages received in [start, end) by verdict (``baosong status``: today's counts)."""
+    from sqlalchemy import func
+
+    rows = session.execute(select(Message.verdict, func.count()).where(
+        Message.received_at >= start, Message.received_at < end).group_by(Message.verdict)).all()
+    return {verdict: count for verdict, count in rows}

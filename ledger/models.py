@@ -295,6 +295,53 @@ class OutboxMail(Base):
     rfc_message_id: Mapped[str | None] = mapped_column(String(998), index=True)
 
 
+class OutboxRecipient(Base):
+    """One recipient of an outbox mail: delivered, refused for good, or still to try (with backoff).
+
+    A mail to two addresses where one answered 451 is sent to the other and retried for that one only;
+    the mail's own status follows its recipients (sent when every one is sent, failed when none is left
+    to try and one failed).
+    """
+
+    __tablename__ = "outbox_recipients"
+    __table_args__ = (
+        UniqueConstraint("outbox_id", "address", name="uq_outbox_recipients_outbox_id"),
+        CheckConstraint(one_of("status", values_of(OutboxState)), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"), index=True)
+    address: Mapped[str] = mapped_column(String(320))
+    status: Mapped[str] = mapped_column(String(20), default=OutboxState.PENDING.value)  # an OutboxState
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+
+
+class Lease(Base):
+    """Who may send: one row per lease name, held by one daemon until it expires (renewed while running)."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime]
+
+
+class Approval(Base):
+    """A period's notices held for the office's approval: the draft's code, and when and by whom released."""
+
+    __tablename__ = "approvals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(20), unique=True)  # "2026-10", "2026Q4" ...
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    drafted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    approved_at: Mapped[datetime | None]
+    approved_by: Mapped[str | None] = mapped_column(String(320))
+
+
 class Failure(Base):
     """A received message whose processing raised: counted per attempt, set aside after N.
 
@@ -378,3 +425,6 @@ class MailboxPoll(Base):
     last_attempt_at: Mapped[datetime | None]
     last_success_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    # polls in a row that failed, and when the office was told the mailbox keeps failing (a success clears both)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    alerted_at: Mapped[datetime | None]

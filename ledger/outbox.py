@@ -1,61 +1,116 @@
-"""The outbox: every outgoing mail is stored here first, then delivered once through a Transport.
+"""The outbox: every outgoing mail is stored here first, then delivered once per recipient.
 
 The ledger knows nothing of SMTP: a transport (``notify/send.py``: SMTP, or a folder of .eml
-files) hands one mail over and, when it cannot, raises :class:`DeliveryError` saying whether
-the refusal is permanent and whether it concerns this mail only or the whole server.
+files) hands one mail over to the recipients still owed it and answers, per recipient, what
+became of it (:class:`Handover`). When it cannot reach the server at all it raises
+:class:`DeliveryError`.
+
+Each recipient (``outbox_recipients``) is ``pending``, ``sent`` or ``failed``:
+
+- accepted: sent, in the same commit as the hand-over's answer;
+- refused with 4xx (451 greylisting, a full mailbox): retried for that recipient only, after a
+  backoff that doubles per attempt (``retry_minutes``, capped at a day);
+- refused with 5xx: failed, the server's answer kept in ``last_error``;
+- "554 DT:SPM" (NetEase/QQ anti-spam: they refuse a burst and then slow down): retried slowly
+  (``spam_retry_minutes``), never marked failed.
+
+The mail's own status follows its recipients: ``sent`` when every recipient is sent, ``failed``
+when none is pending and one failed, else ``pending``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, timezone
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from baosong.vocabulary import MailKind, OutboxState, Verdict
 
-from .models import Message, OutboxMail
+from .models import Message, OutboxMail, OutboxRecipient
 
 
 class DeliveryError(Exception):
-    """A transport could not hand a mail over.
+    """A transport could not hand a mail over to anyone.
 
-    ``permanent``: the server refused this mail for good (5xx): retrying cannot help.
+    ``permanent``: the server refused this mail for good (5xx) for every recipient.
     ``per_mail``: the refusal concerns this one mail; otherwise the server itself is
     unreachable or refuses us, and the rest of the run waits for the next cycle.
+    ``spam``: the provider's anti-spam refusal (554 DT:SPM): retried slowly, never failed.
     """
 
-    def __init__(self, text: str, *, permanent: bool = False, per_mail: bool = False) -> None:
+    def __init__(self, text: str, *, permanent: bool = False, per_mail: bool = False, spam: bool = False) -> None:
         super().__init__(text)
         self.permanent = permanent
         self.per_mail = per_mail
+        self.spam = spam
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One recipient refused by the server: its answer, and whether it is final."""
+
+    answer: str
+    permanent: bool
+    spam: bool = False
+
+
+@dataclass(frozen=True)
+class Handover:
+    """What the server said about each recipient of one hand-over: the refused ones (others were accepted)."""
+
+    refused: dict[str, Refusal] = field(default_factory=dict)
 
 
 class Transport(Protocol):
-    def send(self, mail: OutboxMail) -> None: ...  # raises DeliveryError
+    def send(self, mail: OutboxMail, recipients: list[str]) -> Handover: ...  # raises DeliveryError
     def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
+class DeliveryPolicy:
+    """How fast and how patiently mail goes out (``sending:`` in settings.yaml)."""
+
+    per_minute: float = 0            # throttle: at most this many mails a minute (0: no limit)
+    retry_minutes: float = 5         # first retry of a 4xx-refused recipient; doubles each attempt
+    spam_retry_minutes: float = 60   # retry of a recipient refused as spam (554 DT:SPM)
+    max_backoff_minutes: float = 24 * 60
+
+    def backoff(self, attempts: int, *, spam: bool) -> timedelta:
+        if spam:
+            return timedelta(minutes=self.spam_retry_minutes)
+        minutes = self.retry_minutes * 2 ** max(0, attempts - 1)
+        return timedelta(minutes=min(minutes, self.max_backoff_minutes))
+
+
+@dataclass(frozen=True)
 class DeliveryReport:
-    sent: int
-    failed: int      # refused for good by the server (e.g. 550 no such user): status "failed"
-    deferred: int    # still pending (server unreachable, temporary refusal): tried again next cycle
+    sent: int        # mails now sent to every recipient
+    failed: int      # mails with no recipient left to try and one refused for good (status "failed")
+    deferred: int    # mails still pending (server unreachable, a recipient refused for now): retried
     errors: tuple[str, ...]
+    recipients_sent: int = 0
+    recipients_failed: int = 0
 
     @property
     def anything(self) -> bool:
         return bool(self.sent or self.failed or self.deferred)
 
+    @property
+    def all_failed(self) -> bool:
+        """Nothing reached anyone and something was refused or held back: a command exits non-zero."""
+        return self.recipients_sent == 0 and (self.failed > 0 or self.deferred > 0)
+
     def summary(self, what: str = "邮件") -> str:
         parts = [f"发出{what} {self.sent} 封"]
         if self.deferred:
-            parts.append(f"{self.deferred} 封暂未发出（发信服务器不可用或暂时拒收，下次自动重试）")
+            parts.append(f"{self.deferred} 封暂未全部发出（发信服务器不可用或暂时拒收，稍后自动重试）")
         if self.failed:
             parts.append(f"{self.failed} 封被收信服务器拒收，不再重试")
         return "，".join(parts)
@@ -72,14 +127,24 @@ def _message_id_of(raw: bytes) -> str | None:
     return str(value).strip()[:998] or None if value else None
 
 
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
 def enqueue(session: Session, *, key: str, kind: MailKind | str, recipients: Iterable[str], subject: str,
             raw: bytes, message_ref: int | None = None) -> OutboxMail | None:
-    """Store a rendered mail for sending. Returns None if ``key`` was queued before (idempotent)."""
+    """Store a rendered mail (its raw bytes, whatever they carry) for sending, one row per recipient.
+
+    Returns None if ``key`` was queued before (idempotent)."""
     if session.scalar(select(OutboxMail.id).where(OutboxMail.key == key)) is not None:
         return None
-    mail = OutboxMail(key=key, kind=MailKind(kind).value, recipients=list(recipients), subject=subject, raw=raw,
+    addresses = list(dict.fromkeys(a.strip() for a in recipients if a.strip()))
+    mail = OutboxMail(key=key, kind=MailKind(kind).value, recipients=addresses, subject=subject, raw=raw,
                       message_ref=message_ref, rfc_message_id=_message_id_of(raw))
     session.add(mail)
+    session.flush()
+    for address in addresses:
+        session.add(OutboxRecipient(outbox_id=mail.id, address=address, status=OutboxState.PENDING.value))
     session.flush()
     return mail
 
@@ -113,48 +178,144 @@ def queued_with_prefix(session: Session, prefix: str) -> bool:
     return session.scalar(select(OutboxMail.id).where(OutboxMail.key.startswith(prefix)).limit(1)) is not None
 
 
+def recipients_of(session: Session, mail_id: int) -> list[OutboxRecipient]:
+    return list(session.scalars(select(OutboxRecipient).where(OutboxRecipient.outbox_id == mail_id)
+                                .order_by(OutboxRecipient.id)))
+
+
+def _due(rows: list[OutboxRecipient], now: datetime) -> list[OutboxRecipient]:
+    return [r for r in rows if r.status == OutboxState.PENDING
+            and (r.next_attempt_at is None or r.next_attempt_at <= now)]
+
+
+def _settle(mail: OutboxMail, rows: list[OutboxRecipient], now: datetime) -> None:
+    states = {r.status for r in rows}
+    if OutboxState.PENDING.value in states:
+        mail.status = OutboxState.PENDING.value
+    elif OutboxState.FAILED.value in states:
+        mail.status = OutboxState.FAILED.value
+        mail.last_error = "; ".join(f"{r.address}: {r.last_error}" for r in rows if r.last_error
+                                    and r.status == OutboxState.FAILED)
+    else:
+        mail.status = OutboxState.SENT.value
+        mail.sent_at = now
+        mail.last_error = None
+
+
+def _ensure_recipients(session: Session, mail: OutboxMail) -> list[OutboxRecipient]:
+    """Rows for a mail queued before recipients were tracked (the migration adds them; a safety net)."""
+    rows = recipients_of(session, mail.id)
+    if not rows:
+        for address in mail.recipients:
+            session.add(OutboxRecipient(outbox_id=mail.id, address=address, status=OutboxState.PENDING.value))
+        session.flush()
+        rows = recipients_of(session, mail.id)
+    return rows
+
+
 def deliver_pending(sessions: sessionmaker[Session], transport: Transport, *,
-                    only_ids: set[int] | None = None) -> DeliveryReport:
-    """Send pending outbox mail (all, or just ``only_ids``); each is marked sent in its own commit.
+                    only_ids: set[int] | None = None, policy: DeliveryPolicy = DeliveryPolicy(),
+                    clock: Callable[[], datetime] = _now, sleep: Callable[[float], None] = time.sleep,
+                    should_stop: Callable[[], bool] = lambda: False) -> DeliveryReport:
+    """Send pending outbox mail (all, or just ``only_ids``) to the recipients still owed it.
 
-    Nothing is ever dropped: a mail the server refuses for good is marked "failed" with
-    the server's answer (visible to the admin); anything else stays pending. When the
-    server cannot be reached or logged in to, the run stops at once and the rest wait
-    for the next cycle, instead of timing out mail by mail.
+    Each hand-over's answer is committed at once, per recipient. Nothing is ever dropped: a
+    recipient refused for good is marked "failed" with the server's answer; any other refusal
+    is retried later for that recipient only. When the server cannot be reached or logged in
+    to, the run stops at once and the rest wait for the next cycle.
 
-    A crash between the hand-over and the commit would send that one mail again
-    on the next run (it keeps its Message-ID, so mail clients show it once).
+    A crash between the server's acceptance and that commit would send that one mail again on
+    the next run (it keeps its Message-ID, so mail clients show it once).
     """
-    sent = failed = 0
+    sent = failed = deferred = r_sent = r_failed = 0
     errors: list[str] = []
+    interval = 60.0 / policy.per_minute if policy.per_minute > 0 else 0.0
+    last_handover: float | None = None
     with sessions() as session:
         ids = [m.id for m in pending_mail(session) if only_ids is None or m.id in only_ids]
-    skipped = 0
     try:
-        for mail_id in ids:
+        for index, mail_id in enumerate(ids):
+            if should_stop():
+                deferred += len(ids) - index
+                break
             with sessions() as session:
                 mail = session.get(OutboxMail, mail_id)
                 if mail is None or mail.status != OutboxState.PENDING:  # sent meanwhile by another process
-                    skipped += 1
                     continue
+                now = clock()
+                rows = _ensure_recipients(session, mail)
+                due = _due(rows, now)
+                if not due:  # waiting for a recipient's backoff
+                    deferred += 1
+                    session.commit()
+                    continue
+                if interval and last_handover is not None:
+                    wait = interval - (time.monotonic() - last_handover)
+                    if wait > 0:
+                        sleep(wait)
+                last_handover = time.monotonic()
                 mail.attempts += 1
                 try:
-                    transport.send(mail)
+                    answer = transport.send(mail, [r.address for r in due])
                 except DeliveryError as exc:
-                    mail.last_error = str(exc)
-                    errors.append(f"#{mail.id}《{mail.subject}》：{mail.last_error}")
-                    if exc.permanent:
-                        mail.status = OutboxState.FAILED.value
-                        failed += 1
-                    session.commit()
                     if not exc.per_mail:
+                        mail.last_error = str(exc)
+                        errors.append(f"#{mail.id}《{mail.subject}》：{exc}")
+                        session.commit()
+                        deferred += len(ids) - index
                         break  # the server itself is unreachable or refuses us: try again next cycle
-                    continue
-                sent += 1
-                mail.status = OutboxState.SENT.value
-                mail.sent_at = datetime.now(timezone.utc)
-                mail.last_error = None
+                    everyone = Refusal(str(exc), exc.permanent and not exc.spam, exc.spam)
+                    answer = Handover({r.address: everyone for r in due})
+                now = clock()
+                for row in due:
+                    row.attempts += 1
+                    refusal: Refusal | None = (answer.refused.get(row.address)
+                                               or answer.refused.get(row.address.lower()))
+                    if refusal is None:
+                        row.status = OutboxState.SENT.value
+                        row.sent_at = now
+                        row.last_error = None
+                        r_sent += 1
+                        continue
+                    row.last_error = refusal.answer
+                    errors.append(f"#{mail.id}《{mail.subject}》→ {row.address}：{refusal.answer}")
+                    if refusal.permanent and not refusal.spam:
+                        row.status = OutboxState.FAILED.value
+                        r_failed += 1
+                    else:
+                        row.next_attempt_at = now + policy.backoff(row.attempts, spam=refusal.spam)
+                _settle(mail, rows, now)
+                if mail.status == OutboxState.SENT:
+                    sent += 1
+                elif mail.status == OutboxState.FAILED:
+                    failed += 1
+                else:
+                    deferred += 1
                 session.commit()
     finally:
         transport.close()
-    return DeliveryReport(sent, failed, len(ids) - skipped - sent - failed, tuple(errors))
+    return DeliveryReport(sent, failed, deferred, tuple(errors), r_sent, r_failed)
+
+
+@dataclass(frozen=True)
+class OutboxCounts:
+    pending: int
+    failed: int
+    pending_recipients: int
+    failed_recipients: int
+
+
+def outbox_counts(session: Session) -> OutboxCounts:
+    def count(model, status: OutboxState) -> int:
+        return session.scalar(select(func.count()).select_from(model).where(model.status == status.value)) or 0
+
+    return OutboxCounts(count(OutboxMail, OutboxState.PENDING), count(OutboxMail, OutboxState.FAILED),
+                        count(OutboxRecipient, OutboxState.PENDING), count(OutboxRecipient, OutboxState.FAILED))
+
+
+def failed_recipients(session: Session, limit: int = 20) -> list[tuple[OutboxMail, OutboxRecipient]]:
+    rows = session.execute(
+        select(OutboxMail, OutboxRecipient).join(OutboxRecipient, OutboxRecipient.outbox_id == OutboxMail.id)
+        .where(or_(OutboxRecipient.status == OutboxState.FAILED.value))
+        .order_by(OutboxRecipient.id.desc()).limit(limit)).all()
+    return [(m, r) for m, r in rows]

@@ -13,11 +13,27 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from baosong.ledger.models import OutboxMail
-from baosong.ledger.outbox import DeliveryError
+from baosong.ledger.outbox import DeliveryError, Handover, Refusal
 
 
 def _delivery_error(exc: Exception) -> DeliveryError:
-    return DeliveryError(f"{type(exc).__name__}: {exc}", permanent=_permanent(exc), per_mail=_per_mail(exc))
+    return DeliveryError(f"{type(exc).__name__}: {exc}", permanent=_permanent(exc), per_mail=_per_mail(exc),
+                         spam=_spam(exc))
+
+
+def _answer(code: int, text: bytes | str) -> str:
+    return f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}"
+
+
+def is_spam_refusal(code: int, text: str) -> bool:
+    """NetEase and QQ refuse a burst with "554 DT:SPM …" and accept again later: never final."""
+    return code == 554 and "DT:SPM" in text.upper()
+
+
+def refusal(code: int, text: bytes | str) -> Refusal:
+    answer = _answer(code, text)
+    return Refusal(answer, permanent=code >= 500 and not is_spam_refusal(code, answer),
+                   spam=is_spam_refusal(code, answer))
 
 
 @dataclass
@@ -48,12 +64,30 @@ class SmtpTransport:
             self._conn = conn
         return self._conn
 
-    def send(self, mail: OutboxMail) -> None:
+    def send(self, mail: OutboxMail, recipients: list[str]) -> Handover:
+        """Hand the mail to the server for ``recipients``; say which of them it refused, and how.
+
+        ``sendmail`` succeeds when at least one recipient is accepted and returns the refused
+        ones (one 451 of two): those are reported per recipient, never taken as sent.
+        """
         envelope_from = parseaddr(self.sender)[1]
         try:
-            self._connect().sendmail(envelope_from, list(mail.recipients), mail.raw)
+            refused = self._connect().sendmail(envelope_from, recipients, mail.raw)
+        except smtplib.SMTPRecipientsRefused as exc:  # every recipient refused
+            return Handover({a: refusal(code, text) for a, (code, text) in exc.recipients.items()})
         except (smtplib.SMTPException, OSError) as exc:
+            if not _per_mail(exc):
+                self._drop()  # a broken connection is not reused
             raise _delivery_error(exc) from exc
+        return Handover({a: refusal(code, text) for a, (code, text) in refused.items()})
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except OSError:
+                pass
+            self._conn = None
 
     def close(self) -> None:
         if self._conn is not None:
@@ -70,7 +104,7 @@ class FolderTransport:
 
     folder: Path
 
-    def send(self, mail: OutboxMail) -> None:
+    def send(self, mail: OutboxMail, recipients: list[str]) -> Handover:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             target = self.folder / f"{mail.id:05d}-{mail.kind}.eml"
@@ -79,6 +113,7 @@ class FolderTransport:
             tmp.replace(target)
         except OSError as exc:  # a full disk or a missing permission: stop the run, keep the mail pending
             raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
+        return Handover()
 
     def close(self) -> None:
         pass
@@ -89,7 +124,14 @@ def _permanent(exc: Exception) -> bool:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in exc.recipients.values())
     if isinstance(exc, (smtplib.SMTPSenderRefused, smtplib.SMTPDataError)):
-        return exc.smtp_code >= 500
+        return exc.smtp_code >= 500 and not _spam(exc)
+    return False
+
+
+def _spam(exc: Exception) -> bool:
+    if isinstance(exc, (smtplib.SMTPSenderRefused, smtplib.SMTPDataError)):
+        text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+        return is_spam_refusal(exc.smtp_code, text)
     return False
 
 

@@ -107,11 +107,13 @@ def _drop_postgres_databases() -> Iterator[None]:
 
 
 def write_office_config(directory: Path, *, smtp: SmtpSink | None = None, mailboxes: list[dict] | None = None,
-                        database: str | None = None, source: Path | None = None) -> Path:
+                        database: str | None = None, source: Path | None = None,
+                        require_approval: bool = False) -> Path:
     """The shipped Tengzhou example's units and scoring (or another example's, from ``source``), with
     settings pointing at test servers (on PostgreSQL when BAOSONG_TEST_POSTGRES is set)."""
     return demo_config.write_office_config(directory, smtp=smtp, mailboxes=mailboxes,
-                                           database=database or fresh_postgres_database(), source=source)
+                                           database=database or fresh_postgres_database(), source=source,
+                                           require_approval=require_approval)
 
 
 @pytest.fixture

@@ -4,10 +4,15 @@
 * ``username``/``password``: require AUTH (PLAIN/LOGIN) with these credentials; plaintext AUTH
   is allowed without TLS (a loopback-only server where plaintext AUTH is the point).
 * ``wait_for(count)``: block until that many messages arrived; ``clear()`` forgets them.
+* ``temporary``: {address: n}: the first n attempts for that recipient are answered "451" (greylisting).
+* ``spam``: {address: n}: the first n attempts are answered "554 DT:SPM" (NetEase/QQ anti-spam).
+* ``delay``: seconds the server takes before answering the end of DATA (a slow or blocking server);
+  a client that goes away meanwhile gets no acceptance, and the message is not stored.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 from typing import Any
@@ -50,22 +55,40 @@ class _AuthSMTP(SMTP):
         return _QuietSession(self.loop)
 
 
+class _SlowHandler(servers._SinkHandler):
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        delay = getattr(self._sink, "delay", 0.0)
+        if delay:
+            self._sink.waiting += 1  # a message whose end of DATA the server holds unanswered
+            await asyncio.sleep(delay)
+            if server.transport is None or server.transport.is_closing():
+                return "451 4.3.0 the client went away before the answer"  # not accepted: nothing stored
+        return await super().handle_DATA(server, session, envelope)
+
+
 class _Controller(servers._FreePortController):
     smtp_class = _AuthSMTP
 
 
 class SmtpSink(servers.SmtpSink):
     controller_class = _Controller
+    handler_class = _SlowHandler
 
     def __init__(self, host: str = LOCALHOST, port: int = 0, *, outdir: Path | str | None = None,
                  username: str | None = None, password: str | None = None, ready_timeout: float = 10.0,
-                 refuse: set[str] | frozenset[str] = frozenset()) -> None:
+                 refuse: set[str] | frozenset[str] = frozenset(), temporary: dict[str, int] | None = None,
+                 spam: dict[str, int] | None = None, delay: float = 0.0) -> None:
         if (username is None) != (password is None):
             raise ValueError("give both username and password, or neither")
         super().__init__(host, port, outdir=outdir, ready_timeout=ready_timeout)
         self.username = username
         self.password = password
         self.refuse = {a.lower() for a in refuse}
+        self.temporary = {a.lower(): n for a, n in (temporary or {}).items()}
+        self.spam = {a.lower(): n for a, n in (spam or {}).items()}
+        self.delay = delay
+        self.waiting = 0  # messages whose DATA the server began holding (with ``delay``)
+        self.refusals: list[tuple[str, str]] = []  # (address, answer) in order
 
     def smtp_options(self) -> dict[str, Any]:
         options = super().smtp_options()
@@ -74,9 +97,19 @@ class SmtpSink(servers.SmtpSink):
         return options
 
     def refusal(self, address: str) -> str | None:
-        if address.lower() in self.refuse:
-            return "550 5.1.1 Recipient address rejected: User unknown"
-        return None
+        a = address.lower()
+        answer = None
+        if a in self.refuse:
+            answer = "550 5.1.1 Recipient address rejected: User unknown"
+        elif self.temporary.get(a, 0) > 0:
+            self.temporary[a] -= 1
+            answer = "451 4.7.1 Greylisted, please try again later"
+        elif self.spam.get(a, 0) > 0:
+            self.spam[a] -= 1
+            answer = "554 DT:SPM 163 smtp14,EsCowAD3 please see http://mail.163.com/help/help_spam_16.htm?ip="
+        if answer:
+            self.refusals.append((a, answer))
+        return answer
 
     def clear(self) -> None:
         """Forget the messages received so far (files in outdir stay)."""

@@ -198,7 +198,18 @@ def test_ingest_adopt_score_and_notify_to_outbox(office_config: Path, tmp_path: 
     assert "1　商务局　1　1　26" in text and "2　滨湖镇　1　1　0" in text
 
     repeat = invoke(office_config, "notify", "monthly", "--month", "2026-10", "--outbox", str(outbox))
-    assert "此前已发送" in repeat.output and len(list(outbox.glob("*.eml"))) == 7
+    # a preview is pure: it writes the same mails again and never marks the month sent
+    assert repeat.exit_code == 0 and "未发送" in repeat.output and len(list(outbox.glob("*.eml"))) == 7
+    assert len(smtp_sink.messages) == sent_before
+    sent = invoke(office_config, "notify", "monthly", "--month", "2026-10")
+    assert sent.exit_code == 0 and "发出邮件 7 封" in sent.output, sent.output
+    assert len(smtp_sink.messages) == sent_before + 7
+    previewed = BytesParser(policy=policy.default).parsebytes(files[0].read_bytes())
+    real = BytesParser(policy=policy.default).parsebytes(smtp_sink.messages[sent_before].data)
+    assert real["Subject"] == previewed["Subject"] and real["To"] == previewed["To"]
+    assert real.get_body(("plain",)).get_content() == previewed.get_body(("plain",)).get_content()
+    again = invoke(office_config, "notify", "monthly", "--month", "2026-10")
+    assert "此前已发送" in again.output and len(smtp_sink.messages) == sent_before + 7
 
 
 def test_bad_month_and_bad_time_are_clear(office_config: Path, tmp_path: Path):

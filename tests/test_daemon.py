@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 from datetime import datetime
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -20,6 +22,7 @@ from baosong.demo.samples import DOCX_TYPE, docx_bytes, mail
 from baosong.ledger.periods import Month
 from baosong.notices import send_monthly
 from baosong.notify.send import FolderTransport
+from baosong.processing import process
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -30,7 +33,15 @@ def test_notice_due_only_after_the_configured_time_and_only_once(office_config: 
     assert notice_due(app, datetime(2026, 11, 3, 9, 0, tzinfo=TZ)) == Month(2026, 10)
     assert notice_due(app, datetime(2026, 11, 30, 23, 0, tzinfo=TZ)) == Month(2026, 10)  # a daemon down on the day
     assert notice_due(app, datetime(2027, 1, 5, 12, 0, tzinfo=TZ)) == Month(2026, 12)
-    send_monthly(app, Month(2026, 10), transport=FolderTransport(tmp_path / "out"))
+    # no intake recorded for October (a first start before any mail was polled): nothing is sent
+    empty = send_monthly(app, Month(2026, 10), transport=FolderTransport(tmp_path / "out"))
+    assert empty.refused and "没有收到任何邮件" in empty.refused and not (tmp_path / "out").exists()
+    assert notice_due(app, datetime(2026, 11, 30, 23, 0, tzinfo=TZ)) == Month(2026, 10)
+    process(app, mail(sender="shangwu-xx@example.org", to="tzxxk@example.com", subject="【工作动态】x", body="正文",
+                      when=datetime(2026, 10, 9, 9, 0, tzinfo=TZ)), mailbox="test",
+            received_at=datetime(2026, 10, 9, 9, 0, tzinfo=TZ))
+    run = send_monthly(app, Month(2026, 10), transport=FolderTransport(tmp_path / "out"))
+    assert run.queued == 7 and run.delivery.sent == 7
     assert notice_due(app, datetime(2026, 11, 30, 23, 0, tzinfo=TZ)) is None
 
 
@@ -57,13 +68,19 @@ def test_run_polls_sends_overdue_notice_and_stops_cleanly(tmp_path: Path, imap_a
     client = imap_account.client()
     client.append("INBOX", mail(sender="shangwu-xx@example.org", to="tzxxk@example.com", subject="【工作动态】促消费",
                                 body="请审阅", when=datetime.now(TZ), attachments=[("a.docx", piece, DOCX_TYPE)]))
+    # last month had intake too (received then: its INTERNALDATE), so last month's notice is due
+    last_month = Month.of(datetime.now(TZ), TZ).previous()
+    then = datetime(last_month.year, last_month.month, 10, 10, 0, tzinfo=TZ)
+    client.append("INBOX", mail(sender="shangwu-xx@example.org", to="tzxxk@example.com", subject="【工作动态】上月",
+                                body="请审阅", when=then, attachments=[("b.docx", piece + b"", DOCX_TYPE)]),
+                  msg_time=then)
 
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
     proc = subprocess.Popen([sys.executable, "-m", "baosong", "--config", str(config), "run"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     try:
-        # the receipt for the piece, then last month's notice (office + six principals)
-        got = _wait_for(lambda: len(smtp_sink.messages) >= 8 and smtp_sink.messages, 30, "receipt and notices")
+        # the receipts for the two messages, then last month's notice (office + six principals)
+        got = _wait_for(lambda: len(smtp_sink.messages) >= 10 and smtp_sink.messages, 30, "receipts and notices")
         assert got[0].rcpt_tos == ["shangwu-xx@example.org"]
         assert client.select_folder("INBOX")[b"EXISTS"] == 0
         proc.send_signal(signal.SIGTERM)
@@ -73,6 +90,11 @@ def test_run_polls_sends_overdue_notice_and_stops_cleanly(tmp_path: Path, imap_a
             proc.kill()
     text = output.decode("utf-8")
     assert proc.returncode == 0, text
-    assert "baosong 已启动" in text and "新登记 1 封" in text and "通报：发出邮件 7 封" in text
+    assert "baosong 已启动" in text and "新登记 2 封" in text and "通报已排队发送（7 封）" in text
+    # 2 receipts, 7 notices, and the catch-up alert: due since the 1st, so this is a catch-up, said so
+    assert "发出邮件 10 封" in text and "补发" in text
+    assert "event=\"message\"" in text and "verdict=\"accepted\"" in text  # one structured line per message
     assert "baosong 已停止" in text
-    assert len(smtp_sink.messages) == 8  # nothing sent twice
+    subjects = [BytesParser(policy=policy.default).parsebytes(m.data)["Subject"] for m in smtp_sink.messages]
+    assert len(subjects) == 10  # nothing sent twice
+    assert sum("只补发最近一期" in s for s in subjects) == 1

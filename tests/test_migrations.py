@@ -111,6 +111,9 @@ def test_ledger_at_0001_with_data_upgrades_cleanly(tmp_path: Path):
             assert conn.execute(text("select id, message_id, title from pieces")).all() == [(5, 7, "标题")]
             assert conn.execute(text("select outlet from adoptions")).scalars().all() == ["枣庄普刊"]
             assert conn.execute(text("select key, status, raw from outbox")).all() == [("reply:7", "sent", b"From: x")]
+            # 0060: a mail queued before recipients were tracked gets one row per recipient, in its state
+            assert conn.execute(text("select address, status, attempts from outbox_recipients")).all() == [
+                ("a@example.org", "sent", 1)]
             assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
         names = inspect(engine)
         assert names.get_pk_constraint("units")["name"] == "pk_units"

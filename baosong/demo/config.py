@@ -26,7 +26,7 @@ class Server(Protocol):
 
 def write_office_config(directory: Path, *, smtp: Server | None = None, mailboxes: list[dict] | None = None,
                         database: str | None = None, data_dir: Path | None = None, sender: str = SENDER,
-                        heading: str = "", source: Path | None = None) -> Path:
+                        heading: str = "", source: Path | None = None, require_approval: bool = False) -> Path:
     """Write ``directory``/{settings,units,scoring}.yaml; data in ``data_dir`` (default ``directory/data``).
 
     Units and scoring come from the shipped example (Tengzhou), or from ``source`` (another
@@ -43,6 +43,9 @@ def write_office_config(directory: Path, *, smtp: Server | None = None, mailboxe
         "data_dir": str(data_dir or directory / "data"),
         "mailboxes": mailboxes or [],
         "office": OFFICE,
+        # the demo and the tests send at once: no approval step, no throttle (unless asked)
+        "notices": {"require_approval": require_approval},
+        "sending": {"per_minute": 0},
     }
     if database:
         settings["database"] = database

@@ -132,6 +132,7 @@ class SmtpSink:
     """
 
     controller_class: type[_FreePortController] = _FreePortController
+    handler_class: type[_SinkHandler] = _SinkHandler
 
     def __init__(self, host: str = LOCALHOST, port: int = 0, *, outdir: Path | str | None = None,
                  ready_timeout: float = 10.0) -> None:
@@ -166,7 +167,7 @@ class SmtpSink:
         if self.outdir is not None:
             self.outdir.mkdir(parents=True, exist_ok=True)
         controller = self.controller_class(
-            _SinkHandler(self),
+            self.handler_class(self),
             hostname=self.host,
             port=self._requested_port,
             ready_timeout=self._ready_timeout,

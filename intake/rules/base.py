@@ -45,6 +45,8 @@ class GateContext:
     unit_named: Callable[[str], str | None] = field(default=lambda text: None)
     # (normalised title, unit name) -> True if that unit sent a piece with that title before
     seen_title: Callable[[str, str], bool] = field(default=lambda title, unit: False)
+    # the office's own addresses (office.to): only they may release a notice by quoting its code
+    office_addresses: frozenset[str] = frozenset()
 
 
 class Rule(Protocol):

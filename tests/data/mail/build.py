@@ -433,6 +433,11 @@ def build() -> None:
     put("reject-bulk-no-document.eml", submission(sender="binhu-xx@example.com", subject="通知", body="收到",
                                                   extra="Precedence: bulk\n"))
 
+    # the office (an office.to address) answering the draft notice with its approval code: no piece
+    put("ignore-approval-reply.eml", submission(
+        sender="xinxike@example.com", name="信息科", subject="Re: 【待审核】10月通报 审核码：K7Q2M9",
+        body="同意发送。审核码：K7Q2M9"))
+
     # ------------------------------------------------------------ quarantined
     put("quarantine-classified.eml", submission(sender="shangwu-xx@example.org", subject="【工作动态】秘密★1年 商务局",
                                                 attachments=[("涉密.docx", doc("商务局内部情况"))]))

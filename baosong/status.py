@@ -1,0 +1,110 @@
+"""`baosong status`: what an admin (or a monitor) needs to know that the daemon is healthy.
+
+Pinned JSON keys: ``ok``, ``mailboxes`` (``[{"name", "last_attempt", "last_success", "last_error",
+"consecutive_failures", "stale"}]``), ``today`` (``{"received", "by_verdict"}``), ``outbox``
+(``{"pending", "failed", "pending_recipients", "failed_recipients", "failures": [...]}``),
+``failed_messages``, ``next_jobs`` (``[{"job", "at"}]``) and ``lease``.
+``ok`` is false (the command exits 1) when a configured mailbox has never been polled successfully
+or not for longer than ``daemon.stale_minutes``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from baosong.app import App
+
+
+def _iso(when: datetime | None, tz) -> str | None:
+    return when.astimezone(tz).isoformat(timespec="seconds") if when else None
+
+
+def next_notice_at(app: App, now: datetime) -> datetime:
+    mn = app.config.settings.schedule.monthly_notice
+    local = now.astimezone(app.config.tz)
+    at = local.replace(day=mn.day, hour=mn.hour, minute=mn.minute, second=0, microsecond=0)
+    if at <= local:
+        year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
+        at = at.replace(year=year, month=month)
+    return at
+
+
+def collect(app: App, now: datetime | None = None) -> dict[str, Any]:
+    from baosong.ledger.failures import failures
+    from baosong.ledger.leases import holder_of
+    from baosong.ledger.messages import verdict_counts_between
+    from baosong.ledger.outbox import failed_recipients, outbox_counts
+    from baosong.ledger.polls import all_polls
+
+    now = now or datetime.now(timezone.utc)
+    tz = app.config.tz
+    settings = app.config.settings
+    stale_after = timedelta(minutes=settings.daemon.stale_minutes)
+    local = now.astimezone(tz)
+    day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    with app.sessions() as session:
+        polls = {p.mailbox: p for p in all_polls(session)}
+        by_verdict = verdict_counts_between(session, day_start, day_start + timedelta(days=1))
+        counts = outbox_counts(session)
+        refused = [{"id": m.id, "subject": m.subject, "recipient": r.address, "error": r.last_error}
+                   for m, r in failed_recipients(session)]
+        failed_messages = sum(1 for f in failures(session) if f.set_aside_at is None)
+        lease = holder_of(session)
+        lease_info = ({"holder": lease.holder, "expires": _iso(lease.expires_at, tz)} if lease else None)
+    mailboxes = []
+    last_attempts: list[datetime] = []
+    for cfg in settings.mailboxes:
+        p = polls.get(cfg.name)
+        stale = p is None or p.last_success_at is None or now - p.last_success_at > stale_after
+        if p is not None and p.last_attempt_at is not None:
+            last_attempts.append(p.last_attempt_at)
+        mailboxes.append({
+            "name": cfg.name, "last_attempt": _iso(p.last_attempt_at, tz) if p else None,
+            "last_success": _iso(p.last_success_at, tz) if p else None,
+            "last_error": p.last_error if p else None,
+            "consecutive_failures": p.consecutive_failures if p else 0, "stale": stale,
+        })
+    poll_every = timedelta(minutes=settings.schedule.poll_minutes)
+    next_poll = max(last_attempts) + poll_every if last_attempts else now
+    return {
+        "ok": not any(m["stale"] for m in mailboxes),
+        "now": _iso(now, tz),
+        "mailboxes": mailboxes,
+        "today": {"received": sum(by_verdict.values()), "by_verdict": by_verdict},
+        "outbox": {"pending": counts.pending, "failed": counts.failed,
+                   "pending_recipients": counts.pending_recipients, "failed_recipients": counts.failed_recipients,
+                   "failures": refused},
+        "failed_messages": failed_messages,
+        "next_jobs": [{"job": "poll", "at": _iso(max(next_poll, now), tz)},
+                      {"job": "period-notice", "at": _iso(next_notice_at(app, now), tz)}],
+        "lease": lease_info,
+    }
+
+
+def status_lines(report: dict[str, Any]) -> list[str]:
+    """What `baosong status` prints (Chinese)."""
+    from baosong.vocabulary import VERDICT_LABELS
+
+    lines = [f"状态：{'正常' if report['ok'] else '异常（有邮箱长时间未成功收信）'}（{report['now']}）"]
+    if not report["mailboxes"]:
+        lines.append("邮箱：settings.yaml 中没有配置邮箱")
+    for m in report["mailboxes"]:
+        result = "成功" if not m["last_error"] else f"失败（连续 {m['consecutive_failures']} 次）：{m['last_error']}"
+        lines.append(f"邮箱“{m['name']}”：最近收信 {m['last_attempt'] or '从未'}，{result if m['last_attempt'] else ''}"
+                     f"最近成功 {m['last_success'] or '从未'}" + ("  ← 超时未成功收信" if m["stale"] else ""))
+    today = report["today"]
+    detail = "，".join(f"{VERDICT_LABELS.get(k, k)} {v}" for k, v in today["by_verdict"].items())
+    lines.append(f"今日收信：{today['received']} 封" + (f"（{detail}）" if detail else ""))
+    ob = report["outbox"]
+    lines.append(f"待发邮件：{ob['pending']} 封（{ob['pending_recipients']} 个收件人）；"
+                 f"发送失败：{ob['failed']} 封（{ob['failed_recipients']} 个收件人）")
+    for f in ob["failures"][:5]:
+        lines.append(f"  #{f['id']}《{f['subject']}》→ {f['recipient']}：{f['error']}")
+    lines.append(f"处理失败、仍在重试的邮件：{report['failed_messages']} 封（baosong ledger failures）")
+    for j in report["next_jobs"]:
+        name = {"poll": "收信", "period-notice": "通报"}.get(j["job"], j["job"])
+        lines.append(f"下次{name}：{j['at']}")
+    if report["lease"]:
+        lines.append(f"发送权：{report['lease']['holder']}（至 {report['lease']['expires']}）")
+    return lines

@@ -1,0 +1,108 @@
+"""The daemon unattended: the sending lease, config reload (an invalid edit keeps the last good config
+and tells the office), a failing mailbox alerted once, and `baosong status` for monitoring."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+from conftest import write_office_config
+from typer.testing import CliRunner
+
+from baosong.app import App
+from baosong.cli import app as cli
+from baosong.daemon import Daemon
+from baosong.demo.servers import free_port
+from baosong.ledger.outbox import enqueue
+from baosong.notify.compose import compose
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def subjects(sink) -> list[str]:
+    return [BytesParser(policy=policy.default).parsebytes(m.data)["Subject"] for m in sink.messages]
+
+
+def edit_settings(config: Path, change) -> None:
+    path = config / "settings.yaml"
+    settings = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(settings)
+    path.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # a later edit, whatever the clock
+
+
+def test_two_daemons_on_one_ledger_never_both_send(office_config: Path, smtp_sink):
+    app_a, app_b = App.open(office_config), App.open(office_config)
+    a = Daemon(app_a, holder="host-a:1:a")
+    b = Daemon(app_b, holder="host-b:2:b")
+    assert a.has_lease() and not b.has_lease()
+    with app_a.sessions() as s:
+        raw = compose(sender="x@example.com", to=["u@example.org"], subject="待发", text="x").as_bytes()
+        enqueue(s, key="test:1", kind="alert", recipients=["u@example.org"], subject="待发", raw=raw)
+        s.commit()
+    b.cycle()
+    assert smtp_sink.messages == []  # b does not hold the lease: it sends nothing
+    a.cycle()
+    assert len(smtp_sink.messages) == 1
+    a.release()
+    assert b.has_lease()  # released (or expired): the other takes over
+
+
+def test_config_edits_are_picked_up_and_an_invalid_one_is_reported_and_ignored(office_config: Path, smtp_sink):
+    app = App.open(office_config)
+    daemon = Daemon(app, holder="test")
+    edit_settings(office_config, lambda s: s.setdefault("schedule", {}).update(poll_minutes=7))
+    daemon.cycle()
+    assert app.config.settings.schedule.poll_minutes == 7
+    edit_settings(office_config, lambda s: s["schedule"].update(poll_minutes=0, bogus_key=1))
+    daemon.cycle()
+    assert app.config.settings.schedule.poll_minutes == 7  # the last good config stays in force
+    alerts = [s for s in subjects(smtp_sink) if "配置文件有误" in s]
+    assert len(alerts) == 1
+    body = BytesParser(policy=policy.default).parsebytes(smtp_sink.messages[-1].data).get_body(("plain",))
+    assert "poll_minutes" in body.get_content() and "bogus_key" in body.get_content()
+    daemon.cycle()
+    assert len([s for s in subjects(smtp_sink) if "配置文件有误" in s]) == 1  # told once per bad edit
+
+
+def test_a_failing_mailbox_is_alerted_once_and_status_exits_non_zero(tmp_path: Path, smtp_sink, imap_account):
+    dead = {"name": "旧邮箱", "host": "127.0.0.1", "port": free_port(), "ssl": False, "username": "x",
+            "password": "expired-授权码", "timeout": 2}
+    good = {"name": "报送邮箱", "host": imap_account.host, "port": imap_account.port, "ssl": False,
+            "username": imap_account.username, "password": imap_account.password}
+    config = write_office_config(tmp_path / "config", smtp=smtp_sink, mailboxes=[good, dead])
+    edit_settings(config, lambda s: s.update(daemon={"mailbox_failure_alert": 2, "stale_minutes": 30}))
+    app = App.open(config)
+    daemon = Daemon(app, holder="test")
+    runner = CliRunner()
+    before = runner.invoke(cli, ["--config", str(config), "status", "--json"])
+    assert before.exit_code == 1  # never polled: not healthy
+    for _ in range(3):
+        daemon.cycle()
+    alerts = [s for s in subjects(smtp_sink) if "连续" in s and "旧邮箱" in s]
+    assert alerts == ["【报送系统提醒】邮箱“旧邮箱”连续 2 次收信失败"]
+    result = runner.invoke(cli, ["--config", str(config), "status", "--json"])
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    boxes = {m["name"]: m for m in report["mailboxes"]}
+    assert boxes["报送邮箱"]["stale"] is False and boxes["报送邮箱"]["last_error"] is None
+    assert boxes["旧邮箱"]["stale"] is True and boxes["旧邮箱"]["consecutive_failures"] == 3
+    assert "expired-授权码" not in result.output  # secrets never shown
+    assert report["outbox"]["pending"] == 0 and {j["job"] for j in report["next_jobs"]} >= {"poll", "period-notice"}
+    assert report["lease"]["holder"] == "test"
+    text = runner.invoke(cli, ["--config", str(config), "status"])
+    assert text.exit_code == 1 and "旧邮箱" in text.output and "超时未成功收信" in text.output
+
+    edit_settings(config, lambda s: s.update(mailboxes=[good]))
+    daemon.cycle()
+    healthy = runner.invoke(cli, ["--config", str(config), "status", "--json"])
+    assert healthy.exit_code == 0 and json.loads(healthy.output)["ok"] is True
+    assert json.loads(healthy.output)["today"]["received"] == 0
+    assert datetime.fromisoformat(json.loads(healthy.output)["now"]).tzinfo is not None
