@@ -58,6 +58,8 @@ class UnitConfig(_Model):
     class_: str = Field(alias="class", min_length=1)
     addresses: list[Address] = Field(min_length=1)
     principal: Principal | None = None
+    # names the unit had before (renamed): its history in the ledger stays with it
+    former_names: list[str] = Field(default_factory=list)
 
     @field_validator("name")
     @classmethod
@@ -66,6 +68,14 @@ class UnitConfig(_Model):
         if not v:
             raise ValueError("单位名称不能为空 / unit name must not be empty")
         return v
+
+    @field_validator("former_names")
+    @classmethod
+    def _strip_former(cls, v: list[str]) -> list[str]:
+        names = [n.strip() for n in v]
+        if any(not n for n in names):
+            raise ValueError("former_names 中的名称不能为空 / a former name must not be empty")
+        return names
 
 
 class UnitsFile(_Model):

@@ -9,12 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from baosong.config.schema import Scoring
+from baosong.vocabulary import PieceStatus
 
 from .errors import LedgerError
 from .messages import pieces_in
-from .models import Adoption, Instruction, Piece, Unit
+from .models import Adoption, Instruction, Piece
 from .periods import Month
 from .scoring import CreditEvent, PieceEvent, UnitRef
+from .status import counting_pieces
 from .units import active_units
 
 
@@ -53,21 +55,31 @@ def record_adoption(session: Session, piece_id: int, outlet: str, scoring: Scori
 
 
 def period_events(session: Session, month: Month, tz: ZoneInfo) -> tuple[list[UnitRef], list[PieceEvent], list[CreditEvent]]:
-    """Everything scoring needs for one month, as plain values."""
+    """Everything scoring needs for one month, as plain values.
+
+    Corrections are respected: only counted pieces are submissions (not void, superseded or merged ones),
+    with their unit and category as corrected; a credit on a superseded or merged piece counts for the
+    piece that replaced it, once; a credit on a void piece counts nothing (ledger/status.py).
+    """
     units = [UnitRef(u.name, u.short, u.class_) for u in active_units(session)]
-    pieces = [PieceEvent(p.unit.name, p.category) for p in pieces_in(session, month, tz)]
+    pieces = [PieceEvent(p.unit.name, p.category) for p in pieces_in(session, month, tz)
+              if p.status == PieceStatus.COUNTED.value]
     first, after = month.first_day(), month.next().first_day()
-    credits: list[CreditEvent] = []
+    found: list[tuple[int, str, str]] = []
     rows = session.execute(
-        select(Adoption.piece_id, Adoption.outlet, Unit.name)
-        .join(Piece, Adoption.piece_id == Piece.id).join(Unit, Piece.unit_id == Unit.id)
+        select(Adoption.piece_id, Adoption.outlet)
         .where(Adoption.adopted_on >= first, Adoption.adopted_on < after)
     )
-    credits += [CreditEvent(unit, pid, "outlet", outlet) for pid, outlet, unit in rows]
+    found += [(pid, "outlet", outlet) for pid, outlet in rows]
     rows = session.execute(
-        select(Instruction.piece_id, Instruction.level, Unit.name)
-        .join(Piece, Instruction.piece_id == Piece.id).join(Unit, Piece.unit_id == Unit.id)
+        select(Instruction.piece_id, Instruction.level)
         .where(Instruction.instructed_on >= first, Instruction.instructed_on < after)
     )
-    credits += [CreditEvent(unit, pid, "instruction", level) for pid, level, unit in rows]
-    return units, pieces, credits
+    found += [(pid, "instruction", level) for pid, level in rows]
+    counting = counting_pieces(session, {pid for pid, _, _ in found})
+    credits: dict[tuple[int, str, str], CreditEvent] = {}
+    for pid, kind, key in found:
+        target = counting[pid]
+        if target is not None:
+            credits.setdefault((target.piece_id, kind, key), CreditEvent(target.unit, target.piece_id, kind, key))
+    return units, pieces, list(credits.values())

@@ -1,0 +1,199 @@
+"""Commands that correct the ledger after the fact (`ledger edit/void/restore/supersede/merge/split/history`,
+`adopt --undo`) and carry it to and from Excel (`ledger export/import`).
+
+Registered on the CLI's typer apps by :func:`register`; each command imports what it needs when it runs
+(start-up time), and the CLI's helpers from :mod:`baosong.cli`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+ByOption = Annotated[Optional[str], typer.Option(
+    "--by", help="谁做的更正（记入更正记录）；默认为当前系统用户名。", show_default=False)]
+ReasonOption = Annotated[Optional[str], typer.Option("--reason", help="原因（记入更正记录）。", show_default=False)]
+PieceId = Annotated[int, typer.Argument(metavar="ID", help="稿件编号（见 baosong ledger list）。", show_default=False)]
+
+
+def who_is(by: str | None):
+    from baosong.ledger.audit import Who, current_user
+
+    return Who((by or "").strip() or current_user())
+
+
+def _correct(action, done: str) -> None:
+    """Run ``action(session, config)`` in one transaction; a LedgerError is the admin's message, not a traceback."""
+    from baosong.cli import fail, open_app, out
+    from baosong.ledger.errors import LedgerError
+
+    application = open_app()
+    with application.sessions() as session:
+        try:
+            result = action(session, application.config)
+        except LedgerError as exc:
+            fail(str(exc))
+        session.commit()
+    out.print(done.format(result=result), markup=False, soft_wrap=True)
+
+
+def ledger_edit(
+    piece_id: PieceId,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="改为这个单位（全称、简称或曾用名）。")] = None,
+    category: Annotated[Optional[str], typer.Option("--category", help="改为这个分类（scoring.yaml 的 categories 之一）。")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="改为这个标题。")] = None,
+    author: Annotated[Optional[str], typer.Option("--author", help="改为这个作者。")] = None,
+    words: Annotated[Optional[int], typer.Option("--words", help="改为这个字数。")] = None,
+    reason: ReasonOption = None,
+    by: ByOption = None,
+) -> None:
+    """更正一篇稿件的单位、分类、标题、作者或字数（每项改动记入更正记录）。"""
+    from baosong.cli import fail
+    from baosong.ledger.corrections import FIELD_LABELS, edit_piece
+
+    values: dict[str, object] = {k: v for k, v in (("unit", unit), ("category", category), ("title", title),
+                                                   ("author", author), ("word_count", words)) if v is not None}
+    if not values:
+        fail("请至少给出一项要改的内容：--unit、--category、--title、--author 或 --words")
+    who = who_is(by)
+
+    def action(session, config):
+        changes = edit_piece(session, piece_id, values, config.scoring, who, reason)
+        return "；".join(f"{FIELD_LABELS[c.field]}：{c.old if c.old is not None else '（空）'} → "
+                        f"{c.new if c.new is not None else '（空）'}" for c in changes)
+
+    _correct(action, f"已更正稿件 {piece_id}：{{result}}（{who.actor}）")
+
+
+def ledger_void(
+    piece_id: PieceId,
+    reason: Annotated[str, typer.Option("--reason", help="作废原因，例如“测试邮件”“误登记”。", show_default=False)],
+    by: ByOption = None,
+) -> None:
+    """作废一篇稿件（测试邮件、误登记）：不再计数，它的采用和批示也不再计分。"""
+    who = who_is(by)
+
+    def action(session, config):
+        from baosong.ledger.corrections import void_piece
+
+        piece = void_piece(session, piece_id, who, reason)
+        credits = [a.outlet for a in piece.adoptions] + [i.level for i in piece.instructions]
+        return "；它登记的采用和批示（" + "、".join(credits) + "）也不再计分" if credits else ""
+
+    _correct(action, f"已作废稿件 {piece_id}（原因：{reason}）{{result}}。恢复：baosong ledger restore {piece_id}")
+
+
+def ledger_restore(piece_id: PieceId, reason: ReasonOption = None, by: ByOption = None) -> None:
+    """恢复一篇作废、被替换或已合并的稿件，重新计数。"""
+    who = who_is(by)
+
+    def action(session, config):
+        from baosong.ledger.corrections import restore_piece
+
+        return restore_piece(session, piece_id, who, reason).id
+
+    _correct(action, "稿件 {result} 已恢复计数")
+
+
+def ledger_supersede(
+    old: Annotated[int, typer.Argument(metavar="OLD", help="被替换的旧稿编号。", show_default=False)],
+    new: Annotated[int, typer.Argument(metavar="NEW", help="修改稿的编号。", show_default=False)],
+    reason: ReasonOption = None,
+    by: ByOption = None,
+) -> None:
+    """修改稿替换旧稿：同一篇稿件只计一次（按修改稿计），旧稿上的采用计在修改稿上。"""
+    who = who_is(by)
+
+    def action(session, config):
+        from baosong.ledger.corrections import supersede
+
+        supersede(session, old, new, who, reason)
+        return new
+
+    _correct(action, f"稿件 {old} 已被修改稿 {new} 替换，只计一次（计在稿件 {{result}}）")
+
+
+def ledger_merge(
+    keep: Annotated[int, typer.Argument(metavar="KEEP", help="保留计数的稿件编号。", show_default=False)],
+    others: Annotated[list[int], typer.Argument(metavar="OTHER...", help="并入它的稿件编号（分几封邮件发来的同一篇稿件）。", show_default=False)],
+    reason: ReasonOption = None,
+    by: ByOption = None,
+) -> None:
+    """合并：同一篇稿件分几封邮件发来时，只计一篇（字数相加，采用计在保留的稿件上）。"""
+    who = who_is(by)
+
+    def action(session, config):
+        from baosong.ledger.corrections import merge
+
+        return merge(session, keep, others, who, reason).word_count
+
+    _correct(action, f"稿件 {'、'.join(map(str, others))} 已并入稿件 {keep}，合计 {{result}} 字")
+
+
+def ledger_split(
+    piece_id: PieceId,
+    title: Annotated[str, typer.Option("--title", help="拆出的第二篇稿件的标题。", show_default=False)],
+    category: Annotated[Optional[str], typer.Option("--category", help="拆出稿件的分类。")] = None,
+    author: Annotated[Optional[str], typer.Option("--author", help="拆出稿件的作者（默认同原稿）。")] = None,
+    words: Annotated[int, typer.Option("--words", help="拆出稿件的字数（从原稿字数中减去）。")] = 0,
+    reason: ReasonOption = None,
+    by: ByOption = None,
+) -> None:
+    """拆分：一封邮件里有两篇稿件却只登记了一篇时，拆出第二篇（同一邮件、单位和收到时间）。"""
+    who = who_is(by)
+
+    def action(session, config):
+        from baosong.ledger.corrections import split
+
+        return split(session, piece_id, who, title=title, category=category, author=author, words=words,
+                     scoring=config.scoring, reason=reason).id
+
+    _correct(action, f"已从稿件 {piece_id} 拆出稿件 {{result}}《{title}》；撤销拆分：baosong ledger void {{result}} --reason …")
+
+
+def ledger_history(
+    piece_id: PieceId,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+) -> None:
+    """查看一篇稿件的更正记录：谁、何时、改了什么（原值和新值）、原因。"""
+    from baosong.cli import _json, fail, open_app, out
+    from baosong.ledger.errors import LedgerError
+    from baosong.views import history_lines, history_rows
+
+    application = open_app()
+    with application.sessions() as session:
+        try:
+            piece, rows = history_rows(session, piece_id, application.config.tz)
+        except LedgerError as exc:
+            fail(str(exc))
+    if as_json:
+        _json({"piece": piece, "changes": rows})
+        return
+    for line in history_lines(piece, rows):
+        out.print(line, markup=False, soft_wrap=True)
+
+
+def adopt_undo(application, piece_id: int, outlet: str, instruction: str | None, reason: str | None,
+               by: str | None) -> None:
+    """`adopt ID OUTLET --undo` (and `--instruction LEVEL --undo`): withdraw what was recorded."""
+    from baosong.cli import fail, out
+    from baosong.ledger.corrections import undo_adoption
+    from baosong.ledger.errors import LedgerError
+
+    with application.sessions() as session:
+        try:
+            gone = undo_adoption(session, piece_id, outlet, who_is(by), instruction=instruction, reason=reason)
+        except LedgerError as exc:
+            fail(str(exc))
+        session.commit()
+    what = "批示" if instruction else "采用"
+    out.print(f"已撤销稿件 {piece_id} 的{what}：{gone}", markup=False, soft_wrap=True)
+
+
+def register(app: typer.Typer, ledger_app: typer.Typer) -> None:
+    for name, func in (("edit", ledger_edit), ("void", ledger_void), ("restore", ledger_restore),
+                       ("supersede", ledger_supersede), ("merge", ledger_merge), ("split", ledger_split),
+                       ("history", ledger_history)):
+        ledger_app.command(name)(func)
+
