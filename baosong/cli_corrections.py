@@ -7,6 +7,7 @@ Registered on the CLI's typer apps by :func:`register`; each command imports wha
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -50,7 +51,8 @@ def ledger_edit(
 ) -> None:
     """更正一篇稿件的单位、分类、标题、作者或字数（每项改动记入更正记录）。"""
     from baosong.cli import fail
-    from baosong.ledger.corrections import FIELD_LABELS, edit_piece
+    from baosong.ledger.corrections import edit_piece
+    from baosong.ledger.labels import FIELD_LABELS
 
     values: dict[str, object] = {k: v for k, v in (("unit", unit), ("category", category), ("title", title),
                                                    ("author", author), ("word_count", words)) if v is not None}
@@ -194,6 +196,50 @@ def adopt_undo(application, piece_id: int, outlet: str, instruction: str | None,
 def register(app: typer.Typer, ledger_app: typer.Typer) -> None:
     for name, func in (("edit", ledger_edit), ("void", ledger_void), ("restore", ledger_restore),
                        ("supersede", ledger_supersede), ("merge", ledger_merge), ("split", ledger_split),
-                       ("history", ledger_history)):
+                       ("history", ledger_history), ("export", ledger_export)):
         ledger_app.command(name)(func)
 
+
+
+def _span(month: str | None, quarter: str | None, year: str | None):
+    from baosong.cli import fail
+    from baosong.ledger.excel.span import month_span, quarter_span, year_span
+    from baosong.ledger.periods import Month
+
+    given = [x for x in (month, quarter, year) if x]
+    if len(given) > 1:
+        fail("--month、--quarter、--year 只能给出一个")
+    try:
+        if month:
+            return month_span(Month.parse(month))
+        if quarter:
+            return quarter_span(quarter)
+        if year:
+            return year_span(year)
+    except ValueError as exc:
+        fail(str(exc))
+    return None
+
+
+def ledger_export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="写入的 Excel 文件（.xlsx）。", show_default=False)],
+    month: Annotated[Optional[str], typer.Option("--month", help="月份 YYYY-MM。")] = None,
+    quarter: Annotated[Optional[str], typer.Option("--quarter", help="季度，例如 2026Q4。")] = None,
+    year: Annotated[Optional[str], typer.Option("--year", help="年份，例如 2026。")] = None,
+) -> None:
+    """导出台账为 Excel：每篇稿件一行（含状态、采用、批示、更正记录），另有各单位汇总表；不给期间则导出全部。"""
+    from baosong.cli import fail, open_app, out
+    from baosong.ledger.excel.export import export_ledger
+
+    if output.suffix.lower() != ".xlsx":
+        fail(f"输出文件应以 .xlsx 结尾：{output}")
+    span = _span(month, quarter, year)
+    application = open_app()
+    with application.sessions() as session:
+        try:
+            done = export_ledger(session, span, output, application.config.scoring, application.config.tz)
+        except OSError as exc:
+            fail(f"无法写入 {output}：{exc.strerror or exc}")
+    what = span.label if span else "全部"
+    out.print(f"已导出{what}台账：{done.pieces} 篇稿件，{done.units} 个单位的汇总 → {output}", markup=False,
+              soft_wrap=True)

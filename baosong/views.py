@@ -113,7 +113,7 @@ def change_row(c, tz: ZoneInfo) -> dict:
 
 def describe_change(row: dict, piece_id: int | None = None) -> str:
     """A correction in one line of Chinese: `2026-11-29 23:50 张三 修改 分类：— → 工作动态（原因）`."""
-    from baosong.ledger.corrections import FIELD_LABELS
+    from baosong.ledger.labels import FIELD_LABELS
 
     label = CHANGE_LABELS.get(row["action"], row["action"])
     if row["action"] == "edit":

@@ -32,8 +32,6 @@ from .models import Adoption, Instruction, Piece
 from .units import resolve_unit
 
 EDITABLE = ("unit", "category", "title", "author", "word_count")
-FIELD_LABELS = {"unit": "单位", "category": "分类", "title": "标题", "author": "作者", "word_count": "字数",
-                "status": "状态", "outlet": "采用", "instruction": "批示", "name": "名称"}
 
 COUNTED = PieceStatus.COUNTED.value
 
