@@ -51,11 +51,11 @@ def _sync_former_names(session: Session, existing: dict[str, Unit], units: Seque
     session.flush()
     for name, owner in wanted.items():
         unit = existing[owner]
-        row = rows.get(name)
-        if row is None:
+        found = rows.get(name)
+        if found is None:
             session.add(UnitFormerName(unit=unit, name=name))
-        elif row.unit_id != unit.id:
-            row.unit = unit
+        elif found.unit_id != unit.id:
+            found.unit = unit
 
 
 def sync_units(session: Session, units: Sequence[UnitConfig], who: Who | None = None) -> None:

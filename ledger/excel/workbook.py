@@ -40,8 +40,10 @@ def _print_ready(ws: Worksheet, title: str, widths: Sequence[float]) -> None:
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.oddHeader.center.text = title
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    header, footer = ws.oddHeader, ws.oddFooter
+    if header is not None and footer is not None:  # openpyxl always makes both; the stubs allow None
+        header.center.text = title
+        footer.center.text = "第 &P 页，共 &N 页"
 
 
 def _body(ws: Worksheet, wrap: Sequence[bool]) -> None:
