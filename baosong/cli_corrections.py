@@ -7,6 +7,7 @@ Registered on the CLI's typer apps by :func:`register`; each command imports wha
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -196,7 +197,7 @@ def adopt_undo(application, piece_id: int, outlet: str, instruction: str | None,
 def register(app: typer.Typer, ledger_app: typer.Typer) -> None:
     for name, func in (("edit", ledger_edit), ("void", ledger_void), ("restore", ledger_restore),
                        ("supersede", ledger_supersede), ("merge", ledger_merge), ("split", ledger_split),
-                       ("history", ledger_history), ("export", ledger_export)):
+                       ("history", ledger_history), ("export", ledger_export), ("import", ledger_import)):
         ledger_app.command(name)(func)
 
 
@@ -243,3 +244,48 @@ def ledger_export(
     what = span.label if span else "全部"
     out.print(f"已导出{what}台账：{done.pieces} 篇稿件，{done.units} 个单位的汇总 → {output}", markup=False,
               soft_wrap=True)
+
+
+def ledger_import(
+    file: Annotated[Path, typer.Argument(metavar="FILE.xlsx", help="导出后填写过的台账，或本办公室原有的台账（按 settings.yaml 的 legacy_ledger 读取）。", show_default=False)],
+    apply: Annotated[bool, typer.Option("--apply", help="真正写入台账；不加则只列出将要做的改动。")] = False,
+    on: Annotated[Optional[str], typer.Option("--date", help="表中采用、批示没写日期时用的日期 YYYY-MM-DD；默认今天。")] = None,
+    by: ByOption = None,
+) -> None:
+    """从 Excel 导入采用、批示和更正（默认只预览，加 --apply 写入；重复导入不会重复登记）。"""
+    from baosong.cli import fail, open_app, out
+    from baosong.ledger.audit import Who
+    from baosong.ledger.errors import LedgerError
+    from baosong.ledger.excel.importer import import_workbook
+
+    application = open_app()
+    if on:
+        try:
+            default_day = date.fromisoformat(on)
+        except ValueError:
+            fail(f"日期格式不对：{on!r}，应为 YYYY-MM-DD")
+    else:
+        default_day = datetime.now(application.config.tz).date()
+    who = Who(who_is(by).actor, f"import {file.name}")
+    with application.sessions() as session:
+        try:
+            report = import_workbook(session, file, application.config.scoring, who, application.config.tz,
+                                     legacy=application.config.settings.legacy_ledger, default_day=default_day)
+        except LedgerError as exc:
+            session.rollback()
+            fail(str(exc))
+        if apply:
+            session.commit()
+        else:
+            session.rollback()
+    kind = "导出的台账" if report.kind == "exported" else "原有台账（legacy_ledger）"
+    verb = "已写入" if apply else "将写入（预览，未改动台账；确认后加 --apply）"
+    out.print(f"{file.name}：{kind}。{verb} {len(report.changes)} 项改动", markup=False, soft_wrap=True)
+    for line in report.changes:
+        out.print(f"  {line}", markup=False, soft_wrap=True)
+    for line in report.skipped:
+        out.print(f"  提醒 {line}", markup=False, soft_wrap=True)
+    if report.already:
+        out.print(f"  {report.already} 行此前已导入，未重复登记", markup=False)
+    if not report.changes:
+        out.print("  没有需要改动的内容", markup=False)

@@ -186,6 +186,36 @@ def gate_overrides(gate: BaseModel) -> dict[str, str]:
     return {name: value for name, value in gate.model_dump().items() if value is not None}
 
 
+class LegacyColumns(_Model):
+    """Which column of an office's existing ledger sheet holds what: the header text of each column."""
+
+    received_at: str = Field(min_length=1)   # 收到（报送）日期
+    unit: str = Field(min_length=1)          # 报送单位
+    title: str = Field(min_length=1)         # 标题
+    author: str | None = None
+    category: str | None = None
+    word_count: str | None = None
+    adoptions: str | None = None             # 采用情况：刊物名称，可带日期，多个用“；”或“、”分隔
+    instructions: str | None = None          # 批示情况：批示级别，可带日期
+    adopted_on: str | None = None            # 采用日期（没有时按收到日期）
+
+    @model_validator(mode="after")
+    def _distinct(self) -> LegacyColumns:
+        headers = [v for v in self.model_dump().values() if v]
+        dupes = sorted({h for h in headers if headers.count(h) > 1})
+        if dupes:
+            raise ValueError(f"同一列“{'、'.join(dupes)}”被对应到了两项 / one column mapped twice")
+        return self
+
+
+class LegacyLedger(_Model):
+    """`baosong ledger import` of an office's existing ledger (last year's sheet): where its table is."""
+
+    sheet: str | None = None                # worksheet name; empty: the first sheet
+    header_row: int = Field(default=1, ge=1, le=50)
+    columns: LegacyColumns
+
+
 class Settings(_Model):
     timezone: str = "Asia/Shanghai"
     data_dir: str = "data"
@@ -197,6 +227,7 @@ class Settings(_Model):
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
     gate: GateConfig = Field(default_factory=GateConfig)  # type: ignore[valid-type]
+    legacy_ledger: LegacyLedger | None = None
 
     @field_validator("timezone")
     @classmethod

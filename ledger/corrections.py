@@ -234,3 +234,20 @@ def undo_adoption(session: Session, piece_id: int, outlet: str | None, who: Who,
         record_change(session, who, Change.ADOPT_UNDO, piece_id=piece_id, field="outlet", old=gone, reason=reason)
     session.flush()
     return gone
+
+
+def add_instruction(session: Session, piece_id: int, level: str, scoring: Scoring, who: Who, *, on: date) -> Instruction:
+    """Record a leader's instruction on a piece (without a new adoption), with its author in the trail."""
+    piece = get_piece(session, piece_id)
+    if piece.status == PieceStatus.VOID.value:
+        raise LedgerError(f"稿件 {piece_id} 已作废，不能登记批示 / piece is void")
+    if level not in scoring.instructions:
+        known = "、".join(scoring.instructions) or "（未配置）"
+        raise LedgerError(f"scoring.yaml 中没有批示级别“{level}”。可用：{known} / unknown instruction level")
+    if session.scalar(select(Instruction).where(Instruction.piece_id == piece_id, Instruction.level == level)):
+        raise LedgerError(f"稿件 {piece_id} 已登记过“{level}”批示 / instruction already recorded")
+    row = Instruction(piece=piece, level=level, instructed_on=on)
+    session.add(row)
+    record_change(session, who, Change.INSTRUCT, piece_id=piece_id, field="instruction", new=f"{level} {on}")
+    session.flush()
+    return row

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 import subprocess
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
-from test_corrections import BINHU, SHANGWU, invoke, scores, submit
+from test_corrections import BINHU, SHANGWU, history, invoke, scores, submit
 
 SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
 
@@ -128,3 +127,144 @@ def test_export_quarter_year_and_everything(office_config: Path, tmp_path: Path,
         bad = invoke(office_config, "ledger", "export", *args, "-o", str(tmp_path / "x.xlsx"))
         assert bad.exit_code == 1 and message in bad.output
     assert invoke(office_config, "ledger", "export", "-o", str(tmp_path / "x.csv")).exit_code == 1
+
+
+def fill(xlsx: Path, edits: dict[int, dict[str, str]]) -> None:
+    """What staff do: open the exported 台账 and type into cells (by piece id and header)."""
+    wb = openpyxl.load_workbook(xlsx)
+    ws = wb["台账"]
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        for key, value in edits.get(int(row[0].value), {}).items():
+            row[header.index(key)].value = value
+    wb.save(xlsx)
+
+
+def test_import_reads_back_what_staff_filled_in_dry_run_then_apply_then_nothing(
+        office_config: Path, tmp_path: Path, october):
+    xlsx = tmp_path / "台账.xlsx"
+    assert invoke(office_config, "ledger", "export", "--month", "2026-10", "-o", str(xlsx)).exit_code == 0
+    before = scores(office_config)
+    fill(xlsx, {
+        october["plain"]: {"采用": "上报 2026-10-25", "分类": "问题建议", "更正说明": "核对后改分类"},
+        october["adopted"]: {"批示": "滕州市政府领导 2026-10-20；枣庄市政府领导 2026年10月28日"},
+        october["revised"]: {"状态": "作废", "更正说明": "重复报送"},
+        october["test"]: {"采用": "人民日报 2026-10-22"},
+    })
+    dry = invoke(office_config, "ledger", "import", str(xlsx))
+    assert dry.exit_code == 0, dry.output
+    expected = [
+        f"第 2 行 稿件 {october['plain']}：分类 工作动态 → 问题建议",
+        f"第 2 行 稿件 {october['plain']}：登记采用 上报 2026-10-25",
+        f"第 3 行 稿件 {october['adopted']}：登记批示 枣庄市政府领导 2026-10-28",
+        f"第 6 行 稿件 {october['revised']}：状态 计数 → 作废",
+    ]
+    for line in expected:
+        assert line in dry.output, dry.output
+    assert "将写入（预览" in dry.output and "4 项改动" in dry.output
+    assert f"第 4 行 稿件 {october['test']}：未导入——稿件 {october['test']} 已作废" in dry.output
+    assert scores(office_config) == before  # the dry run changed nothing
+    assert history(office_config, october["plain"])["changes"] == []
+
+    applied = invoke(office_config, "ledger", "import", str(xlsx), "--apply", "--by", "张科员")
+    assert applied.exit_code == 0, applied.output
+    for line in expected:
+        assert line in applied.output
+    after = scores(office_config)
+    assert after["滕州市商务局"] == (1, 1, 7)             # 上报 7
+    assert after["滨湖镇人民政府"] == (1, 1, 15 + 20 + 30)  # the revision voided; instructions accumulate
+    trail = history(office_config, october["plain"])["changes"]
+    assert [(c["action"], c["by"], c["via"], c["reason"]) for c in trail] == [
+        ("edit", "张科员", "import 台账.xlsx", "核对后改分类"), ("adopt", "张科员", "import 台账.xlsx", None)]
+
+    again = invoke(office_config, "ledger", "import", str(xlsx), "--apply")
+    assert again.exit_code == 0 and "已写入 0 项改动" in again.output and "没有需要改动的内容" in again.output
+    assert scores(office_config) == after
+
+
+def legacy_sheet(path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "信息报送台账"
+    ws.append(["序号", "报送日期", "报送单位", "信息标题", "作者", "信息类别", "字数", "采用情况", "领导批示"])
+    ws.append([1, datetime(2025, 3, 4), "滨湖镇人民政府", "滨湖镇春耕备耕有序展开", "张三", "工作动态", 860,
+               "枣庄普刊、每日要情", None])
+    ws.append([2, "2025.3.10", "商务局", "商务局开展春季促消费活动", "王芳", "经验亮点", 1200, None,
+               "滕州市政府领导 2025-03-20"])
+    ws.append([3, "2025-03-12", "火星局", "不存在的单位", None, None, None, None, None])
+    ws.append([4, "三月中旬", "滨湖镇", "日期写法认不出", None, None, None, None, None])
+    ws.append([5, "2025年3月15日", "滨湖镇", "滨湖镇防汛准备", None, "防汛专报", 500, "枣庄普刊 2025-04-02", None])
+    wb.save(path)
+
+
+def with_legacy_mapping(config: Path) -> None:
+    import yaml
+
+    settings = yaml.safe_load((config / "settings.yaml").read_text(encoding="utf-8"))
+    shipped = yaml.safe_load((Path(__file__).resolve().parents[1] / "config" / "settings.yaml").read_text("utf-8"))
+    settings["legacy_ledger"] = shipped["legacy_ledger"]  # the shipped example's mapping, as an admin copies it
+    (config / "settings.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+
+
+def test_an_offices_old_ledger_imports_through_the_column_mapping(office_config: Path, tmp_path: Path):
+    old = tmp_path / "2025年台账.xlsx"
+    legacy_sheet(old)
+    refused = invoke(office_config, "ledger", "import", str(old))
+    assert refused.exit_code == 1 and "legacy_ledger" in refused.output and "Traceback" not in refused.output
+
+    with_legacy_mapping(office_config)
+    assert invoke(office_config, "check-config").exit_code == 0
+    dry = invoke(office_config, "ledger", "import", str(old))
+    assert dry.exit_code == 0, dry.output
+    assert "原有台账" in dry.output and "7 项改动" in dry.output
+    for line in ["第 2 行：新增稿件《滨湖镇春耕备耕有序展开》｜滨湖镇人民政府｜2025-03-04｜工作动态",
+                 "第 2 行：登记采用 枣庄普刊 2025-03-04", "第 2 行：登记采用 每日要情 2025-03-04",
+                 "第 3 行：新增稿件《商务局开展春季促消费活动》｜滕州市商务局｜2025-03-10｜经验亮点",
+                 "第 3 行：登记批示 滕州市政府领导 2025-03-20",
+                 "第 6 行：新增稿件《滨湖镇防汛准备》｜滨湖镇人民政府｜2025-03-15｜未分类",
+                 "第 6 行：登记采用 枣庄普刊 2025-04-02",
+                 "第 4 行：单位“火星局”未在 units.yaml 中登记", "第 5 行：收到日期“三月中旬”无法识别",
+                 "第 6 行：分类“防汛专报”不在 scoring.yaml 的 categories 中"]:
+        assert line in dry.output, line
+    assert json.loads(invoke(office_config, "ledger", "list", "--json").stdout) == []
+
+    applied = invoke(office_config, "ledger", "import", str(old), "--apply")
+    assert applied.exit_code == 0, applied.output
+    listing = json.loads(invoke(office_config, "ledger", "list", "--json").stdout)
+    assert [(p["unit"], p["title"], p["word_count"], p["author"], p["received_at"][:10]) for p in listing] == [
+        ("滨湖镇人民政府", "滨湖镇春耕备耕有序展开", 860, "张三", "2025-03-04"),
+        ("滕州市商务局", "商务局开展春季促消费活动", 1200, "王芳", "2025-03-10"),
+        ("滨湖镇人民政府", "滨湖镇防汛准备", 500, None, "2025-03-15"),
+    ]
+    march = scores(office_config, "2025-03")
+    assert march["滨湖镇人民政府"] == (2, 1, 15 + 5) and march["滕州市商务局"] == (1, 0, 20)
+    assert scores(office_config, "2025-04")["滨湖镇人民政府"] == (0, 1, 15)
+    assert history(office_config, 1)["changes"][0]["new"] == "2025年台账.xlsx 第 2 行"
+
+    again = invoke(office_config, "ledger", "import", str(old), "--apply")
+    assert again.exit_code == 0 and "3 行此前已导入" in again.output and "已写入 0 项改动" in again.output
+    assert len(json.loads(invoke(office_config, "ledger", "list", "--json").stdout)) == 3
+
+
+@pytest.mark.parametrize(("columns", "message"), [
+    ({"received_at": "日期", "unit": "单位"}, "legacy_ledger.columns.title"),
+    ({"received_at": "日期", "unit": "单位", "title": "单位"}, "被对应到了两项"),
+    ({"received_at": "日期", "unit": "单位", "title": "标题", "titel": "x"}, "legacy_ledger.columns.titel"),
+])
+def test_the_column_mapping_is_validated(office_config: Path, columns, message):
+    import yaml
+
+    settings = yaml.safe_load((office_config / "settings.yaml").read_text(encoding="utf-8"))
+    settings["legacy_ledger"] = {"columns": columns}
+    (office_config / "settings.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    check = invoke(office_config, "check-config")
+    assert check.exit_code == 1 and message in check.output and "settings.yaml" in check.output
+
+
+def test_import_of_something_that_is_not_a_workbook(office_config: Path, tmp_path: Path):
+    bogus = tmp_path / "台账.xlsx"
+    bogus.write_bytes(b"not a zip")
+    result = invoke(office_config, "ledger", "import", str(bogus))
+    assert result.exit_code == 1 and "不是有效的 .xlsx 文件" in result.output and "Traceback" not in result.output
+    missing = invoke(office_config, "ledger", "import", str(tmp_path / "无.xlsx"))
+    assert missing.exit_code == 1 and "找不到文件" in missing.output
