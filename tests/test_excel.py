@@ -239,7 +239,7 @@ def test_an_offices_old_ledger_imports_through_the_column_mapping(office_config:
     march = scores(office_config, "2025-03")
     assert march["滨湖镇人民政府"] == (2, 1, 15 + 5) and march["滕州市商务局"] == (1, 0, 20)
     assert scores(office_config, "2025-04")["滨湖镇人民政府"] == (0, 1, 15)
-    assert history(office_config, 1)["changes"][0]["new"] == "2025年台账.xlsx 第 2 行"
+    assert history(office_config, listing[0]["id"])["changes"][0]["new"] == "2025年台账.xlsx 第 2 行"
 
     again = invoke(office_config, "ledger", "import", str(old), "--apply")
     assert again.exit_code == 0 and "3 行此前已导入" in again.output and "已写入 0 项改动" in again.output
