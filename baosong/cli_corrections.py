@@ -71,7 +71,7 @@ def ledger_edit(
 
 def ledger_void(
     piece_id: PieceId,
-    reason: Annotated[str, typer.Option("--reason", help="作废原因，例如“测试邮件”“误登记”。", show_default=False)],
+    reason: Annotated[Optional[str], typer.Option("--reason", help="作废原因（必填），例如“测试邮件”“误登记”。", show_default=False)] = None,
     by: ByOption = None,
 ) -> None:
     """作废一篇稿件（测试邮件、误登记）：不再计数，它的采用和批示也不再计分。"""
@@ -80,7 +80,7 @@ def ledger_void(
     def action(session, config):
         from baosong.ledger.corrections import void_piece
 
-        piece = void_piece(session, piece_id, who, reason)
+        piece = void_piece(session, piece_id, who, reason or "")
         credits = [a.outlet for a in piece.adoptions] + [i.level for i in piece.instructions]
         return "；它登记的采用和批示（" + "、".join(credits) + "）也不再计分" if credits else ""
 
