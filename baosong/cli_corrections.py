@@ -25,8 +25,9 @@ def who_is(by: str | None):
     return Who((by or "").strip() or current_user())
 
 
-def _correct(action, done: str) -> None:
-    """Run ``action(session, config)`` in one transaction; a LedgerError is the admin's message, not a traceback."""
+def _correct(action, done) -> None:
+    """Run ``action(session, config)`` in one transaction and print ``done(its result)``; a LedgerError is the
+    admin's message, not a traceback."""
     from baosong.cli import fail, open_app, out
     from baosong.ledger.errors import LedgerError
 
@@ -37,7 +38,7 @@ def _correct(action, done: str) -> None:
         except LedgerError as exc:
             fail(str(exc))
         session.commit()
-    out.print(done.format(result=result), markup=False, soft_wrap=True)
+    out.print(done(result), markup=False, soft_wrap=True)
 
 
 def ledger_edit(
@@ -66,7 +67,7 @@ def ledger_edit(
         return "；".join(f"{FIELD_LABELS[c.field]}：{c.old if c.old is not None else '（空）'} → "
                         f"{c.new if c.new is not None else '（空）'}" for c in changes)
 
-    _correct(action, f"已更正稿件 {piece_id}：{{result}}（{who.actor}）")
+    _correct(action, lambda result: f"已更正稿件 {piece_id}：{result}（{who.actor}）")
 
 
 def ledger_void(
@@ -84,7 +85,7 @@ def ledger_void(
         credits = [a.outlet for a in piece.adoptions] + [i.level for i in piece.instructions]
         return "；它登记的采用和批示（" + "、".join(credits) + "）也不再计分" if credits else ""
 
-    _correct(action, f"已作废稿件 {piece_id}（原因：{reason}）{{result}}。恢复：baosong ledger restore {piece_id}")
+    _correct(action, lambda result: f"已作废稿件 {piece_id}（原因：{reason}）{result}。恢复：baosong ledger restore {piece_id}")
 
 
 def ledger_restore(piece_id: PieceId, reason: ReasonOption = None, by: ByOption = None) -> None:
@@ -96,7 +97,7 @@ def ledger_restore(piece_id: PieceId, reason: ReasonOption = None, by: ByOption 
 
         return restore_piece(session, piece_id, who, reason).id
 
-    _correct(action, "稿件 {result} 已恢复计数")
+    _correct(action, lambda result: f"稿件 {result} 已恢复计数")
 
 
 def ledger_supersede(
@@ -114,7 +115,7 @@ def ledger_supersede(
         supersede(session, old, new, who, reason)
         return new
 
-    _correct(action, f"稿件 {old} 已被修改稿 {new} 替换，只计一次（计在稿件 {{result}}）")
+    _correct(action, lambda result: f"稿件 {old} 已被修改稿 {new} 替换，只计一次（计在稿件 {result}）")
 
 
 def ledger_merge(
@@ -131,7 +132,7 @@ def ledger_merge(
 
         return merge(session, keep, others, who, reason).word_count
 
-    _correct(action, f"稿件 {'、'.join(map(str, others))} 已并入稿件 {keep}，合计 {{result}} 字")
+    _correct(action, lambda result: f"稿件 {'、'.join(map(str, others))} 已并入稿件 {keep}，合计 {result} 字")
 
 
 def ledger_split(
@@ -152,7 +153,7 @@ def ledger_split(
         return split(session, piece_id, who, title=title, category=category, author=author, words=words,
                      scoring=config.scoring, reason=reason).id
 
-    _correct(action, f"已从稿件 {piece_id} 拆出稿件 {{result}}《{title}》；撤销拆分：baosong ledger void {{result}} --reason …")
+    _correct(action, lambda result: f"已从稿件 {piece_id} 拆出稿件 {result}《{title}》；撤销拆分：baosong ledger void {result} --reason …")
 
 
 def ledger_history(

@@ -104,7 +104,7 @@ def test_void_stops_counting_and_restore_brings_it_back(office_config: Path, tmp
     assert invoke(office_config, "adopt", str(test), "上报", "--date", "2026-10-20").exit_code == 0
     assert scores(office_config)["滕州市商务局"] == (2, 1, 7)
 
-    voided = invoke(office_config, "ledger", "void", str(test), "--reason", "测试邮件")
+    voided = invoke(office_config, "ledger", "void", str(test), "--reason", "测试邮件 {x}")
     assert voided.exit_code == 0 and "不再计分" in voided.output
     assert scores(office_config)["滕州市商务局"] == (1, 0, 0)
     again = invoke(office_config, "ledger", "void", str(test), "--reason", "x")
