@@ -79,6 +79,8 @@ class Config:
 
     def __post_init__(self) -> None:
         for unit in self.units:
+            if not unit.active:  # a unit that no longer exists sends nothing that counts
+                continue
             for address in unit.addresses:
                 self._by_address[address.lower()] = unit
 

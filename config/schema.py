@@ -17,6 +17,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     create_model,
     field_validator,
     model_validator,
@@ -56,7 +57,10 @@ class UnitConfig(_Model):
     name: str = Field(min_length=1)
     short: str | None = None
     class_: str = Field(alias="class", min_length=1)
-    addresses: list[Address] = Field(min_length=1)
+    # false: a unit that no longer exists (撤销) but has history: kept in the ledger and its 台账, not
+    # ranked, not sent notices, and its addresses (if still listed) no longer accepted
+    active: bool = True
+    addresses: list[Address] = Field(default_factory=list, validate_default=True)
     principal: Principal | None = None
     # names the unit had before (renamed): its history in the ledger stays with it
     former_names: list[str] = Field(default_factory=list)
@@ -67,6 +71,14 @@ class UnitConfig(_Model):
         v = v.strip()
         if not v:
             raise ValueError("单位名称不能为空 / unit name must not be empty")
+        return v
+
+    @field_validator("addresses")
+    @classmethod
+    def _some_address(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        if not v and info.data.get("active", True):
+            raise ValueError("至少登记一个报送邮箱（已撤销、写了 active: false 的单位可以不写）"
+                             " / at least one address (except for a unit with active: false)")
         return v
 
     @field_validator("former_names")

@@ -51,9 +51,9 @@ def dropped_names(usage: Usage, config: Config) -> list[Problem]:
                 "units.yaml", None, "units",
                 f"台账中有 {messages} 封邮件、{pieces} 篇稿件属于单位“{name}”，但 units.yaml 中已没有这个单位。"
                 f"单位改名的，在新名称下写 former_names: [{name}]，历史记录随之归入新名称；"
-                f"单位撤并的，把它写在并入单位的 former_names 中，或保留原条目"
+                f"单位撤并的，把它写在并入单位的 former_names 中；单位撤销的，保留它的条目并写 active: false"
                 f" / unit “{name}” is used by {messages} messages and {pieces} pieces in the ledger but is no longer "
-                f"in units.yaml: list it under the new name's former_names, or keep it"))
+                f"in units.yaml: list it under the new name's former_names, or keep it with active: false"))
     for key, table, used, what in (("outlets", config.scoring.outlets, usage.outlets, ("刊物", "次采用", "adoptions")),
                                    ("instructions", config.scoring.instructions, usage.instructions,
                                     ("批示级别", "次批示", "instructions"))):

@@ -282,3 +282,30 @@ def test_a_former_name_belongs_to_one_unit(office_config: Path):
     (office_config / "units.yaml").write_text(text, encoding="utf-8")
     check = invoke(office_config, "check-config")
     assert check.exit_code == 1 and "同时写在“滕州市商务局”和“滕州市审计局”名下" in check.output
+
+
+def test_a_unit_that_no_longer_exists_keeps_its_history_with_active_false(office_config: Path, tmp_path: Path):
+    piece = submit(office_config, tmp_path, "dizhen-xx@example.net", "地震局开展防震减灾宣传")
+    assert invoke(office_config, "adopt", str(piece), "上报", "--date", "2026-10-20").exit_code == 0
+    assert scores(office_config)["滕州市地震局"] == (1, 1, 7)
+    units = office_config / "units.yaml"
+    text = units.read_text(encoding="utf-8")
+    entry = "  - name: 滕州市地震局\n    short: 地震局\n    class: C\n    addresses:\n      - dizhen-xx@example.net\n"
+    assert entry in text
+    units.write_text(text.replace(entry, "  - name: 滕州市地震局\n    short: 地震局\n    class: C\n    active: false\n"),
+                     encoding="utf-8")
+    check = invoke(office_config, "check-config")
+    assert check.exit_code == 0, check.output
+    assert "滕州市地震局" not in scores(office_config)  # not ranked any more
+    listing = json.loads(invoke(office_config, "ledger", "list", "--json").stdout)
+    assert [p["unit"] for p in listing] == ["滕州市地震局"]  # its history stays in the 台账
+    message = tmp_path / "late.eml"
+    message.write_bytes(mail(sender="dizhen-xx@example.net", to="tzxxk@example.com", subject="【工作动态】稿件",
+                             body="请审阅", when=datetime(2026, 11, 2, tzinfo=TZ),
+                             attachments=[("稿.docx", docx_bytes("地震局新稿件", ["内容。"] * 3, None), DOCX_TYPE)]))
+    judged = json.loads(invoke(office_config, "inspect", str(message), "--json").stdout)
+    assert (judged["verdict"], judged["reason"]) == ("rejected", "unregistered_sender")
+    # an active unit still needs an address
+    units.write_text(text.replace(entry, "  - name: 滕州市地震局\n    short: 地震局\n    class: C\n"), encoding="utf-8")
+    check = invoke(office_config, "check-config")
+    assert check.exit_code == 1 and "至少登记一个报送邮箱" in check.output and "addresses" in check.output
