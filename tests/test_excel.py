@@ -268,3 +268,39 @@ def test_import_of_something_that_is_not_a_workbook(office_config: Path, tmp_pat
     assert result.exit_code == 1 and "不是有效的 .xlsx 文件" in result.output and "Traceback" not in result.output
     missing = invoke(office_config, "ledger", "import", str(tmp_path / "无.xlsx"))
     assert missing.exit_code == 1 and "找不到文件" in missing.output
+
+
+def test_the_summary_shows_whatever_components_scoring_gives(tmp_path: Path):
+    """A component scoring adds later (a quota bonus, commission points) becomes a summary column unchanged."""
+    from dataclasses import dataclass
+
+    from baosong.config.loader import load_config
+    from baosong.ledger.excel.span import quarter_span
+    from baosong.ledger.excel.summary import summary_rows
+    from baosong.ledger.excel.workbook import write_workbook
+
+    @dataclass
+    class RegimeScore:  # the shape a later scoring may give: components as (label, value) pairs
+        unit: str
+        short: str | None
+        class_: str
+        components: list
+
+    scoring = load_config(Path(__file__).resolve().parents[1] / "config").scoring
+    months: list = []
+
+    def month_scores(month):
+        months.append(str(month))
+        return [RegimeScore("甲镇", "甲", "A", [("超额加分", 2), ("约稿得分", 3), ("得分", 5)]),
+                RegimeScore("乙局", None, "A", [("超额加分", 0), ("约稿得分", 10), ("得分", 10)])]
+
+    rows = summary_rows(quarter_span("2026Q4"), month_scores, [], scoring, {"A": "A类"})
+    assert months == ["2026-10", "2026-11", "2026-12"]
+    assert [(r.unit, r.components, r.rank) for r in rows] == [
+        ("乙局", [("超额加分", 0), ("约稿得分", 30), ("得分", 30)], 1),
+        ("甲镇", [("超额加分", 6), ("约稿得分", 9), ("得分", 15)], 2),
+    ]
+    xlsx = tmp_path / "s.xlsx"
+    write_workbook(xlsx, "2026年第四季度", [], rows)
+    header = [c.value for c in openpyxl.load_workbook(xlsx)["汇总"][1]]
+    assert header[-4:] == ["超额加分", "约稿得分", "得分", "排名"]
