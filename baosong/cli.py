@@ -28,7 +28,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-ledger_app = typer.Typer(help="台账：查看已登记的稿件。", no_args_is_help=True)
+ledger_app = typer.Typer(help="台账：查看、更正、导出和导入已登记的稿件。", no_args_is_help=True)
 notify_app = typer.Typer(help="通报：发送月度通报。", no_args_is_help=True)
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(notify_app, name="notify")
@@ -133,6 +133,7 @@ def check_config(config_dir: ConfigOption = None) -> None:
         raise typer.Exit(1) from None
     for w in config.warnings:
         warn(str(w))
+    _check_against_ledger(config)
     classes: dict[str, int] = {}
     for u in config.units:
         classes[u.class_] = classes.get(u.class_, 0) + 1
@@ -143,6 +144,30 @@ def check_config(config_dir: ConfigOption = None) -> None:
     out.print(f"  单位 {len(config.units)} 个（{summary}），报送邮箱 {len(config.settings.mailboxes)} 个，"
               f"刊物 {len(config.scoring.outlets)} 种")
     out.print(f"  数据库：{config.database_url}")
+
+
+def _check_against_ledger(config) -> None:
+    """check-config with a ledger: refuse a config that drops a unit, outlet or instruction level events use."""
+    from baosong.config.loader import ConfigError
+    from baosong.judging import ledger_may_exist
+
+    if not ledger_may_exist(config.database_url):
+        return
+    from baosong.ledger.config_check import dropped_names, recorded_usage
+    from baosong.ledger.db import existing_sessionmaker
+
+    try:
+        sessions = existing_sessionmaker(config.database_url)
+        if sessions is None:
+            return
+        with sessions() as session:
+            problems = dropped_names(recorded_usage(session), config)
+    except Exception as exc:  # an unreachable database must not hide the rest of the check
+        warn(f"无法读取台账，未与台账比对：{exc.__class__.__name__}: {exc}")
+        return
+    if problems:
+        _print_problems(ConfigError(problems))
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -344,9 +369,13 @@ def adopt(
     on: Annotated[Optional[str], typer.Option("--date", help="采用日期 YYYY-MM-DD，决定计入哪个月；默认今天。")] = None,
     piece_type: Annotated[Optional[str], typer.Option("--type", metavar="TYPE", help="稿件类型（如 动态类、综合类），刊物分值按类型区分时使用。")] = None,
     joint: Annotated[Optional[list[str]], typer.Option("--joint", metavar="UNIT", help="合作完成（或报送相同信息）的其他单位，可重复；得分按单位数平分。")] = None,
+    undo: Annotated[bool, typer.Option("--undo", help="撤销这条采用（带 --instruction 时只撤销该批示）。")] = False,
+    reason: Annotated[Optional[str], typer.Option("--reason", help="撤销的原因（记入更正记录）。")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="登记人（记入更正记录）；默认为当前系统用户名。")] = None,
 ) -> None:
-    """登记一篇稿件被某刊物采用（可同时登记领导批示、稿件类型和合作单位）。"""
-    from baosong.ledger.credits import record_adoption
+    """登记一篇稿件被某刊物采用（可同时登记领导批示、稿件类型和合作单位）；加 --undo 撤销。"""
+    from baosong.cli_corrections import adopt_undo, who_is
+    from baosong.ledger.corrections import adopt as record_adoption
     from baosong.ledger.errors import LedgerError
     from baosong.ledger.models import Piece
     from baosong.ledger.piece_credit import add_joint_units, set_piece_type
@@ -354,6 +383,9 @@ def adopt(
 
     application = open_app()
     scoring = application.config.scoring
+    if undo:
+        adopt_undo(application, piece_id, outlet, instruction, reason, by)
+        return
     if on:
         try:
             day = date.fromisoformat(on)
@@ -367,7 +399,8 @@ def adopt(
             if piece is not None and piece_type:
                 set_piece_type(session, piece, piece_type, scoring)
             added = add_joint_units(session, piece, joint) if piece is not None and joint else []
-            adoption, instr = record_adoption(session, piece_id, outlet, scoring, on=day, instruction=instruction)
+            adoption, instr = record_adoption(session, piece_id, outlet, scoring, who_is(by),
+                                              on=day, instruction=instruction)
         except LedgerError as exc:
             fail(str(exc))
         session.commit()
@@ -539,6 +572,15 @@ def demo(
 from baosong.commission_cli import commission_app  # noqa: E402
 
 app.add_typer(commission_app, name="commission")
+
+
+def _register_correction_commands() -> None:
+    from baosong.cli_corrections import register
+
+    register(app, ledger_app)
+
+
+_register_correction_commands()
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from baosong.vocabulary import CommissionLink, MailKind, OutboxState, Reason, Verdict, values_of
+from baosong.vocabulary import Change, CommissionLink, MailKind, OutboxState, PieceStatus, Reason, Verdict, values_of
 
 # Alembic's documented convention: every constraint and index gets a predictable name, so a later
 # migration can drop or alter it by name on every backend (SQLite's batch mode needs the names).
@@ -96,6 +96,21 @@ class Unit(Base):
     addresses: Mapped[list[UnitAddress]] = relationship(
         back_populates="unit", cascade="all, delete-orphan"
     )
+    former_names: Mapped[list[UnitFormerName]] = relationship(
+        back_populates="unit", cascade="all, delete-orphan"
+    )
+
+
+class UnitFormerName(Base):
+    """A name a unit had before (units.yaml ``former_names``): one name belongs to one unit only."""
+
+    __tablename__ = "unit_former_names"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+    unit: Mapped[Unit] = relationship(back_populates="former_names")
 
 
 class UnitAddress(Base):
@@ -144,12 +159,18 @@ class Message(Base):
 
 
 class Piece(Base):
-    """One submitted piece (稿件): an attached document or a mail body."""
+    """One submitted piece (稿件): an attached document or a mail body.
+
+    Corrections change a piece in place and record each change in ``corrections``; a piece is never
+    deleted. ``status`` says whether it counts; ``replaced_by`` names the piece that counts instead
+    of a superseded (修改稿) or merged one.
+    """
 
     __tablename__ = "pieces"
     __table_args__ = (
         Index("ix_pieces_unit_received", "unit_id", "received_at"),
         CheckConstraint(one_of("commission_link", values_of(CommissionLink)), name="commission_link"),
+        CheckConstraint(one_of("status", values_of(PieceStatus)), name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -171,6 +192,9 @@ class Piece(Base):
     # flagged for the office: the piece could belong to any of these commissions (never guessed);
     # [] when it is tagged 【约稿】 but matches none. None: nothing to decide.
     commission_candidates: Mapped[list | None] = mapped_column(JSON(none_as_null=True))  # None: SQL NULL
+    status: Mapped[str] = mapped_column(String(20), default=PieceStatus.COUNTED.value,
+                                        server_default=PieceStatus.COUNTED.value)  # a PieceStatus
+    replaced_by: Mapped[int | None] = mapped_column(ForeignKey("pieces.id"))
 
     message: Mapped[Message] = relationship(back_populates="pieces")
     unit: Mapped[Unit] = relationship()
@@ -241,6 +265,28 @@ class UnitEntry(Base):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     unit: Mapped[Unit] = relationship()
+class Correction(Base):
+    """One change made to the ledger after the fact: who, when, what (old and new value), why.
+
+    ``piece_id`` is the piece changed (``unit_id`` for a unit renamed), ``related_piece_id`` the
+    other piece of a supersede, merge or split. ``via`` says how: ``cli`` or ``import <file>``.
+    """
+
+    __tablename__ = "corrections"
+    __table_args__ = (CheckConstraint(one_of("action", values_of(Change)), name="action"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    piece_id: Mapped[int | None] = mapped_column(ForeignKey("pieces.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    action: Mapped[str] = mapped_column(String(20))  # a Change
+    field: Mapped[str | None] = mapped_column(String(40))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    related_piece_id: Mapped[int | None] = mapped_column(ForeignKey("pieces.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    via: Mapped[str] = mapped_column(String(300), default="cli")
 
 
 class OutboxMail(Base):

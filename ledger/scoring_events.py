@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from baosong.vocabulary import PieceStatus
+
 from .models import Adoption, Instruction, Piece, PieceJointUnit, Unit, UnitEntry
 from .periods import Period
 from .regime.events import (
@@ -20,6 +22,7 @@ from .regime.events import (
     PieceEvent,
     UnitRef,
 )
+from .status import counting_pieces
 
 # pieces are read this many days either side of the period, for weeks that straddle its edges
 MARGIN_DAYS = 7
@@ -46,9 +49,16 @@ def _joint_units(session: Session, piece_ids: set[int]) -> dict[int, tuple[str, 
     return {pid: tuple(names) for pid, names in out.items()}
 
 
-def period_events(session: Session, period: Period, tz: ZoneInfo, window: tuple[date, date] | None = None) -> Events:
+def period_events(session: Session, period: Period, tz: ZoneInfo, window: tuple[date, date] | None = None,
+                  *, now: datetime | None = None) -> Events:
     """Pieces received and adoptions dated in ``window`` (default: the period and a week either side),
-    everything else dated in the period. The regime's components keep what falls in their stretch."""
+    everything else dated in the period. The regime's components keep what falls in their stretch.
+
+    Corrections are respected (ledger/status.py): only counted pieces are submissions (a void, superseded
+    or merged piece is none), with their unit and category as corrected; a credit on a superseded or
+    merged piece counts for the piece that replaced it (its unit, type and joint units), once per
+    (piece, outlet) or (piece, level); a credit on a void piece counts nothing.
+    """
     first, last = window or (period.start - timedelta(days=MARGIN_DAYS), period.end + timedelta(days=MARGIN_DAYS))
     start, end = (datetime(d.year, d.month, d.day, tzinfo=tz) for d in (first, last))
     # a piece without a category tag counts under the type the office recorded for it (adopt --type)
@@ -57,28 +67,60 @@ def period_events(session: Session, period: Period, tz: ZoneInfo, window: tuple[
         for pid, unit, category, ptype, received in session.execute(
             select(Piece.id, Unit.name, Piece.category, Piece.piece_type, Piece.received_at)
             .join(Unit, Piece.unit_id == Unit.id)
-            .where(Piece.received_at >= start, Piece.received_at < end)
+            .where(Piece.received_at >= start, Piece.received_at < end,
+                   Piece.status == PieceStatus.COUNTED.value)
             .order_by(Piece.received_at, Piece.id))
     ]
     adoption_rows = session.execute(
-        select(Adoption.piece_id, Adoption.outlet, Adoption.adopted_on, Unit.name, Piece.piece_type, Piece.category)
+        select(Adoption.piece_id, Adoption.outlet, Adoption.adopted_on, Unit.name, Piece.piece_type, Piece.category,
+               Piece.status)
         .join(Piece, Adoption.piece_id == Piece.id).join(Unit, Piece.unit_id == Unit.id)
         .where(Adoption.adopted_on >= first, Adoption.adopted_on < last)
         .order_by(Adoption.id)).all()
     instruction_rows = session.execute(
-        select(Instruction.piece_id, Instruction.level, Instruction.instructed_on, Unit.name)
+        select(Instruction.piece_id, Instruction.level, Instruction.instructed_on, Unit.name, Piece.status)
         .join(Piece, Instruction.piece_id == Piece.id).join(Unit, Piece.unit_id == Unit.id)
         .where(Instruction.instructed_on >= period.start, Instruction.instructed_on < period.end)
         .order_by(Instruction.id)).all()
-    joint = _joint_units(session, {r[0] for r in adoption_rows} | {r[0] for r in instruction_rows})
+    # credits on pieces that no longer count on their own: to the piece counting in their stead
+    moved = {r[0] for r in (*adoption_rows, *instruction_rows) if r[-1] != PieceStatus.COUNTED.value}
+    counting = counting_pieces(session, moved) if moved else {}
+    targets: dict[int, tuple[str | None, str | None]] = {}
+    if counting:
+        ids = sorted({c.piece_id for c in counting.values() if c is not None})
+        for i in range(0, len(ids), 500):
+            for pid, ptype, category in session.execute(
+                    select(Piece.id, Piece.piece_type, Piece.category).where(Piece.id.in_(ids[i:i + 500]))):
+                targets[pid] = (ptype, category)
+
+    def counted_as(pid: int, unit: str, ptype: str | None, category: str | None,
+                   status: str) -> tuple[int, str, str | None, str | None] | None:
+        if status == PieceStatus.COUNTED.value:
+            return pid, unit, ptype, category
+        target = counting.get(pid)
+        if target is None:
+            return None
+        return (target.piece_id, target.unit, *targets.get(target.piece_id, (None, None)))
+
+    adoption_keys: dict[tuple[int, str], tuple[int, str, date, str, str | None]] = {}
+    for pid, outlet, on, unit, ptype, category, status in adoption_rows:
+        found = counted_as(pid, unit, ptype, category, status)
+        if found is not None:
+            adoption_keys.setdefault((found[0], outlet), (found[0], outlet, on, found[1], found[2] or found[3]))
+    instruction_keys: dict[tuple[int, str], tuple[int, str, date, str]] = {}
+    for pid, level, on, unit, status in instruction_rows:
+        found = counted_as(pid, unit, None, None, status)
+        if found is not None:
+            instruction_keys.setdefault((found[0], level), (found[0], level, on, found[1]))
+    joint = _joint_units(session, {k[0] for k in adoption_keys} | {k[0] for k in instruction_keys})
 
     def sharing(pid: int, unit: str) -> tuple[str, ...]:
         return (unit, *joint[pid]) if pid in joint else ()
 
-    adoptions = [AdoptionEvent(pid, unit, outlet, on, ptype or category, sharing(pid, unit))
-                 for pid, outlet, on, unit, ptype, category in adoption_rows]
+    adoptions = [AdoptionEvent(pid, unit, outlet, on, ptype, sharing(pid, unit))
+                 for pid, outlet, on, unit, ptype in adoption_keys.values()]
     instructions = [InstructionEvent(pid, unit, level, on, sharing(pid, unit))
-                    for pid, level, on, unit in instruction_rows]
+                    for pid, level, on, unit in instruction_keys.values()]
     endorsements: list[EndorsementEvent] = []
     adjustments: list[AdjustmentEvent] = []
     for kind, key, on, done, note, unit in session.execute(

@@ -16,6 +16,19 @@ if ! command -v dovecot >/dev/null 2>&1; then
   fi
 fi
 
+# LibreOffice Calc: the Excel 台账 test opens the exported .xlsx with it headless (tests/test_excel.py)
+if ! dpkg-query -W -f='${Status}' libreoffice-calc-nogui 2>/dev/null | grep -q "ok installed" \
+   && ! dpkg-query -W -f='${Status}' libreoffice-calc 2>/dev/null | grep -q "ok installed"; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing LibreOffice Calc (libreoffice-calc-nogui) for the Excel tests..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui </dev/null >/dev/null
+  else
+    echo "The tests need LibreOffice Calc: sudo apt-get install -y libreoffice-calc-nogui" >&2
+    exit 1
+  fi
+fi
+
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv

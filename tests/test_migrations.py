@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from baosong.ledger.db import BASELINE, alembic_config, make_engine
 from baosong.ledger.models import Base
-from baosong.vocabulary import MailKind, OutboxState, Reason, Verdict, values_of
+from baosong.vocabulary import Change, MailKind, OutboxState, PieceStatus, Reason, Verdict, values_of
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "ledger" / "migrations"
 
@@ -116,7 +116,8 @@ def test_ledger_at_0001_with_data_upgrades_cleanly(tmp_path: Path):
         assert names.get_pk_constraint("units")["name"] == "pk_units"
         assert {u["name"] for u in names.get_unique_constraints("units")} == {"uq_units_name"}
         assert {f["name"] for f in names.get_foreign_keys("pieces")} == {
-            "fk_pieces_message_id_messages", "fk_pieces_unit_id_units", "fk_pieces_commission_id_commissions"}
+            "fk_pieces_message_id_messages", "fk_pieces_unit_id_units", "fk_pieces_commission_id_commissions",
+            "fk_pieces_replaced_by_pieces"}
         assert {f["name"] for f in names.get_foreign_keys("outbox")} == {"fk_outbox_message_ref_messages"}
         assert "failures" in names.get_table_names()
         assert {"commissions", "commission_units"} <= set(names.get_table_names())
@@ -156,4 +157,50 @@ def test_vocabulary_is_stored_as_constrained_values(tmp_path: Path):
                     "insert into outbox (key, kind, recipients, subject, raw, status, attempts, created_at)"
                     " values ('k', 'reply', '[]', '', :raw, 'queued', 0, '2026-10-09 01:00:00')"), {"raw": b""})
             conn.rollback()
+        engine.dispose()
+
+
+def test_pieces_recorded_before_0050_count_and_corrections_are_constrained(tmp_path: Path):
+    """0050 (corrections): existing pieces come out counted; piece status and correction actions are
+    constrained to the vocabulary; downgrading to 0003 and back keeps the rows."""
+    for url in database_urls(tmp_path):
+        old = at_revision(url, "0003")
+        with old.begin() as conn:
+            conn.execute(text("insert into units (id, name, class, active) values (1, '甲镇', 'A', true)"))
+            conn.execute(text(
+                "insert into messages (id, mailbox, sha256, sender, subject, received_at, size, archive_path,"
+                " verdict, unit_id, recorded_at) values (7, 'box', 'ab', 'a@example.org', '稿件',"
+                " '2026-10-09 01:00:00', 10, 'x.eml', 'accepted', 1, '2026-10-09 01:00:00')"))
+            conn.execute(text(
+                "insert into pieces (id, message_id, unit_id, source, sha256, title, word_count, received_at)"
+                " values (5, 7, 1, 'a.docx', 'cd', '标题', 800, '2026-10-09 01:00:00')"))
+        old.dispose()
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            assert conn.execute(text("select id, status, replaced_by from pieces")).all() == [(5, "counted", None)]
+        found = {ck["name"]: _check_values(ck["sqltext"]) for table in ("pieces", "corrections")
+                 for ck in inspect(engine).get_check_constraints(table)}
+        assert (found["ck_pieces_status"], found["ck_corrections_action"]) == (
+            set(values_of(PieceStatus)), set(values_of(Change)))
+        with engine.connect() as conn:
+            with pytest.raises(IntegrityError):
+                conn.execute(text("update pieces set status = 'deleted' where id = 5"))
+            conn.rollback()
+            with pytest.raises(IntegrityError):
+                conn.execute(text("insert into corrections (piece_id, action, actor, at, via)"
+                                  " values (5, 'delete', 'x', '2026-10-09 01:00:00', 'cli')"))
+            conn.rollback()
+            conn.execute(text("insert into corrections (piece_id, action, actor, at, via)"
+                              " values (5, 'void', 'x', '2026-10-09 01:00:00', 'cli')"))
+            conn.commit()
+            if conn.dialect.name == "sqlite":  # as db.migrate does: batch mode rebuilds the tables
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                conn.commit()
+            command.downgrade(alembic_config(conn), "0003")
+            conn.commit()
+            assert "corrections" not in inspect(conn).get_table_names()
+            assert conn.execute(text("select id, title from pieces")).all() == [(5, "标题")]
+            command.upgrade(alembic_config(conn), "head")
+            conn.commit()
+            assert conn.execute(text("select status from pieces")).scalars().all() == ["counted"]
         engine.dispose()
