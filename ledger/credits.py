@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import chain, repeat
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from baosong.config.schema import Scoring
 
 from .errors import LedgerError
-from .messages import pieces_in
 from .models import Adoption, Instruction, Piece, Unit
-from .periods import Month
+from .periods import DaySpan, Month, instants
 from .scoring import CreditEvent, PieceEvent, UnitRef
-from .units import active_units
 
 
 def record_adoption(session: Session, piece_id: int, outlet: str, scoring: Scoring, *,
@@ -52,22 +51,38 @@ def record_adoption(session: Session, piece_id: int, outlet: str, scoring: Scori
     return new_adoption, new_instruction
 
 
-def period_events(session: Session, month: Month, tz: ZoneInfo) -> tuple[list[UnitRef], list[PieceEvent], list[CreditEvent]]:
-    """Everything scoring needs for one month, as plain values."""
-    units = [UnitRef(u.name, u.short, u.class_) for u in active_units(session)]
-    pieces = [PieceEvent(p.unit.name, p.category) for p in pieces_in(session, month, tz)]
-    first, after = month.first_day(), month.next().first_day()
+def period_events(session: Session, period: Month | DaySpan, tz: ZoneInfo
+                  ) -> tuple[list[UnitRef], list[PieceEvent], list[CreditEvent]]:
+    """Everything scoring needs for a period (a Month, or a range of days [first, after): a quarter, a
+    year), as plain values.
+
+    Aggregated in SQL, never loaded as ORM objects: the period's pieces are counted per unit and
+    category (a range scan of ``ix_pieces_received_unit_category``) and come back as one shared
+    PieceEvent per counted piece; adoptions and instructions are read by date through their indexes
+    as plain rows. Memory grows with the number of units and credits in the period, not with the ledger.
+    """
+    span = period.span() if isinstance(period, Month) else period
+    first, after = span
+    start, end = instants(span, tz)
+    names = dict(session.execute(select(Unit.id, Unit.name)).all())  # every unit, active or not
+    units = [UnitRef(name, short, class_) for name, short, class_ in session.execute(
+        select(Unit.name, Unit.short, Unit.class_).where(Unit.active).order_by(Unit.id))]
+    counted = session.execute(
+        select(Piece.unit_id, Piece.category, func.count())
+        .where(Piece.received_at >= start, Piece.received_at < end)
+        .group_by(Piece.unit_id, Piece.category)
+    )
+    pieces = list(chain.from_iterable(repeat(PieceEvent(names[unit_id], category), n)
+                                      for unit_id, category, n in counted))
     credits: list[CreditEvent] = []
     rows = session.execute(
-        select(Adoption.piece_id, Adoption.outlet, Unit.name)
-        .join(Piece, Adoption.piece_id == Piece.id).join(Unit, Piece.unit_id == Unit.id)
+        select(Adoption.piece_id, Adoption.outlet, Piece.unit_id).join(Piece, Adoption.piece_id == Piece.id)
         .where(Adoption.adopted_on >= first, Adoption.adopted_on < after)
     )
-    credits += [CreditEvent(unit, pid, "outlet", outlet) for pid, outlet, unit in rows]
+    credits += [CreditEvent(names[unit_id], pid, "outlet", outlet) for pid, outlet, unit_id in rows]
     rows = session.execute(
-        select(Instruction.piece_id, Instruction.level, Unit.name)
-        .join(Piece, Instruction.piece_id == Piece.id).join(Unit, Piece.unit_id == Unit.id)
+        select(Instruction.piece_id, Instruction.level, Piece.unit_id).join(Piece, Instruction.piece_id == Piece.id)
         .where(Instruction.instructed_on >= first, Instruction.instructed_on < after)
     )
-    credits += [CreditEvent(unit, pid, "instruction", level) for pid, level, unit in rows]
+    credits += [CreditEvent(names[unit_id], pid, "instruction", level) for pid, level, unit_id in rows]
     return units, pieces, credits

@@ -147,7 +147,11 @@ class Piece(Base):
     """One submitted piece (稿件): an attached document or a mail body."""
 
     __tablename__ = "pieces"
-    __table_args__ = (Index("ix_pieces_unit_received", "unit_id", "received_at"),)
+    __table_args__ = (
+        Index("ix_pieces_unit_received", "unit_id", "received_at"),
+        # a period's pieces (scoring, `ledger list --month`): a range scan that also holds what scoring counts
+        Index("ix_pieces_received_unit_category", "received_at", "unit_id", "category"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
@@ -176,7 +180,7 @@ class Adoption(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     piece_id: Mapped[int] = mapped_column(ForeignKey("pieces.id"))
     outlet: Mapped[str] = mapped_column(String(100))
-    adopted_on: Mapped[date] = mapped_column(Date)
+    adopted_on: Mapped[date] = mapped_column(Date, index=True)  # a period's adoptions
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     piece: Mapped[Piece] = relationship(back_populates="adoptions")
@@ -191,7 +195,7 @@ class Instruction(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     piece_id: Mapped[int] = mapped_column(ForeignKey("pieces.id"))
     level: Mapped[str] = mapped_column(String(100))
-    instructed_on: Mapped[date] = mapped_column(Date)
+    instructed_on: Mapped[date] = mapped_column(Date, index=True)  # a period's instructions
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     piece: Mapped[Piece] = relationship(back_populates="instructions")
@@ -246,3 +250,13 @@ class Failure(Base):
     last_at: Mapped[datetime] = mapped_column(default=utcnow)
     set_aside_at: Mapped[datetime | None]
     message_ref: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+
+
+class LedgerMeta(Base):
+    """Small facts about the ledger itself, by key: e.g. ``units_sha256``, the digest of the units.yaml
+    content last synced into ``units`` (start-up syncs again only when it changed)."""
+
+    __tablename__ = "ledger_meta"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 
 from sqlalchemy import select
@@ -9,7 +11,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from baosong.config.schema import UnitConfig
 
+from .meta import get_value, set_value
 from .models import Unit, UnitAddress
+
+UNITS_DIGEST = "units_sha256"
 
 
 def sync_units(session: Session, units: Sequence[UnitConfig]) -> None:
@@ -44,6 +49,24 @@ def sync_units(session: Session, units: Sequence[UnitConfig]) -> None:
         for address in sorted(wanted[cfg.name] - current):
             unit.addresses.append(UnitAddress(address=address))
     session.flush()
+
+
+def units_digest(units: Sequence[UnitConfig]) -> str:
+    """SHA-256 of the units as synced (their validated content, not the file's bytes: comments and
+    layout do not count)."""
+    data = [cfg.model_dump(mode="json") for cfg in units]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def sync_units_if_changed(session: Session, units: Sequence[UnitConfig]) -> bool:
+    """sync_units, unless the ledger already holds exactly these units (the digest stored at the last
+    sync matches): start-up then costs one lookup. True when it synced."""
+    digest = units_digest(units)
+    if get_value(session, UNITS_DIGEST) == digest:
+        return False
+    sync_units(session, units)
+    set_value(session, UNITS_DIGEST, digest)
+    return True
 
 
 def active_units(session: Session) -> list[Unit]:
