@@ -4,25 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from baosong.app import App
 from baosong.ledger.credits import period_events
-from baosong.ledger.outbox import (
-    NOTHING_DELIVERED,
-    DeliveryReport,
-    Transport,
-    deliver_pending,
-    enqueue,
-    queued_with_prefix,
-)
 from baosong.ledger.periods import Month
 from baosong.ledger.scoring import UnitScore, score_period
-from baosong.ledger.units import active_units
-from baosong.notify.compose import compose
-from baosong.notify.monthly import notice_mails
-from baosong.notify.recipients import Principal, notice_recipients
-from baosong.views import class_labels
-from baosong.vocabulary import MailKind
+
+if TYPE_CHECKING:  # the outbox, rendering and mail modules load only when a notice is sent (`score` start-up)
+    from baosong.ledger.outbox import DeliveryReport, Transport
 
 
 class NoticeError(Exception):
@@ -36,6 +26,8 @@ def month_scores(app: App, month: Month) -> list[UnitScore]:
 
 
 def notice_sent(app: App, month: Month) -> bool:
+    from baosong.ledger.outbox import queued_with_prefix
+
     with app.sessions() as session:
         return queued_with_prefix(session, f"notice:{month}:office")
 
@@ -50,6 +42,14 @@ class NoticeRun:
 
 
 def send_monthly(app: App, month: Month, *, transport: Transport | None = None, resend: bool = False) -> NoticeRun:
+    from baosong.ledger.outbox import NOTHING_DELIVERED, deliver_pending, enqueue
+    from baosong.ledger.units import active_units
+    from baosong.notify.compose import compose
+    from baosong.notify.monthly import notice_mails
+    from baosong.notify.recipients import Principal, notice_recipients
+    from baosong.views import class_labels
+    from baosong.vocabulary import MailKind
+
     settings = app.config.settings
     if settings.smtp is None:
         raise NoticeError("settings.yaml 中没有 smtp 设置，无法发送通报 / no smtp settings")
