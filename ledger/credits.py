@@ -64,10 +64,15 @@ def period_events(session: Session, period: Month | DaySpan, tz: ZoneInfo
     span = period.span() if isinstance(period, Month) else period
     first, after = span
     start, end = instants(span, tz)
-    names = dict(session.execute(select(Unit.id, Unit.name)).all())  # every unit, active or not
-    units = [UnitRef(name, short, class_) for name, short, class_ in session.execute(
-        select(Unit.name, Unit.short, Unit.class_).where(Unit.active).order_by(Unit.id))]
-    counted = session.execute(
+    db = session.connection()  # Core rows: these are plain values, the ORM's result machinery is not needed
+    names: dict[int, str] = {}
+    units: list[UnitRef] = []
+    for unit_id, name, short, class_, active in db.execute(
+            select(Unit.id, Unit.name, Unit.short, Unit.class_, Unit.active).order_by(Unit.id)):
+        names[unit_id] = name  # every unit, active or not: history names units that have left units.yaml
+        if active:
+            units.append(UnitRef(name, short, class_))
+    counted = db.execute(
         select(Piece.unit_id, Piece.category, func.count())
         .where(Piece.received_at >= start, Piece.received_at < end)
         .group_by(Piece.unit_id, Piece.category)
@@ -75,12 +80,12 @@ def period_events(session: Session, period: Month | DaySpan, tz: ZoneInfo
     pieces = list(chain.from_iterable(repeat(PieceEvent(names[unit_id], category), n)
                                       for unit_id, category, n in counted))
     credits: list[CreditEvent] = []
-    rows = session.execute(
+    rows = db.execute(
         select(Adoption.piece_id, Adoption.outlet, Piece.unit_id).join(Piece, Adoption.piece_id == Piece.id)
         .where(Adoption.adopted_on >= first, Adoption.adopted_on < after)
     )
     credits += [CreditEvent(names[unit_id], pid, "outlet", outlet) for pid, outlet, unit_id in rows]
-    rows = session.execute(
+    rows = db.execute(
         select(Instruction.piece_id, Instruction.level, Piece.unit_id).join(Piece, Instruction.piece_id == Piece.id)
         .where(Instruction.instructed_on >= first, Instruction.instructed_on < after)
     )
