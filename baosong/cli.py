@@ -335,9 +335,44 @@ def _json_stream(rows) -> None:
     first = True
     for row in rows:
         sys.stdout.write("[\n  " if first else ",\n  ")
-        sys.stdout.write(json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+        sys.stdout.write(_indented(row))
         first = False
     sys.stdout.write("[]\n" if first else "\n]\n")
+
+
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+_encode_str = json.encoder.encode_basestring  # the C function json.dumps(ensure_ascii=False) uses for str
+
+
+def _scalar(value: Any) -> str:
+    """One JSON scalar as json.dumps writes it, without the encoder's per-call set-up."""
+    if isinstance(value, str):
+        return _encode_str(value)
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if type(value) is int:
+        return int.__repr__(value)
+    return _encode(value)
+
+
+def _indented(row: dict) -> str:
+    """``json.dumps(row, ensure_ascii=False, indent=2)`` as an item of a list (nested two more spaces), for a
+    dict of scalars and lists of scalars (json.dumps with indent is pure Python, and slow on a long listing);
+    anything else goes through json.dumps."""
+    parts = []
+    for key, value in row.items():
+        if isinstance(value, list):
+            if any(isinstance(v, (dict, list)) for v in value):
+                return json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            text = "[\n      " + ",\n      ".join(map(_scalar, value)) + "\n    ]" if value else "[]"
+        elif isinstance(value, dict):
+            return json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        else:
+            text = _scalar(value)
+        parts.append(f"    {_scalar(key)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n  }" if parts else "{}"
 
 
 @ledger_app.command("failures")

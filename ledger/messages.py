@@ -154,16 +154,17 @@ def list_pieces(session: Session, month: Month | None, tz: ZoneInfo, *, limit: i
         query = query.offset(offset)
     if limit is not None:
         query = query.limit(limit)
-    result = session.execute(query.execution_options(yield_per=batch))
+    db = session.connection()  # Core rows: plain values, without the ORM's result machinery
+    result = db.execute(query.execution_options(yield_per=batch))
     for rows in result.partitions():
         ids = [r[0] for r in rows]
         outlets: dict[int, list[str]] = {}
-        for pid, outlet in session.execute(select(Adoption.piece_id, Adoption.outlet)
-                                           .where(Adoption.piece_id.in_(ids)).order_by(Adoption.id)):
+        for pid, outlet in db.execute(select(Adoption.piece_id, Adoption.outlet)
+                                      .where(Adoption.piece_id.in_(ids)).order_by(Adoption.id)):
             outlets.setdefault(pid, []).append(outlet)
         levels: dict[int, list[str]] = {}
-        for pid, level in session.execute(select(Instruction.piece_id, Instruction.level)
-                                          .where(Instruction.piece_id.in_(ids)).order_by(Instruction.id)):
+        for pid, level in db.execute(select(Instruction.piece_id, Instruction.level)
+                                     .where(Instruction.piece_id.in_(ids)).order_by(Instruction.id)):
             levels.setdefault(pid, []).append(level)
         for pid, received_at, unit, short, title, author, category, words, source in rows:
             yield PieceLine(pid, received_at, unit, short, title, author, category, words, source,
