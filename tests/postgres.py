@@ -15,6 +15,7 @@ The binaries come from ``$BAOSONG_PG_BINDIR``, ``initdb`` on PATH, or the newest
 
 from __future__ import annotations
 
+import atexit
 import os
 import pwd
 import shutil
@@ -139,6 +140,7 @@ class PostgresServer:
             finally:
                 log.close()
             if self._wait_ready():
+                atexit.register(self.stop)  # also when the session ends without its fixture's teardown
                 return self
             self._terminate()
             if "already in use" not in self.log():
@@ -177,6 +179,7 @@ class PostgresServer:
                 process.wait(10)
 
     def stop(self) -> None:
+        atexit.unregister(self.stop)
         self._terminate()
         if self.root is not None:
             shutil.rmtree(self.root, ignore_errors=True)
