@@ -18,8 +18,10 @@ flat in ledger size):
   migration check and the unit sync included): wall time and peak RSS;
 * ``baosong ledger list --month M --json --limit 100`` and the whole month's ``--json``.
 
-Targets: a month in-process < 1 s and ≤ 3× the floor; ``score --month`` < 2 s; the command's peak
-RSS at the largest size ≤ 1.3× the smallest.
+Targets, on the 1,000,000-piece ledger (the issue's; the smaller one is there to compare memory): a month
+in-process < 1 s and ≤ 3× the floor; ``score --month`` < 2 s; the command's peak RSS at the largest size
+≤ 1.3× the smallest. (On the 100,000-piece ledger the floor is a few tens of ms, and the fixed part of
+scoring, 300 units and the month's ~2,000 adoptions, is as large as on the big one.)
 
     python bench/bench_ledger.py [--pieces 100000,1000000] [--backends sqlite,postgresql] [--json FILE]
 """
@@ -57,6 +59,7 @@ MONTH = "2026-10"
 QUARTER = (date(2026, 10, 1), date(2027, 1, 1))
 YEAR = (date(2026, 1, 1), date(2027, 1, 1))
 
+TARGET_SIZE = 1_000_000  # the targets apply to a ledger this large
 TARGET_MONTH_S = 1.0
 TARGET_MONTH_RATIO = 3.0
 TARGET_COMMAND_S = 2.0
@@ -362,7 +365,7 @@ def measure(backend: str, url: str, config_dir: Path, n: int) -> list[c.Figure]:
         t_score = best_of(score_in_process(app, span))
         print(f"{label} {name}: score {1e3 * t_score:.0f} ms, floor {1e3 * t_floor:.0f} ms,"
               f" {t_score / t_floor:.2f}×", flush=True)
-        monthly = name == "month"
+        monthly = name == "month" and n >= TARGET_SIZE
         figures += [
             c.Figure("ledger", f"{label}: score a {name} in-process", 1e3 * t_score, "ms",
                      1e3 * TARGET_MONTH_S if monthly else None, higher_is_better=False),
@@ -375,8 +378,8 @@ def measure(backend: str, url: str, config_dir: Path, n: int) -> list[c.Figure]:
     print(f"{label} score --month command: {1e3 * wall:.0f} ms ({1e3 * cpu:.0f} ms CPU), peak RSS {rss:.0f} MB"
           f" (load average {os.getloadavg()[0]:.1f})", flush=True)
     figures += [
-        c.Figure("ledger", f"{label}: `score --month` command", 1e3 * wall, "ms", 1e3 * TARGET_COMMAND_S,
-                 higher_is_better=False),
+        c.Figure("ledger", f"{label}: `score --month` command", 1e3 * wall, "ms",
+                 1e3 * TARGET_COMMAND_S if n >= TARGET_SIZE else None, higher_is_better=False),
         c.Figure("ledger", f"{label}: `score --month` command CPU (user+sys)", 1e3 * cpu, "ms"),
         c.Figure("ledger", f"{label}: `score --month` peak RSS", rss, "MB"),
     ]
