@@ -19,18 +19,19 @@ if TYPE_CHECKING:  # Alembic loads only when the ledger is new or behind (start-
 BASELINE = "0001"
 
 VERSIONS = Path(__file__).resolve().parent / "migrations" / "versions"
-_REVISION = re.compile(r"""^revision\s*=\s*['"]([^'"]+)['"]""", re.M)
-_DOWN = re.compile(r"""^down_revision\s*=\s*(?:['"]([^'"]+)['"]|None)""", re.M)
+# `revision = '0020'` or, as newer Alembic templates write it, `revision: str = '0020'`
+_REVISION = re.compile(r"""^revision(?:\s*:[^=\n]+)?\s*=\s*['"]([^'"]+)['"]""", re.M)
+_DOWN = re.compile(r"""^down_revision(?:\s*:[^=\n]+)?\s*=\s*(?:['"]([^'"]+)['"]|None)""", re.M)
 
 
 @cache
-def head_revision() -> str | None:
+def head_revision(versions: Path = VERSIONS) -> str | None:
     """The newest migration's id, read from the version files' ``revision``/``down_revision`` lines
     without loading Alembic (a start-up cost). None when that is not one clear head: the caller then
     lets Alembic decide. ``tests/test_migrations.py`` checks it against Alembic's own answer."""
     revisions: set[str] = set()
     parents: set[str] = set()
-    for path in VERSIONS.glob("*.py"):
+    for path in versions.glob("*.py"):
         text = path.read_text(encoding="utf-8")
         rev, down = _REVISION.search(text), _DOWN.search(text)
         if rev is None:

@@ -203,6 +203,23 @@ def test_head_revision_is_alembics_head():
         assert head_revision() == ScriptDirectory.from_config(alembic_config(conn)).get_current_head()
 
 
+def test_head_revision_reads_plain_and_annotated_files_and_defers_to_alembic_on_a_merge(tmp_path: Path):
+    def versions(name: str, **files: str) -> Path:  # head_revision is cached by directory
+        directory = tmp_path / name
+        directory.mkdir()
+        (directory / "__init__.py").write_text("")
+        for stem, body in files.items():
+            (directory / f"{stem}.py").write_text(body)
+        return directory
+
+    a = "revision = 'a'\ndown_revision = None\n"
+    b = "revision: str = 'b'\ndown_revision: Union[str, None] = 'a'\n"
+    assert head_revision(versions("chain", a=a, b=b)) == "b"
+    c = "revision = 'c'\ndown_revision = 'a'\n"
+    assert head_revision(versions("two_heads", a=a, b=b, c=c)) is None  # Alembic decides
+    assert head_revision(versions("merge", a=a, b=b, c=c, m="revision = 'm'\ndown_revision = ('b', 'c')\n")) is None
+
+
 def test_opening_a_current_ledger_never_loads_alembic(ledger_url: str, tmp_path: Path):
     make_sessionmaker(ledger_url)  # new: migrated to head
     code = ("import sys; from baosong.ledger.db import make_sessionmaker; make_sessionmaker(sys.argv[1]);"
