@@ -28,7 +28,7 @@ _DOWN = re.compile(r"""^down_revision(?:\s*:[^=\n]+)?\s*=\s*(?:['"]([^'"]+)['"]|
 def head_revision(versions: Path = VERSIONS) -> str | None:
     """The newest migration's id, read from the version files' ``revision``/``down_revision`` lines
     without loading Alembic (a start-up cost). None when that is not one clear head: the caller then
-    lets Alembic decide. ``tests/test_migrations.py`` checks it against Alembic's own answer."""
+    lets Alembic decide. ``tests/test_storage.py`` checks it against Alembic's own answer."""
     revisions: set[str] = set()
     parents: set[str] = set()
     for path in versions.glob("*.py"):
