@@ -26,12 +26,12 @@ class App:
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
         from baosong.ledger.db import make_sessionmaker
-        from baosong.ledger.units import sync_units
+        from baosong.ledger.units import sync_units_if_changed
 
         sessions = make_sessionmaker(self.config.database_url)
         with sessions() as session:
-            sync_units(session, self.config.units)
-            session.commit()
+            if sync_units_if_changed(session, self.config.units):
+                session.commit()
         return sessions
 
     def smtp_transport(self) -> SmtpTransport | None:

@@ -327,22 +327,82 @@ def poll(
         out.print("已停止。")
 
 
+TABLE_PAGE = 200  # rows `ledger list` shows as a table unless --limit says otherwise
+
+
 @ledger_app.command("list")
 def ledger_list(
     month: Annotated[Optional[str], typer.Option("--month", help="月份 YYYY-MM；不填则列出全部。")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    limit: Annotated[Optional[int], typer.Option(
+        "--limit", min=0, help=f"最多列出多少篇（表格默认 {TABLE_PAGE} 篇，JSON 默认全部；0 表示全部）。")] = None,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="跳过前面多少篇（翻页用）。")] = 0,
 ) -> None:
-    """列出已登记的稿件。"""
+    """列出已登记的稿件（按收到时间排序）。"""
+    from baosong.ledger.messages import count_pieces
     from baosong.views import ledger_table, piece_rows
 
     application = open_app()
     period = _month(month) if month else None
+    tz = application.config.tz
+    if limit is None:
+        limit = 0 if as_json else TABLE_PAGE
     with application.sessions() as session:
-        rows = piece_rows(session, period, application.config.tz)
-    if as_json:
-        _json(rows)
-        return
-    out.print(ledger_table(rows, period))
+        rows = piece_rows(session, period, tz, limit=limit or None, offset=offset)
+        if as_json:
+            _json_stream(rows)
+            return
+        page = list(rows)
+        total = count_pieces(session, period, tz)
+    out.print(ledger_table(page, period, total, offset))
+    if offset + len(page) < total:
+        out.print(f"还有 {total - offset - len(page)} 篇未显示：用 --offset {offset + len(page)} 查看后面的稿件，"
+                  "--limit 0 显示全部。")
+
+
+def _json_stream(rows) -> None:
+    """Write a JSON list item by item, exactly as _json would write the whole list (indent 2)."""
+    first = True
+    for row in rows:
+        sys.stdout.write("[\n  " if first else ",\n  ")
+        sys.stdout.write(_indented(row))
+        first = False
+    sys.stdout.write("[]\n" if first else "\n]\n")
+
+
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+_encode_str = json.encoder.encode_basestring  # the C function json.dumps(ensure_ascii=False) uses for str
+
+
+def _scalar(value: Any) -> str:
+    """One JSON scalar as json.dumps writes it, without the encoder's per-call set-up."""
+    if isinstance(value, str):
+        return _encode_str(value)
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if type(value) is int:
+        return int.__repr__(value)
+    return _encode(value)
+
+
+def _indented(row: dict) -> str:
+    """``json.dumps(row, ensure_ascii=False, indent=2)`` as an item of a list (nested two more spaces), for a
+    dict of scalars and lists of scalars (json.dumps with indent is pure Python, and slow on a long listing);
+    anything else goes through json.dumps."""
+    parts = []
+    for key, value in row.items():
+        if isinstance(value, list):
+            if any(isinstance(v, (dict, list)) for v in value):
+                return json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            text = "[\n      " + ",\n      ".join(map(_scalar, value)) + "\n    ]" if value else "[]"
+        elif isinstance(value, dict):
+            return json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        else:
+            text = _scalar(value)
+        parts.append(f"    {_scalar(key)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n  }" if parts else "{}"
 
 
 @ledger_app.command("failures")

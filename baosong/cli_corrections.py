@@ -238,7 +238,8 @@ def ledger_export(
     counts_for = {u.name: u.counts_for for u in config.units}
     with application.sessions() as session:
         try:
-            done = export_ledger(session, span, output, config.scoring, config.tz, groups, counts_for)
+            done = export_ledger(session, span, output, config.scoring, config.tz, groups, counts_for,
+                                 periodic=config.settings.commissions.periodic)
         except OSError as exc:
             fail(f"无法写入 {output}：{exc.strerror or exc}")
     what = span.label if span else "全部"

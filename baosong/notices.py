@@ -4,39 +4,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from baosong.app import App
-from baosong.ledger.outbox import (
-    NOTHING_DELIVERED,
-    DeliveryReport,
-    Transport,
-    deliver_pending,
-    enqueue,
-    queued_with_prefix,
-)
 from baosong.ledger.periods import Month, Period
 from baosong.ledger.regime import event_window
 from baosong.ledger.scoring import UnitScore, score_period
 from baosong.ledger.scoring_events import period_events, scoring_units
-from baosong.ledger.units import active_units
-from baosong.notify.compose import compose
-from baosong.notify.monthly import notice_mails
-from baosong.notify.recipients import Principal, notice_recipients
-from baosong.views import class_labels
-from baosong.vocabulary import MailKind
+
+if TYPE_CHECKING:  # the outbox, rendering and mail modules load only when a notice is sent (`score` start-up)
+    from baosong.ledger.outbox import DeliveryReport, Transport
 
 
 class NoticeError(Exception):
     pass
 
 
-def period_scores(app: App, period: Period) -> list[UnitScore]:
-    """Score any period (month, quarter, half-year, year) under the configured regime."""
+def period_scores(app: App, period: Period, now: datetime | None = None) -> list[UnitScore]:
+    """Score any period (month, quarter, half-year, year) under the configured regime; commission statuses
+    as of ``now`` (default: the current time)."""
     groups = {u.name: u.group for u in app.config.units}
     counts_for = {u.name: u.counts_for for u in app.config.units}
     with app.sessions() as session:
         units = scoring_units(session, groups, counts_for)
-        events = period_events(session, period, app.config.tz, event_window(app.config.scoring, period))
+        events = period_events(session, period, app.config.tz, event_window(app.config.scoring, period), now=now,
+                               periodic=app.config.settings.commissions.periodic)
     return score_period(units, events, app.config.scoring, period)
 
 
@@ -45,6 +37,8 @@ def month_scores(app: App, month: Month) -> list[UnitScore]:
 
 
 def notice_sent(app: App, month: Month) -> bool:
+    from baosong.ledger.outbox import queued_with_prefix
+
     with app.sessions() as session:
         return queued_with_prefix(session, f"notice:{month}:office")
 
@@ -59,6 +53,14 @@ class NoticeRun:
 
 
 def send_monthly(app: App, month: Month, *, transport: Transport | None = None, resend: bool = False) -> NoticeRun:
+    from baosong.ledger.outbox import NOTHING_DELIVERED, deliver_pending, enqueue
+    from baosong.ledger.units import active_units
+    from baosong.notify.compose import compose
+    from baosong.notify.monthly import notice_mails
+    from baosong.notify.recipients import Principal, notice_recipients
+    from baosong.views import class_labels
+    from baosong.vocabulary import MailKind
+
     settings = app.config.settings
     if settings.smtp is None:
         raise NoticeError("settings.yaml 中没有 smtp 设置，无法发送通报 / no smtp settings")

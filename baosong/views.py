@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from zoneinfo import ZoneInfo
 
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from baosong.ledger.messages import pieces_in
+from baosong.ledger.messages import list_pieces
 from baosong.ledger.periods import Month
 from baosong.ledger.regime.sheet import tidy
 from baosong.ledger.scoring import UnitScore
@@ -17,28 +17,33 @@ from baosong.vocabulary import CHANGE_LABELS, PIECE_STATUS_LABELS, VERDICT_LABEL
 __all__ = ["VERDICT_LABELS", "class_labels", "ledger_table", "piece_rows", "ranking_table"]
 
 
-def piece_rows(session: Session, month: Month | None, tz: ZoneInfo) -> list[dict]:
-    """The submissions as `baosong ledger list --json` prints them (a public contract)."""
-    return [{
-        "id": p.id,
-        "received_at": p.received_at.astimezone(tz).isoformat(),
-        "unit": p.unit.name,
-        "unit_short": p.unit.short,
-        "title": p.title,
-        "author": p.author,
-        "category": p.category,
-        "word_count": p.word_count,
-        "source": p.source,
-        "adoptions": [a.outlet for a in p.adoptions],
-        "instructions": [i.level for i in p.instructions],
-        "commission": p.commission.number if p.commission is not None else None,  # 约稿〔2026〕12号
-        "status": p.status,
-        "replaced_by": p.replaced_by,
-    } for p in pieces_in(session, month, tz)]
+def piece_rows(session: Session, month: Month | None, tz: ZoneInfo, *, limit: int | None = None,
+               offset: int = 0) -> Iterator[dict]:
+    """The submissions as `baosong ledger list --json` prints them (a public contract), streamed."""
+    for p in list_pieces(session, month, tz, limit=limit, offset=offset):
+        yield {
+            "id": p.id,
+            "received_at": p.received_at.astimezone(tz).isoformat(),
+            "unit": p.unit,
+            "unit_short": p.unit_short,
+            "title": p.title,
+            "author": p.author,
+            "category": p.category,
+            "word_count": p.word_count,
+            "source": p.source,
+            "adoptions": list(p.adoptions),
+            "instructions": list(p.instructions),
+            "commission": p.commission,  # 约稿〔2026〕12号
+            "status": p.status,
+            "replaced_by": p.replaced_by,
+        }
 
 
-def ledger_table(rows: Sequence[dict], month: Month | None) -> Table:
-    table = Table(title=f"稿件台账{'（' + month.label + '）' if month else ''}，共 {len(rows)} 篇")
+def ledger_table(rows: Sequence[dict], month: Month | None, total: int | None = None, offset: int = 0) -> Table:
+    """The rows as a table; ``total``: how many pieces there are in all, when ``rows`` is one page of them."""
+    total = len(rows) if total is None else total
+    shown = f"，显示第 {offset + 1}–{offset + len(rows)} 篇" if rows and len(rows) < total else ""
+    table = Table(title=f"稿件台账{'（' + month.label + '）' if month else ''}，共 {total} 篇{shown}")
     table.add_column("编号", justify="right")
     table.add_column("收到时间" if month is None else "收到", no_wrap=True)
     table.add_column("单位")

@@ -171,6 +171,8 @@ class Piece(Base):
         Index("ix_pieces_unit_received", "unit_id", "received_at"),
         CheckConstraint(one_of("commission_link", values_of(CommissionLink)), name="commission_link"),
         CheckConstraint(one_of("status", values_of(PieceStatus)), name="status"),
+        # a period's pieces (scoring, `ledger list --month`): a range scan that also holds what scoring counts
+        Index("ix_pieces_received_unit_category", "received_at", "unit_id", "category"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -212,7 +214,7 @@ class Adoption(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     piece_id: Mapped[int] = mapped_column(ForeignKey("pieces.id"))
     outlet: Mapped[str] = mapped_column(String(100))
-    adopted_on: Mapped[date] = mapped_column(Date)
+    adopted_on: Mapped[date] = mapped_column(Date, index=True)  # a period's adoptions
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     piece: Mapped[Piece] = relationship(back_populates="adoptions")
@@ -227,7 +229,7 @@ class Instruction(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     piece_id: Mapped[int] = mapped_column(ForeignKey("pieces.id"))
     level: Mapped[str] = mapped_column(String(100))
-    instructed_on: Mapped[date] = mapped_column(Date)
+    instructed_on: Mapped[date] = mapped_column(Date, index=True)  # a period's instructions
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     piece: Mapped[Piece] = relationship(back_populates="instructions")
@@ -383,3 +385,11 @@ class CommissionUnit(Base):
 
     commission: Mapped[Commission] = relationship(back_populates="units")
     unit: Mapped[Unit] = relationship()
+class LedgerMeta(Base):
+    """Small facts about the ledger itself, by key: e.g. ``units_sha256``, the digest of the units.yaml
+    content last synced into ``units`` (start-up syncs again only when it changed)."""
+
+    __tablename__ = "ledger_meta"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 
 from sqlalchemy import or_, select, update
@@ -11,7 +13,10 @@ from baosong.config.schema import UnitConfig
 from baosong.vocabulary import Change
 
 from .audit import Who, current_user, record_change
+from .meta import get_value, set_value
 from .models import Correction, Message, Piece, Unit, UnitAddress, UnitFormerName
+
+UNITS_DIGEST = "units_sha256"
 
 
 def _rename(session: Session, existing: dict[str, Unit], units: Sequence[UnitConfig], who: Who) -> None:
@@ -96,6 +101,24 @@ def sync_units(session: Session, units: Sequence[UnitConfig], who: Who | None = 
     session.flush()
     _sync_former_names(session, existing, units)
     session.flush()
+
+
+def units_digest(units: Sequence[UnitConfig]) -> str:
+    """SHA-256 of the units as synced (their validated content, not the file's bytes: comments and
+    layout do not count)."""
+    data = [cfg.model_dump(mode="json") for cfg in units]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def sync_units_if_changed(session: Session, units: Sequence[UnitConfig]) -> bool:
+    """sync_units, unless the ledger already holds exactly these units (the digest stored at the last
+    sync matches): start-up then costs one lookup. True when it synced."""
+    digest = units_digest(units)
+    if get_value(session, UNITS_DIGEST) == digest:
+        return False
+    sync_units(session, units)
+    set_value(session, UNITS_DIGEST, digest)
+    return True
 
 
 def active_units(session: Session) -> list[Unit]:

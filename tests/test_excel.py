@@ -284,8 +284,8 @@ def test_the_summary_shows_whatever_components_scoring_gives(tmp_path: Path):
     from baosong.config.loader import load_config
     from baosong.ledger.excel.span import months_span
     from baosong.ledger.excel.summary import summary_rows
-    from baosong.ledger.periods import Month
     from baosong.ledger.excel.workbook import write_workbook
+    from baosong.ledger.periods import Month
 
     @dataclass
     class RegimeScore:  # the shape a later scoring may give: components as (label, value) pairs

@@ -1,4 +1,4 @@
-"""Ledger recording on real SQLite: unit sync from units.yaml, time zones, adoption rules."""
+"""Ledger recording on real SQLite and PostgreSQL: unit sync from units.yaml, time zones, adoption rules."""
 
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ def unit(name: str, klass: str, *addresses: str) -> UnitConfig:
 
 
 @pytest.fixture
-def sessions(tmp_path: Path):
-    return make_sessionmaker(f"sqlite:///{tmp_path / 'ledger.db'}")
+def sessions(ledger_url: str):
+    return make_sessionmaker(ledger_url)
 
 
 def addresses(session) -> dict[str, str]:

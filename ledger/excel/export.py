@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from baosong.config.commissions import PeriodicDeadline
 from baosong.config.schema import Scoring
 
 from ..models import Piece
@@ -41,7 +42,8 @@ def whole_ledger_span(session: Session, tz: ZoneInfo) -> Span | None:
 
 def export_ledger(session: Session, span: Span | None, path: Path, scoring: Scoring, tz: ZoneInfo,
                   groups: Mapping[str, str | None] | None = None,
-                  counts_for: Mapping[str, str | None] | None = None, now: datetime | None = None) -> Exported:
+                  counts_for: Mapping[str, str | None] | None = None, now: datetime | None = None,
+                  periodic: Sequence[PeriodicDeadline] = ()) -> Exported:
     """Write the workbook; ``span`` None: every piece, the summary over the months they span.
 
     ``groups`` and ``counts_for`` come from units.yaml (as for ``score``); ``now`` decides commission
@@ -51,7 +53,7 @@ def export_ledger(session: Session, span: Span | None, path: Path, scoring: Scor
     units = scoring_units(session, groups, counts_for)
 
     def month_scores(period: Period) -> list[UnitScore]:
-        events = period_events(session, period, tz, event_window(scoring, period), now=now)
+        events = period_events(session, period, tz, event_window(scoring, period), now=now, periodic=periodic)
         return score_period(units, events, scoring, period)
 
     labels = {k: (c.label or f"{k}类") for k, c in scoring.classes.items()}
