@@ -9,7 +9,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from baosong.vocabulary import CHANGE_LABELS, PIECE_STATUS_LABELS, PieceStatus
+from baosong.vocabulary import (
+    CHANGE_LABELS,
+    COMMISSION_STATUS_LABELS,
+    PIECE_STATUS_LABELS,
+    CommissionStatus,
+    PieceStatus,
+)
 
 from ..audit import histories
 from ..models import Correction, Piece
@@ -31,14 +37,16 @@ def status_cell(piece: Piece) -> str:
 
 
 def commission_cell(piece: Piece) -> str:
-    """The commission (约稿) a piece answers, e.g. 约稿〔2026〕12号. Empty until commissions are recorded
-    (issue 6, 约稿): the commissions work fills this one function in."""
-    return ""
+    """The commission (约稿) a piece answers, e.g. 约稿〔2026〕12号; empty for a piece that answers none."""
+    return piece.commission.number if piece.commission is not None else ""
 
 
 def timeliness_cell(piece: Piece) -> str:
-    """按时 / 逾期 against the piece's commission deadline. Empty until commissions are recorded (see above)."""
-    return ""
+    """按时报送 / 迟报: the piece's receipt time (INTERNALDATE) against its commission's deadline."""
+    if piece.commission is None:
+        return ""
+    status = CommissionStatus.ON_TIME if piece.received_at <= piece.commission.deadline else CommissionStatus.LATE
+    return COMMISSION_STATUS_LABELS[status.value]
 
 
 def correction_text(c: Correction, tz: ZoneInfo) -> str:
@@ -83,7 +91,7 @@ class LedgerRow:
 
 def pieces_between(session: Session, span: Span | None, tz: ZoneInfo) -> list[Piece]:
     query = (select(Piece).options(selectinload(Piece.unit), selectinload(Piece.adoptions),
-                                   selectinload(Piece.instructions)).order_by(Piece.received_at, Piece.id))
+                                   selectinload(Piece.instructions), selectinload(Piece.commission)).order_by(Piece.received_at, Piece.id))
     if span is not None:
         start, end = span.bounds(tz)
         query = query.where(Piece.received_at >= start, Piece.received_at < end)
