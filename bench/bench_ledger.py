@@ -394,14 +394,23 @@ def sqlite_ledger(n: int, work: Path) -> tuple[str, Path]:
         url = f"sqlite:///{building}"
         write_config(config_dir, url)
         t0 = time.perf_counter()
-        if older:  # the same rows at an older schema revision: upgrade a copy, as an office's ledger is
+        upgraded = False
+        for candidate in reversed(older):  # the same rows at an older revision: upgrade a copy, as an office's
             from baosong.ledger.db import make_engine
 
-            print(f"upgrading a copy of {older[-1]} ...", flush=True)
-            shutil.copyfile(older[-1], building)
-            make_engine(url).dispose()
+            print(f"upgrading a copy of {candidate} ...", flush=True)
+            shutil.copyfile(candidate, building)
+            try:
+                make_engine(url).dispose()
+            except Exception as exc:  # noqa: BLE001 - e.g. a file stamped with a revision id a branch later renumbered
+                print(f"  cannot be upgraded ({type(exc).__name__}: {str(exc)[:120]}); trying an older one", flush=True)
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{building}{suffix}").unlink(missing_ok=True)
+                continue
+            upgraded = True
             print(f"  migrated in {time.perf_counter() - t0:.0f} s", flush=True)
-        else:
+            break
+        if not upgraded:
             print(f"building {cached} ...", flush=True)
             build(url, config_dir, n)
             print(f"  built in {time.perf_counter() - t0:.0f} s", flush=True)

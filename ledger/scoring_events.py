@@ -21,6 +21,7 @@ from .regime.events import (
     AdjustmentEvent,
     AdoptionEvent,
     CommissionEvent,
+    CommissionOutcome,
     EndorsementEvent,
     Events,
     InstructionEvent,
@@ -144,7 +145,8 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
         .where(Instruction.instructed_on >= period_start, Instruction.instructed_on < period_end)
         .order_by(Instruction.id)).all()
     # credits on pieces that no longer count on their own: to the piece counting in their stead
-    moved = {r[0] for r in (*adoption_rows, *instruction_rows) if r[-1] != PieceStatus.COUNTED.value}
+    moved: set[int] = {int(r[0]) for r in (*adoption_rows, *instruction_rows)  # type: ignore[arg-type]
+                       if r[-1] != PieceStatus.COUNTED.value}
     counting = counting_pieces(session, moved) if moved else {}
     targets: dict[int, tuple[str | None, str | None]] = {}
     if counting:
@@ -199,7 +201,7 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
                   commissions=tuple(commissions), endorsements=tuple(endorsements), adjustments=tuple(adjustments))
 
 
-_SETTLED = {CommissionStatus.ON_TIME: "on_time", CommissionStatus.LATE: "late", CommissionStatus.MISSED: "missed",
+_SETTLED: dict[CommissionStatus, CommissionOutcome] = {CommissionStatus.ON_TIME: "on_time", CommissionStatus.LATE: "late", CommissionStatus.MISSED: "missed",
             CommissionStatus.REFUSED: "refused"}
 
 
