@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from baosong.app import App
 from baosong.ledger.periods import Month, Period
-from baosong.ledger.regime import event_window
+from baosong.ledger.regime import event_window, needs_days
 from baosong.ledger.scoring import UnitScore, score_period
 from baosong.ledger.scoring_events import period_events, scoring_units
 
@@ -28,7 +28,8 @@ def period_scores(app: App, period: Period, now: datetime | None = None) -> list
     with app.sessions() as session:
         units = scoring_units(session, groups, counts_for)
         events = period_events(session, period, app.config.tz, event_window(app.config.scoring, period), now=now,
-                               periodic=app.config.settings.commissions.periodic)
+                               periodic=app.config.settings.commissions.periodic,
+                               pieces_by_month=not needs_days(app.config.scoring))
     return score_period(units, events, app.config.scoring, period)
 
 

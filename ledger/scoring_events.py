@@ -66,19 +66,24 @@ def _fixed_offset(tz: ZoneInfo, first: date, last: date) -> timedelta | None:
 
 
 def _pieces(session: Session, start: datetime, end: datetime, first: date, last: date,
-            tz: ZoneInfo) -> list[PieceEvent]:
+            tz: ZoneInfo, by_month: bool = False) -> list[PieceEvent]:
     """Counted pieces received in [start, end), grouped by the database per unit, category, type and day in
     ``tz`` (one range scan of ``ix_pieces_received_unit_category``): one shared PieceEvent per group, repeated
-    once per piece. A time zone whose offset changes inside the window is converted row by row."""
+    once per piece. A time zone whose offset changes inside the window is converted row by row.
+
+    ``by_month``: the day is the first of the piece's month (enough for every regime without weekly
+    quotas: their periods are whole months), so a group holds a unit's pieces of one category in a month."""
     db = session.connection()  # Core rows: plain values, without the ORM's result machinery
     names = dict(db.execute(select(Unit.id, Unit.name)).all())
     where = (Piece.received_at >= start, Piece.received_at < end, Piece.status == PieceStatus.COUNTED.value)
     dialect = db.dialect.name
     offset = _fixed_offset(tz, first, last)
     if dialect == "postgresql":
-        day = func.date(func.timezone(tz.key, Piece.received_at))
+        local = func.timezone(tz.key, Piece.received_at)
+        day = func.date(func.date_trunc("month", local) if by_month else local)
     elif dialect == "sqlite" and offset is not None:
-        day = func.date(Piece.received_at, f"{int(offset.total_seconds() // 60):+d} minutes")
+        shift = f"{int(offset.total_seconds() // 60):+d} minutes"
+        day = func.date(Piece.received_at, shift, "start of month") if by_month else func.date(Piece.received_at, shift)
     else:
         day = None
     pieces: list[PieceEvent] = []
@@ -95,7 +100,8 @@ def _pieces(session: Session, start: datetime, end: datetime, first: date, last:
     for unit_id, category, ptype, received in session.execute(
             select(Piece.unit_id, Piece.category, Piece.piece_type, Piece.received_at).where(*where)
             .order_by(Piece.received_at, Piece.id)):
-        key = (unit_id, category or ptype, received.astimezone(tz).date())
+        local_day = received.astimezone(tz).date()
+        key = (unit_id, category or ptype, local_day.replace(day=1) if by_month else local_day)
         event = shared.get(key)
         if event is None:
             event = shared[key] = PieceEvent(names[unit_id], key[1], None, key[2])
@@ -113,7 +119,7 @@ def _window(period: Period | Month | tuple[date, date]) -> tuple[date, date]:
 
 def period_events(session: Session, period: Period | Month | tuple[date, date], tz: ZoneInfo,
                   window: tuple[date, date] | None = None, *, now: datetime | None = None,
-                  periodic: Sequence[PeriodicDeadline] = ()) -> Events:
+                  periodic: Sequence[PeriodicDeadline] = (), pieces_by_month: bool = False) -> Events:
     """Pieces received and adoptions dated in ``window`` (default: the period and a week either side),
     everything else dated in the period (a regime Period, a Month, or a range of days ``(first, after)``).
     The regime's components keep what falls in their stretch.
@@ -122,6 +128,9 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
     or merged piece is none), with their unit and category as corrected; a credit on a superseded or
     merged piece counts for the piece that replaced it (its unit, type and joint units), once per
     (piece, outlet) or (piece, level); a credit on a void piece counts nothing.
+
+    ``pieces_by_month``: pieces dated the first of their month (``regime.needs_days`` says when a regime
+    can do with that: no weekly quotas), far fewer events on a large ledger.
 
     Commissions (约稿) and periodic deadlines: their outcomes as of ``now`` (default: the current time),
     see :func:`_commissions`.
@@ -132,7 +141,7 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
     period_start, period_end = _window(period)
     first, last = window or (period_start - timedelta(days=MARGIN_DAYS), period_end + timedelta(days=MARGIN_DAYS))
     start, end = (datetime(d.year, d.month, d.day, tzinfo=tz) for d in (first, last))
-    pieces = _pieces(session, start, end, first, last, tz)
+    pieces = _pieces(session, start, end, first, last, tz, pieces_by_month)
     adoption_rows = session.execute(
         select(Adoption.piece_id, Adoption.outlet, Adoption.adopted_on, Unit.name, Piece.piece_type, Piece.category,
                Piece.status)

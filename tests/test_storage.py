@@ -272,3 +272,21 @@ def test_scoring_streams_nothing_per_piece_object(ledger):
         events = period_events(s, (date(2026, 9, 1), date(2027, 1, 1)), TZ, (date(2026, 9, 1), date(2027, 1, 1)))
     assert len(events.pieces) == 27
     assert len({id(p) for p in events.pieces}) == 17 + 1  # the fixture's pieces fall on distinct days
+
+
+def test_pieces_read_per_month_score_exactly_as_per_day(ledger):
+    """Without weekly quotas (Tengzhou) pieces may be read per month: the same scores, fewer events."""
+    from baosong.ledger.regime import event_window, needs_days
+
+    assert not needs_days(SCORING)
+    for period in (Period.month(2026, 10), Period.quarter(2026, 4), Period.year(2026)):
+        window = event_window(SCORING, period)
+        with ledger() as s:
+            units = scoring_units(s)
+            by_day = period_events(s, period, TZ, window)
+            by_month = period_events(s, period, TZ, window, pieces_by_month=True)
+        assert len(by_month.pieces) == len(by_day.pieces)
+        assert {p.day for p in by_month.pieces} <= {p.day.replace(day=1) for p in by_day.pieces}
+        assert len({id(p) for p in by_month.pieces}) < len({id(p) for p in by_day.pieces})
+        day_scores = [s.as_json() for s in score_period(units, by_day, SCORING, period)]
+        assert [s.as_json() for s in score_period(units, by_month, SCORING, period)] == day_scores
