@@ -37,14 +37,14 @@ class App:
         from sqlalchemy.exc import IntegrityError
 
         from baosong.ledger.db import make_sessionmaker
-        from baosong.ledger.units import sync_units
+        from baosong.ledger.units import sync_units_if_changed
 
         sessions = make_sessionmaker(self.config.database_url)
         for attempt in (1, 2):
             with sessions() as session:
-                sync_units(session, self.config.units)
                 try:
-                    session.commit()
+                    if sync_units_if_changed(session, self.config.units):
+                        session.commit()
                     break
                 except IntegrityError:   # another process synced the same units a moment ago: again
                     session.rollback()

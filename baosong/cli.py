@@ -28,7 +28,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-ledger_app = typer.Typer(help="台账：查看已登记的稿件。", no_args_is_help=True)
+ledger_app = typer.Typer(help="台账：查看、更正、导出和导入已登记的稿件。", no_args_is_help=True)
 notify_app = typer.Typer(help="通报：预览、批准、发送月度通报。", no_args_is_help=True)
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(notify_app, name="notify")
@@ -142,6 +142,7 @@ def check_config(config_dir: ConfigOption = None) -> None:
         raise typer.Exit(1) from None
     for w in config.warnings:
         warn(str(w))
+    _check_against_ledger(config)
     classes: dict[str, int] = {}
     for u in config.units:
         classes[u.class_] = classes.get(u.class_, 0) + 1
@@ -152,6 +153,30 @@ def check_config(config_dir: ConfigOption = None) -> None:
     out.print(f"  单位 {len(config.units)} 个（{summary}），报送邮箱 {len(config.settings.mailboxes)} 个，"
               f"刊物 {len(config.scoring.outlets)} 种")
     out.print(f"  数据库：{mask_secrets(config.database_url)}", markup=False)
+
+
+def _check_against_ledger(config) -> None:
+    """check-config with a ledger: refuse a config that drops a unit, outlet or instruction level events use."""
+    from baosong.config.loader import ConfigError
+    from baosong.judging import ledger_may_exist
+
+    if not ledger_may_exist(config.database_url):
+        return
+    from baosong.ledger.config_check import dropped_names, recorded_usage
+    from baosong.ledger.db import existing_sessionmaker
+
+    try:
+        sessions = existing_sessionmaker(config.database_url)
+        if sessions is None:
+            return
+        with sessions() as session:
+            problems = dropped_names(recorded_usage(session), config)
+    except Exception as exc:  # an unreachable database must not hide the rest of the check
+        warn(f"无法读取台账，未与台账比对：{exc.__class__.__name__}: {exc}")
+        return
+    if problems:
+        _print_problems(ConfigError(problems))
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -347,22 +372,82 @@ def poll(
         out.print("已停止。")
 
 
+TABLE_PAGE = 200  # rows `ledger list` shows as a table unless --limit says otherwise
+
+
 @ledger_app.command("list")
 def ledger_list(
     month: Annotated[Optional[str], typer.Option("--month", help="月份 YYYY-MM；不填则列出全部。")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    limit: Annotated[Optional[int], typer.Option(
+        "--limit", min=0, help=f"最多列出多少篇（表格默认 {TABLE_PAGE} 篇，JSON 默认全部；0 表示全部）。")] = None,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="跳过前面多少篇（翻页用）。")] = 0,
 ) -> None:
-    """列出已登记的稿件。"""
+    """列出已登记的稿件（按收到时间排序）。"""
+    from baosong.ledger.messages import count_pieces
     from baosong.views import ledger_table, piece_rows
 
     application = open_app()
     period = _month(month) if month else None
+    tz = application.config.tz
+    if limit is None:
+        limit = 0 if as_json else TABLE_PAGE
     with application.sessions() as session:
-        rows = piece_rows(session, period, application.config.tz)
-    if as_json:
-        _json(rows)
-        return
-    out.print(ledger_table(rows, period))
+        rows = piece_rows(session, period, tz, limit=limit or None, offset=offset)
+        if as_json:
+            _json_stream(rows)
+            return
+        page = list(rows)
+        total = count_pieces(session, period, tz)
+    out.print(ledger_table(page, period, total, offset))
+    if offset + len(page) < total:
+        out.print(f"还有 {total - offset - len(page)} 篇未显示：用 --offset {offset + len(page)} 查看后面的稿件，"
+                  "--limit 0 显示全部。")
+
+
+def _json_stream(rows) -> None:
+    """Write a JSON list item by item, exactly as _json would write the whole list (indent 2)."""
+    first = True
+    for row in rows:
+        sys.stdout.write("[\n  " if first else ",\n  ")
+        sys.stdout.write(_indented(row))
+        first = False
+    sys.stdout.write("[]\n" if first else "\n]\n")
+
+
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+_encode_str = json.encoder.encode_basestring  # the C function json.dumps(ensure_ascii=False) uses for str
+
+
+def _scalar(value: Any) -> str:
+    """One JSON scalar as json.dumps writes it, without the encoder's per-call set-up."""
+    if isinstance(value, str):
+        return _encode_str(value)
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if type(value) is int:
+        return int.__repr__(value)
+    return _encode(value)
+
+
+def _indented(row: dict) -> str:
+    """``json.dumps(row, ensure_ascii=False, indent=2)`` as an item of a list (nested two more spaces), for a
+    dict of scalars and lists of scalars (json.dumps with indent is pure Python, and slow on a long listing);
+    anything else goes through json.dumps."""
+    parts = []
+    for key, value in row.items():
+        if isinstance(value, list):
+            if any(isinstance(v, (dict, list)) for v in value):
+                return json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            text = "[\n      " + ",\n      ".join(map(_scalar, value)) + "\n    ]" if value else "[]"
+        elif isinstance(value, dict):
+            return json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        else:
+            text = _scalar(value)
+        parts.append(f"    {_scalar(key)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n  }" if parts else "{}"
 
 
 @ledger_app.command("failures")
@@ -389,9 +474,13 @@ def adopt(
     on: Annotated[Optional[str], typer.Option("--date", help="采用日期 YYYY-MM-DD，决定计入哪个月；默认今天。")] = None,
     piece_type: Annotated[Optional[str], typer.Option("--type", metavar="TYPE", help="稿件类型（如 动态类、综合类），刊物分值按类型区分时使用。")] = None,
     joint: Annotated[Optional[list[str]], typer.Option("--joint", metavar="UNIT", help="合作完成（或报送相同信息）的其他单位，可重复；得分按单位数平分。")] = None,
+    undo: Annotated[bool, typer.Option("--undo", help="撤销这条采用（带 --instruction 时只撤销该批示）。")] = False,
+    reason: Annotated[Optional[str], typer.Option("--reason", help="撤销的原因（记入更正记录）。")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="登记人（记入更正记录）；默认为当前系统用户名。")] = None,
 ) -> None:
-    """登记一篇稿件被某刊物采用（可同时登记领导批示、稿件类型和合作单位）。"""
-    from baosong.ledger.credits import record_adoption
+    """登记一篇稿件被某刊物采用（可同时登记领导批示、稿件类型和合作单位）；加 --undo 撤销。"""
+    from baosong.cli_corrections import adopt_undo, who_is
+    from baosong.ledger.corrections import adopt as record_adoption
     from baosong.ledger.errors import LedgerError
     from baosong.ledger.models import Piece
     from baosong.ledger.piece_credit import add_joint_units, set_piece_type
@@ -399,6 +488,9 @@ def adopt(
 
     application = open_app()
     scoring = application.config.scoring
+    if undo:
+        adopt_undo(application, piece_id, outlet, instruction, reason, by)
+        return
     if on:
         try:
             day = date.fromisoformat(on)
@@ -412,7 +504,8 @@ def adopt(
             if piece is not None and piece_type:
                 set_piece_type(session, piece, piece_type, scoring)
             added = add_joint_units(session, piece, joint) if piece is not None and joint else []
-            adoption, instr = record_adoption(session, piece_id, outlet, scoring, on=day, instruction=instruction)
+            adoption, instr = record_adoption(session, piece_id, outlet, scoring, who_is(by),
+                                              on=day, instruction=instruction)
         except LedgerError as exc:
             fail(str(exc))
         session.commit()
@@ -516,6 +609,7 @@ def score(
     half: Annotated[Optional[str], typer.Option("--half", help="半年，例如 2026H2（下半年）。", show_default=False)] = None,
     year: Annotated[Optional[str], typer.Option("--year", help="年度，例如 2026（按 scoring.yaml 的计分年度）。", show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    at: Annotated[Optional[str], typer.Option("--at", help="按这个时间计算约稿状态（默认现在），例如 2026-12-06 09:00。")] = None,
 ) -> None:
     """计算某月（季度、半年、年度）各单位得分、任务完成情况和分类排名。"""
     from baosong.notices import period_scores
@@ -523,7 +617,7 @@ def score(
 
     application = open_app()
     period = _period(month, quarter, half, year, application.config.scoring)
-    scores = period_scores(application, period)
+    scores = period_scores(application, period, _parse_when(at, application.config.tz) if at else None)
     if as_json:
         _json([s.as_json() for s in scores])
         return
@@ -664,6 +758,15 @@ def demo(
 from baosong.commission_cli import commission_app  # noqa: E402
 
 app.add_typer(commission_app, name="commission")
+
+
+def _register_correction_commands() -> None:
+    from baosong.cli_corrections import register
+
+    register(app, ledger_app)
+
+
+_register_correction_commands()
 
 
 def main() -> None:

@@ -2,47 +2,54 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from zoneinfo import ZoneInfo
 
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from baosong.ledger.messages import pieces_in
+from baosong.ledger.messages import list_pieces
 from baosong.ledger.periods import Month
 from baosong.ledger.regime.sheet import tidy
 from baosong.ledger.scoring import UnitScore
-from baosong.vocabulary import VERDICT_LABELS
+from baosong.vocabulary import CHANGE_LABELS, PIECE_STATUS_LABELS, VERDICT_LABELS
 
 __all__ = ["VERDICT_LABELS", "class_labels", "ledger_table", "piece_rows", "ranking_table"]
 
 
-def piece_rows(session: Session, month: Month | None, tz: ZoneInfo) -> list[dict]:
-    """The submissions as `baosong ledger list --json` prints them (a public contract)."""
-    return [{
-        "id": p.id,
-        "received_at": p.received_at.astimezone(tz).isoformat(),
-        "unit": p.unit.name,
-        "unit_short": p.unit.short,
-        "title": p.title,
-        "author": p.author,
-        "category": p.category,
-        "word_count": p.word_count,
-        "source": p.source,
-        "adoptions": [a.outlet for a in p.adoptions],
-        "instructions": [i.level for i in p.instructions],
-        "commission": p.commission.number if p.commission is not None else None,  # 约稿〔2026〕12号
-        "stated_unit": p.stated_unit,
-        "unit_source": p.unit_source,
-        "title_source": p.title_source,
-        "approver": p.approver,
-        "commissioned": p.commissioned,
-        "flags": p.flags.split(",") if p.flags else [],
-    } for p in pieces_in(session, month, tz)]
+def piece_rows(session: Session, month: Month | None, tz: ZoneInfo, *, limit: int | None = None,
+               offset: int = 0) -> Iterator[dict]:
+    """The submissions as `baosong ledger list --json` prints them (a public contract), streamed."""
+    for p in list_pieces(session, month, tz, limit=limit, offset=offset):
+        yield {
+            "id": p.id,
+            "received_at": p.received_at.astimezone(tz).isoformat(),
+            "unit": p.unit,
+            "unit_short": p.unit_short,
+            "title": p.title,
+            "author": p.author,
+            "category": p.category,
+            "word_count": p.word_count,
+            "source": p.source,
+            "adoptions": list(p.adoptions),
+            "instructions": list(p.instructions),
+            "commission": p.commission,  # 约稿〔2026〕12号
+            "status": p.status,
+            "replaced_by": p.replaced_by,
+            "stated_unit": p.stated_unit,
+            "unit_source": p.unit_source,
+            "title_source": p.title_source,
+            "approver": p.approver,
+            "commissioned": p.commissioned,
+            "flags": list(p.flags),
+        }
 
 
-def ledger_table(rows: Sequence[dict], month: Month | None) -> Table:
-    table = Table(title=f"稿件台账{'（' + month.label + '）' if month else ''}，共 {len(rows)} 篇")
+def ledger_table(rows: Sequence[dict], month: Month | None, total: int | None = None, offset: int = 0) -> Table:
+    """The rows as a table; ``total``: how many pieces there are in all, when ``rows`` is one page of them."""
+    total = len(rows) if total is None else total
+    shown = f"，显示第 {offset + 1}–{offset + len(rows)} 篇" if rows and len(rows) < total else ""
+    table = Table(title=f"稿件台账{'（' + month.label + '）' if month else ''}，共 {total} 篇{shown}")
     table.add_column("编号", justify="right")
     table.add_column("收到时间" if month is None else "收到", no_wrap=True)
     table.add_column("单位")
@@ -50,10 +57,14 @@ def ledger_table(rows: Sequence[dict], month: Month | None) -> Table:
     table.add_column("分类", no_wrap=True)
     table.add_column("字数", justify="right")
     table.add_column("采用", overflow="fold")
+    table.add_column("状态", no_wrap=True)
     for r in rows:
         when = r["received_at"][:16].replace("T", " ")
+        status = PIECE_STATUS_LABELS.get(r["status"], r["status"])
+        if r["replaced_by"]:
+            status += f"→{r['replaced_by']}"
         table.add_row(str(r["id"]), when if month is None else when[5:], r["unit_short"] or r["unit"], r["title"] or "—",
-                      r["category"] or "—", str(r["word_count"]), "、".join(r["adoptions"] + r["instructions"]))
+                      r["category"] or "—", str(r["word_count"]), "、".join(r["adoptions"] + r["instructions"]), status)
     return table
 
 
@@ -109,3 +120,64 @@ def failures_table(rows: Sequence[dict]) -> Table:
         table.add_row(str(r["id"]), r["mailbox"], str(r["uid"] if r["uid"] is not None else "—"), str(r["attempts"]),
                       r["first_at"][:16].replace("T", " "), r["last_at"][:16].replace("T", " "), state, last_line[0])
     return table
+
+
+def change_row(c, tz: ZoneInfo) -> dict:
+    """One correction as `baosong ledger history --json` prints it."""
+    return {"id": c.id, "at": c.at.astimezone(tz).isoformat(), "by": c.actor, "via": c.via, "action": c.action,
+            "piece": c.piece_id, "field": c.field, "old": c.old_value, "new": c.new_value,
+            "related_piece": c.related_piece_id, "reason": c.reason}
+
+
+def describe_change(row: dict, piece_id: int | None = None) -> str:
+    """A correction in one line of Chinese: `2026-11-29 23:50 张三 修改 分类：— → 工作动态（原因）`."""
+    from baosong.ledger.labels import FIELD_LABELS
+
+    label = CHANGE_LABELS.get(row["action"], row["action"])
+    if row["action"] == "edit":
+        what = f"{label}{FIELD_LABELS.get(row['field'], row['field'])}：{row['old'] or '（空）'} → {row['new'] or '（空）'}"
+    elif row["action"] in ("adopt", "instruct"):
+        what = f"{label} {row['new']}"
+    elif row["action"] in ("adopt_undo", "instruct_undo"):
+        what = f"{label} {row['old']}"
+    elif row["action"] == "split":
+        what = (f"从稿件 {row['related_piece']} 拆出《{row['new']}》" if row["piece"] == piece_id or piece_id is None
+                else f"拆出稿件 {row['piece']}《{row['new']}》")
+    elif row["action"] in ("supersede", "merge") and piece_id is not None and row["piece"] != piece_id:
+        what = f"替换了稿件 {row['piece']}" if row["action"] == "supersede" else f"并入了稿件 {row['piece']}"
+    elif row["action"] in ("supersede", "merge"):
+        what = f"{label}稿件 {row['related_piece']}"
+    elif row["action"] == "rename_unit":
+        what = f"{label}：{row['old']} → {row['new']}"
+    else:
+        what = label
+    reason = f"（{row['reason']}）" if row["reason"] else ""
+    via = "" if row["via"] == "cli" else f" [{row['via']}]"
+    return f"{row['at'][:16].replace('T', ' ')} {row['by']} {what}{reason}{via}"
+
+
+def history_rows(session: Session, piece_id: int, tz: ZoneInfo) -> tuple[dict, list[dict]]:
+    """The piece (as in `ledger list --json`) and its corrections, oldest first."""
+    from baosong.ledger.audit import piece_history
+    from baosong.ledger.corrections import get_piece
+
+    p = get_piece(session, piece_id)
+    piece = {"id": p.id, "received_at": p.received_at.astimezone(tz).isoformat(), "unit": p.unit.name,
+             "title": p.title, "author": p.author, "category": p.category, "word_count": p.word_count,
+             "status": p.status, "replaced_by": p.replaced_by, "adoptions": [a.outlet for a in p.adoptions],
+             "instructions": [i.level for i in p.instructions]}
+    return piece, [change_row(c, tz) for c in piece_history(session, piece_id)]
+
+
+def history_lines(piece: dict, rows: Sequence[dict]) -> list[str]:
+    """`ledger history ID`: the piece in one line, then each change in one line, oldest first."""
+    status = PIECE_STATUS_LABELS.get(piece["status"], piece["status"])
+    if piece["replaced_by"]:
+        status += f"（计在稿件 {piece['replaced_by']}）"
+    credits = "、".join(piece["adoptions"] + piece["instructions"]) or "无"
+    lines = [f"稿件 {piece['id']}《{piece['title'] or '无标题'}》｜{piece['unit']}｜{piece['category'] or '未分类'}｜"
+             f"{piece['word_count']} 字｜{status}｜采用和批示：{credits}｜收到 {piece['received_at'][:16].replace('T', ' ')}"]
+    if not rows:
+        lines.append("  没有更正记录")
+    lines += [f"  {describe_change(r, piece['id'])}" for r in rows]
+    return lines

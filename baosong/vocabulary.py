@@ -155,6 +155,44 @@ EXTRACTION_FLAG_LABELS = {
 }
 
 
+class PieceStatus(StrEnum):
+    """Whether a recorded piece counts (a correction changes it; the row is never deleted)."""
+
+    COUNTED = "counted"        # counts for its unit
+    VOID = "void"              # a test mail, a mistaken piece: never counted, its credits neither
+    SUPERSEDED = "superseded"  # replaced by a revised version (修改稿): the revision counts instead
+    MERGED = "merged"          # the rest of one piece that came in two mails: counted in the kept piece
+
+
+PIECE_STATUS_LABELS = {PieceStatus.COUNTED.value: "计数", PieceStatus.VOID.value: "作废",
+                       PieceStatus.SUPERSEDED.value: "已被替换", PieceStatus.MERGED.value: "已合并"}
+
+
+class Change(StrEnum):
+    """One kind of change to the ledger after the fact (a row of the corrections table)."""
+
+    EDIT = "edit"                    # a field of a piece: unit, category, title, author, word_count
+    VOID = "void"
+    RESTORE = "restore"              # back to counted (undoes void, supersede, merge)
+    SUPERSEDE = "supersede"          # this piece replaced by a revision (related: the revision)
+    MERGE = "merge"                  # this piece merged into another (related: the kept piece)
+    SPLIT = "split"                  # this piece made from another that held two (related: the original)
+    ADOPT = "adopt"                  # an adoption recorded (new value: outlet and date)
+    ADOPT_UNDO = "adopt_undo"        # an adoption withdrawn (old value: outlet and date)
+    INSTRUCT = "instruct"            # a leader's instruction recorded
+    INSTRUCT_UNDO = "instruct_undo"  # an instruction withdrawn
+    IMPORT = "import"                # a piece created from an office's existing ledger sheet
+    RENAME_UNIT = "rename_unit"      # a unit renamed in units.yaml (former_names): its history kept
+
+
+CHANGE_LABELS = {
+    Change.EDIT.value: "修改", Change.VOID.value: "作废", Change.RESTORE.value: "恢复计数",
+    Change.SUPERSEDE.value: "被修改稿替换", Change.MERGE.value: "并入", Change.SPLIT.value: "拆分自",
+    Change.ADOPT.value: "登记采用", Change.ADOPT_UNDO.value: "撤销采用", Change.INSTRUCT.value: "登记批示",
+    Change.INSTRUCT_UNDO.value: "撤销批示", Change.IMPORT.value: "导入", Change.RENAME_UNIT.value: "单位改名",
+}
+
+
 @dataclass(frozen=True)
 class Disposition:
     """What follows from a verdict: where the message is filed, which reply, whether the office is alerted."""

@@ -80,6 +80,8 @@ class Config:
 
     def __post_init__(self) -> None:
         for unit in self.units:
+            if not unit.active:  # a unit that no longer exists sends nothing that counts
+                continue
             for address in unit.addresses:
                 self._by_address[address.lower()] = unit
 
@@ -301,6 +303,25 @@ def _check_periodic(settings: Settings, units: UnitsFile, scoring: Scoring, node
                 problems.append(Problem(
                     "settings.yaml", _line_of(node, loc), _key(loc),
                     f"定期报送“{p.name}”中的{zh} {'、'.join(unknown)} 未在配置中登记 / unknown {en}"))
+def _check_former_names(units: UnitsFile, node: yaml.Node | None, problems: list[Problem]) -> None:
+    """A former name is nobody's current name, belongs to one unit only, and is not the unit's own name."""
+    current = {u.name for u in units.units}
+    owner: dict[str, str] = {}
+    for i, unit in enumerate(units.units):
+        for j, former in enumerate(unit.former_names):
+            line, key = _line_of(node, ("units", i, "former_names", j)), f"units[{i}].former_names[{j}]"
+            if former == unit.name:
+                problems.append(Problem("units.yaml", line, key,
+                                        f"“{former}”是本单位现在的名称，不能同时写在 former_names 中"
+                                        f" / a former name equals the unit's own name"))
+            elif former in current:
+                problems.append(Problem("units.yaml", line, key,
+                                        f"“{former}”是另一个单位现在的名称，不能作为“{unit.name}”的曾用名"
+                                        f" / a former name is another unit's current name"))
+            elif owner.setdefault(former, unit.name) != unit.name:
+                problems.append(Problem("units.yaml", line, key,
+                                        f"曾用名“{former}”同时写在“{owner[former]}”和“{unit.name}”名下，"
+                                        f"台账中它的历史只能归一个单位 / a former name listed under two units"))
 
 
 def _check_aliases(units: UnitsFile, node: yaml.Node | None, problems: list[Problem]) -> None:
@@ -356,6 +377,7 @@ def load_config(directory: Path | str | None = None) -> Config:
     warnings: list[Problem] = []
     if units is not None:
         _check_unique_units(units, raw["units.yaml"][1], problems)
+        _check_former_names(units, raw["units.yaml"][1], problems)
     if units is not None and scoring is not None:
         node = raw["units.yaml"][1]
         for i, unit in enumerate(units.units):

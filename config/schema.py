@@ -17,6 +17,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     create_model,
     field_validator,
     model_validator,
@@ -58,7 +59,10 @@ class UnitConfig(_Model):
     name: str = Field(min_length=1)
     short: str | None = None
     class_: str = Field(alias="class", min_length=1)
-    addresses: list[Address] = Field(min_length=1)
+    # false: a unit that no longer exists (撤销) but has history: kept in the ledger and its 台账, not
+    # ranked, not sent notices, and its addresses (if still listed) no longer accepted
+    active: bool = True
+    addresses: list[Address] = Field(default_factory=list, validate_default=True)
     principal: Principal | None = None
     # a ranking group across classes (e.g. 镇街: towns and subdistricts are also ranked among themselves)
     group: str | None = None
@@ -66,6 +70,8 @@ class UnitConfig(_Model):
     counts_for: str | None = None
     # Other names the unit signs its pieces with ("开发区管委会", "市商务局信息科"), matched by extraction.
     aliases: list[str] = Field(default_factory=list)
+    # names the unit had before (renamed): its history in the ledger stays with it
+    former_names: list[str] = Field(default_factory=list)
 
     @field_validator("name")
     @classmethod
@@ -86,6 +92,21 @@ class UnitConfig(_Model):
             if alias not in out:
                 out.append(alias)
         return out
+    @field_validator("addresses")
+    @classmethod
+    def _some_address(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        if not v and info.data.get("active", True):
+            raise ValueError("至少登记一个报送邮箱（已撤销、写了 active: false 的单位可以不写）"
+                             " / at least one address (except for a unit with active: false)")
+        return v
+
+    @field_validator("former_names")
+    @classmethod
+    def _strip_former(cls, v: list[str]) -> list[str]:
+        names = [n.strip() for n in v]
+        if any(not n for n in names):
+            raise ValueError("former_names 中的名称不能为空 / a former name must not be empty")
+        return names
 
 
 class UnitsFile(_Model):
@@ -280,6 +301,36 @@ def gate_overrides(gate: BaseModel) -> dict[str, str]:
     return {name: value for name, value in gate.model_dump().items() if value is not None}
 
 
+class LegacyColumns(_Model):
+    """Which column of an office's existing ledger sheet holds what: the header text of each column."""
+
+    received_at: str = Field(min_length=1)   # 收到（报送）日期
+    unit: str = Field(min_length=1)          # 报送单位
+    title: str = Field(min_length=1)         # 标题
+    author: str | None = None
+    category: str | None = None
+    word_count: str | None = None
+    adoptions: str | None = None             # 采用情况：刊物名称，可带日期，多个用“；”或“、”分隔
+    instructions: str | None = None          # 批示情况：批示级别，可带日期
+    adopted_on: str | None = None            # 采用日期（没有时按收到日期）
+
+    @model_validator(mode="after")
+    def _distinct(self) -> LegacyColumns:
+        headers = [v for v in self.model_dump().values() if v]
+        dupes = sorted({h for h in headers if headers.count(h) > 1})
+        if dupes:
+            raise ValueError(f"同一列“{'、'.join(dupes)}”被对应到了两项 / one column mapped twice")
+        return self
+
+
+class LegacyLedger(_Model):
+    """`baosong ledger import` of an office's existing ledger (last year's sheet): where its table is."""
+
+    sheet: str | None = None                # worksheet name; empty: the first sheet
+    header_row: int = Field(default=1, ge=1, le=50)
+    columns: LegacyColumns
+
+
 class Settings(_Model):
     timezone: str = "Asia/Shanghai"
     data_dir: str = "data"
@@ -296,6 +347,7 @@ class Settings(_Model):
     notices: NoticesConfig = Field(default_factory=NoticesConfig)
     sending: SendingConfig = Field(default_factory=SendingConfig)
     daemon: DaemonConfig = Field(default_factory=DaemonConfig)
+    legacy_ledger: LegacyLedger | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -2,18 +2,68 @@
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
 from sqlalchemy import Connection, create_engine, event, inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:  # Alembic loads only when the ledger is new or behind (start-up time)
+    from alembic.config import Config as AlembicConfig
 
 # The first migration: a ledger made before migrations existed has exactly its tables.
 BASELINE = "0001"
 # PostgreSQL advisory lock key held while migrating ("baosong" in ASCII)
 MIGRATION_LOCK = 0x62616F736F6E67
+
+VERSIONS = Path(__file__).resolve().parent / "migrations" / "versions"
+# `revision = '0020'` or, as newer Alembic templates write it, `revision: str = '0020'`
+_REVISION = re.compile(r"""^revision(?:\s*:[^=\n]+)?\s*=\s*['"]([^'"]+)['"]""", re.M)
+_DOWN = re.compile(r"""^down_revision(?:\s*:[^=\n]+)?\s*=\s*(?:['"]([^'"]+)['"]|None)""", re.M)
+
+
+@cache
+def head_revision(versions: Path = VERSIONS) -> str | None:
+    """The newest migration's id, read from the version files' ``revision``/``down_revision`` lines
+    without loading Alembic (a start-up cost). None when that is not one clear head: the caller then
+    lets Alembic decide. ``tests/test_storage.py`` checks it against Alembic's own answer."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in versions.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        rev, down = _REVISION.search(text), _DOWN.search(text)
+        if rev is None:
+            continue  # __init__.py
+        if down is None:
+            return None
+        revisions.add(rev.group(1))
+        if down.group(1):
+            parents.add(down.group(1))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def stored_revision(connection: Connection) -> str | None:
+    """The ledger's migration version (None for a new database or one made before migrations)."""
+    try:
+        rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all()
+    except DBAPIError:  # no such table
+        rows = []
+    connection.rollback()
+    return rows[0] if len(rows) == 1 else None
+
+
+def at_head(engine: Engine) -> bool:
+    """True when the ledger is at the newest migration: one query, no Alembic."""
+    head = head_revision()
+    if head is None:
+        return False
+    with engine.connect() as connection:
+        return stored_revision(connection) == head
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -38,6 +88,8 @@ def _engine(url: str) -> Engine:
 
 
 def alembic_config(connection: Connection) -> AlembicConfig:
+    from alembic.config import Config as AlembicConfig
+
     config = AlembicConfig()
     config.set_main_option("script_location", "baosong.ledger:migrations")
     config.attributes["connection"] = connection
@@ -46,6 +98,8 @@ def alembic_config(connection: Connection) -> AlembicConfig:
 
 def migrate(engine: Engine) -> None:
     """Bring the ledger's tables to the current version (Alembic), creating them on a new database."""
+    from alembic import command
+
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
         if sqlite:
@@ -82,7 +136,8 @@ def make_engine(url: str) -> Engine:
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = _engine(url)
-    migrate(engine)
+    if not at_head(engine):
+        migrate(engine)
     return engine
 
 

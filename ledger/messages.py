@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from baosong.vocabulary import Verdict
 
 from .errors import LedgerError
-from .models import Message, Piece, Unit
+from .models import Adoption, Commission, Instruction, Message, Piece, Unit
 from .periods import Month
 
 
@@ -202,3 +202,79 @@ def verdict_counts_between(session: Session, start: datetime, end: datetime) -> 
     rows = session.execute(select(Message.verdict, func.count()).where(
         Message.received_at >= start, Message.received_at < end).group_by(Message.verdict)).all()
     return {verdict: count for verdict, count in rows}
+@dataclass(frozen=True)
+class PieceLine:
+    """One piece as the ledger lists it: plain values, with its unit and credits."""
+
+    id: int
+    received_at: datetime
+    unit: str
+    unit_short: str | None
+    title: str | None
+    author: str | None
+    category: str | None
+    word_count: int
+    source: str
+    adoptions: tuple[str, ...]
+    instructions: tuple[str, ...]
+    commission: str | None = None    # the commission's number (约稿〔2026〕12号)
+    status: str = "counted"          # a PieceStatus
+    replaced_by: int | None = None
+    # where extraction found the fields (issue 9)
+    stated_unit: str | None = None
+    unit_source: str | None = None
+    title_source: str | None = None
+    approver: str | None = None
+    commissioned: bool = False
+    flags: tuple[str, ...] = ()
+
+
+def _in_month(query, month: Month | None, tz: ZoneInfo):
+    if month is None:
+        return query
+    start, end = month.bounds(tz)
+    return query.where(Piece.received_at >= start, Piece.received_at < end)
+
+
+def count_pieces(session: Session, month: Month | None, tz: ZoneInfo) -> int:
+    return session.scalar(_in_month(select(func.count()).select_from(Piece), month, tz)) or 0
+
+
+def list_pieces(session: Session, month: Month | None, tz: ZoneInfo, *, limit: int | None = None,
+                offset: int = 0, batch: int = 1000) -> Iterator[PieceLine]:
+    """The pieces in received order (of one month, or all), ``offset`` skipped, at most ``limit``.
+
+    Streamed: rows come from the database ``batch`` at a time (through ``ix_pieces_received_unit_category``
+    for a month) and each batch's adoptions and instructions are read by piece id, so memory stays
+    flat however long the ledger is.
+    """
+    query = _in_month(select(Piece.id, Piece.received_at, Unit.name, Unit.short, Piece.title, Piece.author,
+                             Piece.category, Piece.word_count, Piece.source, Commission.number, Piece.status,
+                             Piece.replaced_by, Piece.stated_unit, Piece.unit_source, Piece.title_source,
+                             Piece.approver, Piece.commissioned, Piece.flags)
+                      .join(Unit, Piece.unit_id == Unit.id)
+                      .outerjoin(Commission, Piece.commission_id == Commission.id), month, tz).order_by(Piece.received_at, Piece.id)
+    if offset:
+        query = query.offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    db = session.connection()  # Core rows: plain values, without the ORM's result machinery
+    result = db.execute(query.execution_options(yield_per=batch))
+    for rows in result.partitions():
+        ids = [r[0] for r in rows]
+        outlets: dict[int, list[str]] = {}
+        for pid, outlet in db.execute(select(Adoption.piece_id, Adoption.outlet)
+                                      .where(Adoption.piece_id.in_(ids)).order_by(Adoption.id)):
+            outlets.setdefault(pid, []).append(outlet)
+        levels: dict[int, list[str]] = {}
+        for pid, level in db.execute(select(Instruction.piece_id, Instruction.level)
+                                     .where(Instruction.piece_id.in_(ids)).order_by(Instruction.id)):
+            levels.setdefault(pid, []).append(level)
+        for (pid, received_at, unit, short, title, author, category, words, source, number, status, replaced,
+             stated, unit_source, title_source, approver, commissioned, flags) in rows:
+            yield PieceLine(pid, received_at, unit, short, title, author, category, words, source,
+                            tuple(outlets.get(pid, ())), tuple(levels.get(pid, ())), number, status, replaced,
+                            stated, unit_source, title_source, approver, bool(commissioned),
+                            tuple(flags.split(",")) if flags else ())
+
+

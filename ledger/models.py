@@ -30,9 +30,11 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false
 
 from baosong.vocabulary import (
+    Change,
     CommissionLink,
     MailKind,
     OutboxState,
+    PieceStatus,
     Reason,
     TitleSource,
     UnitSource,
@@ -107,6 +109,21 @@ class Unit(Base):
     addresses: Mapped[list[UnitAddress]] = relationship(
         back_populates="unit", cascade="all, delete-orphan"
     )
+    former_names: Mapped[list[UnitFormerName]] = relationship(
+        back_populates="unit", cascade="all, delete-orphan"
+    )
+
+
+class UnitFormerName(Base):
+    """A name a unit had before (units.yaml ``former_names``): one name belongs to one unit only."""
+
+    __tablename__ = "unit_former_names"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+    unit: Mapped[Unit] = relationship(back_populates="former_names")
 
 
 class UnitAddress(Base):
@@ -155,7 +172,12 @@ class Message(Base):
 
 
 class Piece(Base):
-    """One submitted piece (稿件): an attached document or a mail body."""
+    """One submitted piece (稿件): an attached document or a mail body.
+
+    Corrections change a piece in place and record each change in ``corrections``; a piece is never
+    deleted. ``status`` says whether it counts; ``replaced_by`` names the piece that counts instead
+    of a superseded (修改稿) or merged one.
+    """
 
     __tablename__ = "pieces"
     __table_args__ = (
@@ -163,6 +185,9 @@ class Piece(Base):
         CheckConstraint(one_of("commission_link", values_of(CommissionLink)), name="commission_link"),
         CheckConstraint(one_of("title_source", values_of(TitleSource)), name="title_source"),
         CheckConstraint(one_of("unit_source", values_of(UnitSource)), name="unit_source"),
+        CheckConstraint(one_of("status", values_of(PieceStatus)), name="status"),
+        # a period's pieces (scoring, `ledger list --month`): a range scan that also holds what scoring counts
+        Index("ix_pieces_received_unit_category", "received_at", "unit_id", "category"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -194,6 +219,9 @@ class Piece(Base):
     flags: Mapped[str | None] = mapped_column(String(200))
     # the earlier piece this one is a revised version of (修改稿): both stay, the revision supersedes
     revises_id: Mapped[int | None] = mapped_column(ForeignKey("pieces.id"))
+    status: Mapped[str] = mapped_column(String(20), default=PieceStatus.COUNTED.value,
+                                        server_default=PieceStatus.COUNTED.value)  # a PieceStatus
+    replaced_by: Mapped[int | None] = mapped_column(ForeignKey("pieces.id"))
 
     message: Mapped[Message] = relationship(back_populates="pieces")
     unit: Mapped[Unit] = relationship()
@@ -211,7 +239,7 @@ class Adoption(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     piece_id: Mapped[int] = mapped_column(ForeignKey("pieces.id"))
     outlet: Mapped[str] = mapped_column(String(100))
-    adopted_on: Mapped[date] = mapped_column(Date)
+    adopted_on: Mapped[date] = mapped_column(Date, index=True)  # a period's adoptions
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     piece: Mapped[Piece] = relationship(back_populates="adoptions")
@@ -226,7 +254,7 @@ class Instruction(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     piece_id: Mapped[int] = mapped_column(ForeignKey("pieces.id"))
     level: Mapped[str] = mapped_column(String(100))
-    instructed_on: Mapped[date] = mapped_column(Date)
+    instructed_on: Mapped[date] = mapped_column(Date, index=True)  # a period's instructions
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     piece: Mapped[Piece] = relationship(back_populates="instructions")
@@ -264,6 +292,28 @@ class UnitEntry(Base):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     unit: Mapped[Unit] = relationship()
+class Correction(Base):
+    """One change made to the ledger after the fact: who, when, what (old and new value), why.
+
+    ``piece_id`` is the piece changed (``unit_id`` for a unit renamed), ``related_piece_id`` the
+    other piece of a supersede, merge or split. ``via`` says how: ``cli`` or ``import <file>``.
+    """
+
+    __tablename__ = "corrections"
+    __table_args__ = (CheckConstraint(one_of("action", values_of(Change)), name="action"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    piece_id: Mapped[int | None] = mapped_column(ForeignKey("pieces.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    action: Mapped[str] = mapped_column(String(20))  # a Change
+    field: Mapped[str | None] = mapped_column(String(40))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    related_piece_id: Mapped[int | None] = mapped_column(ForeignKey("pieces.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    via: Mapped[str] = mapped_column(String(300), default="cli")
 
 
 class OutboxMail(Base):
@@ -428,3 +478,11 @@ class MailboxPoll(Base):
     # polls in a row that failed, and when the office was told the mailbox keeps failing (a success clears both)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     alerted_at: Mapped[datetime | None]
+class LedgerMeta(Base):
+    """Small facts about the ledger itself, by key: e.g. ``units_sha256``, the digest of the units.yaml
+    content last synced into ``units`` (start-up syncs again only when it changed)."""
+
+    __tablename__ = "ledger_meta"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

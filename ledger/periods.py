@@ -9,6 +9,17 @@ from zoneinfo import ZoneInfo
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
+# A scoring period as a range of days [first, after): a month, a quarter, a year, a custom scoring year.
+DaySpan = tuple[date, date]
+
+
+def instants(span: DaySpan, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """[start, end) of a range of days as UTC instants, the days taken in ``tz`` (midnight to midnight)."""
+    first, after = span
+    start = datetime(first.year, first.month, first.day, tzinfo=tz)
+    end = datetime(after.year, after.month, after.day, tzinfo=tz)
+    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+
 
 @dataclass(frozen=True, order=True)
 class Month:
@@ -37,12 +48,13 @@ class Month:
     def first_day(self) -> date:
         return date(self.year, self.month, 1)
 
+    def span(self) -> tuple[date, date]:
+        """[first day, first day of the next month): the month as a range of days."""
+        return self.first_day(), self.next().first_day()
+
     def bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
         """[start, end) of the month as UTC instants, the month taken in ``tz``."""
-        start = datetime(self.year, self.month, 1, tzinfo=tz)
-        nxt = self.next()
-        end = datetime(nxt.year, nxt.month, 1, tzinfo=tz)
-        return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+        return instants(self.span(), tz)
 
     def contains(self, day: date) -> bool:
         return (day.year, day.month) == (self.year, self.month)

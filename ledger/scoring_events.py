@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta, timezone
+from itertools import repeat
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .models import Adoption, Instruction, Piece, PieceJointUnit, Unit, UnitEntry
-from .periods import Period
+from baosong.config.commissions import PeriodicDeadline
+from baosong.vocabulary import CommissionStatus, PieceStatus
+
+from .commissions import commission_events
+from .models import Adoption, Commission, Instruction, Piece, PieceJointUnit, Unit, UnitEntry
+from .periodic import periodic_events
+from .periods import Month, Period
 from .regime.events import (
     AdjustmentEvent,
     AdoptionEvent,
+    CommissionEvent,
+    CommissionOutcome,
     EndorsementEvent,
     Events,
     InstructionEvent,
     PieceEvent,
     UnitRef,
 )
+from .status import counting_pieces
+
+# the kind of a periodic deadline's outcome, for regimes whose commission points differ by kind
+PERIODIC_KIND = "定期报送"
 
 # pieces are read this many days either side of the period, for weeks that straddle its edges
 MARGIN_DAYS = 7
@@ -46,52 +58,195 @@ def _joint_units(session: Session, piece_ids: set[int]) -> dict[int, tuple[str, 
     return {pid: tuple(names) for pid, names in out.items()}
 
 
-def period_events(session: Session, period: Period, tz: ZoneInfo, window: tuple[date, date] | None = None) -> Events:
+def _fixed_offset(tz: ZoneInfo, first: date, last: date) -> timedelta | None:
+    """The time zone's UTC offset when it is the same on every day of [first, last] (China: always)."""
+    offsets = {tz.utcoffset(datetime(d.year, d.month, d.day, h)) for d in (first + timedelta(days=i) for i in range(
+        (last - first).days + 1)) for h in (0, 12)}
+    return offsets.pop() if len(offsets) == 1 else None
+
+
+def _pieces(session: Session, start: datetime, end: datetime, first: date, last: date,
+            tz: ZoneInfo, by_month: bool = False) -> list[PieceEvent]:
+    """Counted pieces received in [start, end), grouped by the database per unit, category, type and day in
+    ``tz`` (one range scan of ``ix_pieces_received_unit_category``): one shared PieceEvent per group, repeated
+    once per piece. A time zone whose offset changes inside the window is converted row by row.
+
+    ``by_month``: the day is the first of the piece's month (enough for every regime without weekly
+    quotas: their periods are whole months), so a group holds a unit's pieces of one category in a month."""
+    db = session.connection()  # Core rows: plain values, without the ORM's result machinery
+    names = dict(db.execute(select(Unit.id, Unit.name)).all())
+    where = (Piece.received_at >= start, Piece.received_at < end, Piece.status == PieceStatus.COUNTED.value)
+    dialect = db.dialect.name
+    offset = _fixed_offset(tz, first, last)
+    if dialect == "postgresql":
+        local = func.timezone(tz.key, Piece.received_at)
+        day = func.date(func.date_trunc("month", local) if by_month else local)
+    elif dialect == "sqlite" and offset is not None:
+        shift = f"{int(offset.total_seconds() // 60):+d} minutes"
+        day = func.date(Piece.received_at, shift, "start of month") if by_month else func.date(Piece.received_at, shift)
+    else:
+        day = None
+    pieces: list[PieceEvent] = []
+    if day is not None:
+        rows = db.execute(select(Piece.unit_id, Piece.category, Piece.piece_type, day, func.count())
+                          .where(*where).group_by(Piece.unit_id, Piece.category, Piece.piece_type, day)
+                          .order_by(day, Piece.unit_id))
+        for unit_id, category, ptype, on, n in rows:
+            on = on if isinstance(on, date) else date.fromisoformat(on)
+            # a piece without a category tag counts under the type the office recorded for it (adopt --type)
+            pieces.extend(repeat(PieceEvent(names[unit_id], category or ptype, None, on), n))
+        return pieces
+    shared: dict[tuple[int, str | None, date], PieceEvent] = {}
+    for unit_id, category, ptype, received in session.execute(
+            select(Piece.unit_id, Piece.category, Piece.piece_type, Piece.received_at).where(*where)
+            .order_by(Piece.received_at, Piece.id)):
+        local_day = received.astimezone(tz).date()
+        key = (unit_id, category or ptype, local_day.replace(day=1) if by_month else local_day)
+        event = shared.get(key)
+        if event is None:
+            event = shared[key] = PieceEvent(names[unit_id], key[1], None, key[2])
+        pieces.append(event)
+    return pieces
+
+
+def _window(period: Period | Month | tuple[date, date]) -> tuple[date, date]:
+    if isinstance(period, Month):
+        return period.first_day(), period.next().first_day()
+    if isinstance(period, tuple):
+        return period
+    return period.start, period.end
+
+
+def period_events(session: Session, period: Period | Month | tuple[date, date], tz: ZoneInfo,
+                  window: tuple[date, date] | None = None, *, now: datetime | None = None,
+                  periodic: Sequence[PeriodicDeadline] = (), pieces_by_month: bool = False) -> Events:
     """Pieces received and adoptions dated in ``window`` (default: the period and a week either side),
-    everything else dated in the period. The regime's components keep what falls in their stretch."""
-    first, last = window or (period.start - timedelta(days=MARGIN_DAYS), period.end + timedelta(days=MARGIN_DAYS))
+    everything else dated in the period (a regime Period, a Month, or a range of days ``(first, after)``).
+    The regime's components keep what falls in their stretch.
+
+    Corrections are respected (ledger/status.py): only counted pieces are submissions (a void, superseded
+    or merged piece is none), with their unit and category as corrected; a credit on a superseded or
+    merged piece counts for the piece that replaced it (its unit, type and joint units), once per
+    (piece, outlet) or (piece, level); a credit on a void piece counts nothing.
+
+    ``pieces_by_month``: pieces dated the first of their month (``regime.needs_days`` says when a regime
+    can do with that: no weekly quotas), far fewer events on a large ledger.
+
+    Commissions (约稿) and periodic deadlines: their outcomes as of ``now`` (default: the current time),
+    see :func:`_commissions`.
+
+    Aggregated in SQL, never loaded as ORM objects: memory grows with the units, days and credits of the
+    period, not with the ledger.
+    """
+    period_start, period_end = _window(period)
+    first, last = window or (period_start - timedelta(days=MARGIN_DAYS), period_end + timedelta(days=MARGIN_DAYS))
     start, end = (datetime(d.year, d.month, d.day, tzinfo=tz) for d in (first, last))
-    # a piece without a category tag counts under the type the office recorded for it (adopt --type)
-    pieces = [
-        PieceEvent(unit, category or ptype, pid, received.astimezone(tz).date())
-        for pid, unit, category, ptype, received in session.execute(
-            select(Piece.id, Unit.name, Piece.category, Piece.piece_type, Piece.received_at)
-            .join(Unit, Piece.unit_id == Unit.id)
-            .where(Piece.received_at >= start, Piece.received_at < end)
-            .order_by(Piece.received_at, Piece.id))
-    ]
+    pieces = _pieces(session, start, end, first, last, tz, pieces_by_month)
     adoption_rows = session.execute(
-        select(Adoption.piece_id, Adoption.outlet, Adoption.adopted_on, Unit.name, Piece.piece_type, Piece.category)
+        select(Adoption.piece_id, Adoption.outlet, Adoption.adopted_on, Unit.name, Piece.piece_type, Piece.category,
+               Piece.status)
         .join(Piece, Adoption.piece_id == Piece.id).join(Unit, Piece.unit_id == Unit.id)
         .where(Adoption.adopted_on >= first, Adoption.adopted_on < last)
         .order_by(Adoption.id)).all()
     instruction_rows = session.execute(
-        select(Instruction.piece_id, Instruction.level, Instruction.instructed_on, Unit.name)
+        select(Instruction.piece_id, Instruction.level, Instruction.instructed_on, Unit.name, Piece.status)
         .join(Piece, Instruction.piece_id == Piece.id).join(Unit, Piece.unit_id == Unit.id)
-        .where(Instruction.instructed_on >= period.start, Instruction.instructed_on < period.end)
+        .where(Instruction.instructed_on >= period_start, Instruction.instructed_on < period_end)
         .order_by(Instruction.id)).all()
-    joint = _joint_units(session, {r[0] for r in adoption_rows} | {r[0] for r in instruction_rows})
+    # credits on pieces that no longer count on their own: to the piece counting in their stead
+    moved: set[int] = {int(r[0]) for r in (*adoption_rows, *instruction_rows)  # type: ignore[arg-type]
+                       if r[-1] != PieceStatus.COUNTED.value}
+    counting = counting_pieces(session, moved) if moved else {}
+    targets: dict[int, tuple[str | None, str | None]] = {}
+    if counting:
+        ids = sorted({c.piece_id for c in counting.values() if c is not None})
+        for i in range(0, len(ids), 500):
+            for pid, ptype, category in session.execute(
+                    select(Piece.id, Piece.piece_type, Piece.category).where(Piece.id.in_(ids[i:i + 500]))):
+                targets[pid] = (ptype, category)
+
+    def counted_as(pid: int, unit: str, ptype: str | None, category: str | None,
+                   status: str) -> tuple[int, str, str | None, str | None] | None:
+        if status == PieceStatus.COUNTED.value:
+            return pid, unit, ptype, category
+        target = counting.get(pid)
+        if target is None:
+            return None
+        return (target.piece_id, target.unit, *targets.get(target.piece_id, (None, None)))
+
+    adoption_keys: dict[tuple[int, str], tuple[int, str, date, str, str | None]] = {}
+    for pid, outlet, on, unit, ptype, category, status in adoption_rows:
+        found = counted_as(pid, unit, ptype, category, status)
+        if found is not None:
+            adoption_keys.setdefault((found[0], outlet), (found[0], outlet, on, found[1], found[2] or found[3]))
+    instruction_keys: dict[tuple[int, str], tuple[int, str, date, str]] = {}
+    for pid, level, on, unit, status in instruction_rows:
+        found = counted_as(pid, unit, None, None, status)
+        if found is not None:
+            instruction_keys.setdefault((found[0], level), (found[0], level, on, found[1]))
+    joint = _joint_units(session, {k[0] for k in adoption_keys} | {k[0] for k in instruction_keys})
 
     def sharing(pid: int, unit: str) -> tuple[str, ...]:
         return (unit, *joint[pid]) if pid in joint else ()
 
-    adoptions = [AdoptionEvent(pid, unit, outlet, on, ptype or category, sharing(pid, unit))
-                 for pid, outlet, on, unit, ptype, category in adoption_rows]
+    adoptions = [AdoptionEvent(pid, unit, outlet, on, ptype, sharing(pid, unit))
+                 for pid, outlet, on, unit, ptype in adoption_keys.values()]
     instructions = [InstructionEvent(pid, unit, level, on, sharing(pid, unit))
-                    for pid, level, on, unit in instruction_rows]
+                    for pid, level, on, unit in instruction_keys.values()]
     endorsements: list[EndorsementEvent] = []
     adjustments: list[AdjustmentEvent] = []
     for kind, key, on, done, note, unit in session.execute(
             select(UnitEntry.kind, UnitEntry.key, UnitEntry.entered_on, UnitEntry.done, UnitEntry.note, Unit.name)
             .join(Unit, UnitEntry.unit_id == Unit.id)
-            .where(UnitEntry.entered_on >= period.start, UnitEntry.entered_on < period.end)
+            .where(UnitEntry.entered_on >= period_start, UnitEntry.entered_on < period_end)
             .order_by(UnitEntry.id)):
         if kind == "endorsement":
             endorsements.append(EndorsementEvent(unit, "deputy" if key == "deputy" else "principal", on, note))
         else:
             adjustments.append(AdjustmentEvent(unit, key, on, done, note))
-    # commissions (约稿) are fed here once the ledger records them: CommissionEvent per unit and outcome
+    commissions = _commissions(session, first, last, tz, now or datetime.now(timezone.utc), periodic,
+                               [(pid, on) for pid, _, on, _, _ in adoption_keys.values()])
     return Events(pieces=tuple(pieces), adoptions=tuple(adoptions), instructions=tuple(instructions),
-                  endorsements=tuple(endorsements), adjustments=tuple(adjustments))
+                  commissions=tuple(commissions), endorsements=tuple(endorsements), adjustments=tuple(adjustments))
+
+
+_SETTLED: dict[CommissionStatus, CommissionOutcome] = {CommissionStatus.ON_TIME: "on_time", CommissionStatus.LATE: "late", CommissionStatus.MISSED: "missed",
+            CommissionStatus.REFUSED: "refused"}
+
+
+def _commissions(session: Session, first: date, last: date, tz: ZoneInfo, now: datetime,
+                 periodic: Sequence[PeriodicDeadline], adopted: Sequence[tuple[int, date]]) -> list[CommissionEvent]:
+    """Commission (约稿) outcomes as the regime scores them, computed at ``now``.
+
+    An addressed unit's outcome (on_time, late, missed, refused) counts on the day of the commission's
+    deadline (a commission counts in the period of its deadline, whenever its piece came); one still open
+    at ``now`` scores nothing yet. An adoption of a piece linked to a commission is one ``adopted`` event
+    per piece, on the day of its first adoption in the window. Periodic deadlines (settings.yaml
+    ``commissions.periodic``) count like commissions, with kind 定期报送.
+    """
+    start, end = (datetime(d.year, d.month, d.day, tzinfo=tz) for d in (first, last))
+    events: list[CommissionEvent] = []
+    for e in commission_events(session, start, end, now):
+        outcome = _SETTLED.get(e.status)
+        if outcome is not None:
+            events.append(CommissionEvent(e.unit, e.number, outcome, e.deadline.astimezone(tz).date(), e.kind))
+    if periodic:
+        units = [(u.name, u.short, u.class_) for u in session.scalars(select(Unit).where(Unit.active).order_by(Unit.id))]
+        for p in periodic_events(session, periodic, units, start, end, now, tz):
+            outcome = _SETTLED.get(p.status)
+            if outcome is not None:
+                events.append(CommissionEvent(p.unit, f"{p.name}（{p.period}）", outcome, p.deadline.astimezone(tz).date(), PERIODIC_KIND))
+    first_adopted: dict[int, date] = {}
+    for pid, on in adopted:
+        if pid not in first_adopted or on < first_adopted[pid]:
+            first_adopted[pid] = on
+    ids = sorted(first_adopted)
+    for i in range(0, len(ids), 500):
+        for pid, unit, number, kind in session.execute(
+                select(Piece.id, Unit.name, Commission.number, Commission.kind)
+                .join(Unit, Piece.unit_id == Unit.id).join(Commission, Piece.commission_id == Commission.id)
+                .where(Piece.id.in_(ids[i:i + 500])).order_by(Piece.id)):
+            events.append(CommissionEvent(unit, number, "adopted", first_adopted[pid], kind))
+    return events
 
 

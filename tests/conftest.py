@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from postgres import PostgresNotInstalled, PostgresServer
 
 from baosong.demo import config as demo_config
 
@@ -70,53 +71,108 @@ def smtp_sink() -> Iterator[SmtpSink]:
 
 # ---------------------------------------------------------------- office config
 
-def fresh_postgres_database() -> str | None:
-    """With BAOSONG_TEST_POSTGRES=postgresql+psycopg://user@host:port set, a new empty database on that
-    server for each config (the suite then runs on PostgreSQL instead of SQLite files)."""
-    import os
+# ---------------------------------------------------------------- ledgers on SQLite and PostgreSQL
 
-    base = os.environ.get("BAOSONG_TEST_POSTGRES")
-    if not base:
-        return None
-    from sqlalchemy import create_engine, text
+# Every test that touches a ledger runs on both backends: it asks for ``ledger_url`` (a SQLAlchemy URL)
+# or, through a config directory, ``office_database`` / ``office_config``, all parametrised by ``backend``.
+# PostgreSQL is the server BAOSONG_TEST_POSTGRES names (postgresql+psycopg://user@host:port, a user who
+# may create databases), or else a throw-away cluster this session starts (tests/postgres.py). Without
+# PostgreSQL binaries the postgresql variants are skipped, or fail when BAOSONG_REQUIRE_POSTGRES=1
+# (tests/run.sh sets it: CI never silently skips them).
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The URL of a PostgreSQL server, without a database name."""
+    given = os.environ.get("BAOSONG_TEST_POSTGRES")
+    if given:
+        yield given.rstrip("/")
+        return
+    server = PostgresServer()
+    missing = None
+    try:
+        server.start()
+    except PostgresNotInstalled as exc:
+        missing = str(exc)
+    if missing:
+        if os.environ.get("BAOSONG_REQUIRE_POSTGRES") == "1":
+            pytest.fail(missing, pytrace=False)
+        pytest.skip(missing)
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+def _admin(base: str):
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    return create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT", poolclass=NullPool)
+
+
+def create_postgres_database(base: str) -> str:
+    """A new, empty database on the server at ``base``; its URL."""
+    from sqlalchemy import text
 
     name = f"baosong_test_{secrets.token_hex(6)}"
-    admin = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    admin = _admin(base)
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\''))
+        conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
     admin.dispose()
-    _postgres_databases.append((base, name))
     return f"{base}/{name}"
 
 
-_postgres_databases: list[tuple[str, str]] = []
+def drop_postgres_database(url: str) -> None:
+    """Drop a database made by create_postgres_database, closing whatever connections a test left open."""
+    from sqlalchemy import text
 
-
-@pytest.fixture(scope="session", autouse=True)
-def _drop_postgres_databases() -> Iterator[None]:
-    yield
-    if not _postgres_databases:
-        return
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(f"{_postgres_databases[0][0]}/postgres", isolation_level="AUTOCOMMIT")
+    base, _, name = url.rpartition("/")
+    admin = _admin(base)
     with admin.connect() as conn:
-        for _, name in _postgres_databases:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def ledger_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A URL for a new, empty ledger: an SQLite file, or a new database on PostgreSQL (dropped after the test)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ledger.db'}"
+        return
+    url = create_postgres_database(request.getfixturevalue("postgres_server"))
+    try:
+        yield url
+    finally:
+        drop_postgres_database(url)
+
+
+@pytest.fixture
+def office_database(backend: str, request: pytest.FixtureRequest) -> str | None:
+    """settings.yaml's ``database:`` for a config directory: None (the default SQLite file under data_dir)
+    or a new PostgreSQL database."""
+    if backend == "sqlite":
+        return None
+    return request.getfixturevalue("ledger_url")
 
 
 def write_office_config(directory: Path, *, smtp: SmtpSink | None = None, mailboxes: list[dict] | None = None,
                         database: str | None = None, source: Path | None = None,
                         require_approval: bool = False) -> Path:
     """The shipped Tengzhou example's units and scoring (or another example's, from ``source``), with
-    settings pointing at test servers (on PostgreSQL when BAOSONG_TEST_POSTGRES is set)."""
-    return demo_config.write_office_config(directory, smtp=smtp, mailboxes=mailboxes,
-                                           database=database or fresh_postgres_database(), source=source,
-                                           require_approval=require_approval)
+    settings pointing at test servers; ``database`` None: the default SQLite file under the config's data_dir."""
+    return demo_config.write_office_config(directory, smtp=smtp, mailboxes=mailboxes, database=database,
+                                           source=source, require_approval=require_approval)
 
 
 @pytest.fixture
-def office_config(tmp_path: Path, smtp_sink: SmtpSink) -> Path:
-    """A config directory (Tengzhou example units) whose SMTP is the test's SmtpSink; no mailboxes."""
-    return write_office_config(tmp_path / "config", smtp=smtp_sink)
+def office_config(tmp_path: Path, smtp_sink: SmtpSink, office_database: str | None) -> Path:
+    """A config directory (Tengzhou example units) whose SMTP is the test's SmtpSink; no mailboxes;
+    its ledger on SQLite or PostgreSQL (``backend``)."""
+    return write_office_config(tmp_path / "config", smtp=smtp_sink, database=office_database)

@@ -131,8 +131,8 @@ def test_notice_reaches_smtp_and_a_reply_polled_from_dovecot_is_linked(tmp_path:
         "滕州市商务局": "on_time", "滨湖镇人民政府": "missed"}
 
 
-def test_number_and_tag_link_and_an_ambiguous_piece_is_flagged_for_the_office(tmp_path: Path, smtp_sink):
-    config = write_office_config(tmp_path / "config", smtp=smtp_sink)
+def test_number_and_tag_link_and_an_ambiguous_piece_is_flagged_for_the_office(tmp_path: Path, office_database: str | None, smtp_sink):
+    config = write_office_config(tmp_path / "config", database=office_database, smtp=smtp_sink)
     application = App.open(config)
     issued = datetime(2026, 11, 2, 9, 0, tzinfo=TZ)
 
@@ -195,8 +195,8 @@ def test_number_and_tag_link_and_an_ambiguous_piece_is_flagged_for_the_office(tm
     assert bad.exit_code == 1 and "没有编号为 99 的约稿" in bad.stderr
 
 
-def test_on_time_late_missed_refused_with_an_injected_clock(tmp_path: Path):
-    config = write_office_config(tmp_path / "config")
+def test_on_time_late_missed_refused_with_an_injected_clock(tmp_path: Path, office_database: str | None):
+    config = write_office_config(tmp_path / "config", database=office_database)
     application = App.open(config)
     issued = datetime(2026, 12, 1, 9, 0, tzinfo=TZ)
     made = new_commission(application, topic="岁末年初安全稳定", classes=["B"], deadline_text="2026-12-05 17:00",
@@ -245,8 +245,8 @@ def test_on_time_late_missed_refused_with_an_injected_clock(tmp_path: Path):
     assert piece.commission_id is None and piece.commission_candidates == []  # names a closed commission
 
 
-def test_deadline_in_working_days_across_national_day_and_a_past_deadline(tmp_path: Path, smtp_sink):
-    config = write_office_config(tmp_path / "config", smtp=smtp_sink)
+def test_deadline_in_working_days_across_national_day_and_a_past_deadline(tmp_path: Path, office_database: str | None, smtp_sink):
+    config = write_office_config(tmp_path / "config", database=office_database, smtp=smtp_sink)
     application = App.open(config)
     made = new_commission(application, topic="国庆假期安全生产", unit_names=["滨湖镇"], working_days=3,
                           now=datetime(2026, 9, 30, 10, 0, tzinfo=TZ))
@@ -276,8 +276,8 @@ def test_deadline_in_working_days_across_national_day_and_a_past_deadline(tmp_pa
         assert "Traceback" not in res.output
 
 
-def test_periodic_deadlines_on_time_late_missed(tmp_path: Path):
-    config = write_office_config(tmp_path / "config")
+def test_periodic_deadlines_on_time_late_missed(tmp_path: Path, office_database: str | None):
+    config = write_office_config(tmp_path / "config", database=office_database)
     set_commissions(config, {"periodic": [
         {"name": "季度政务信息和宣传报道情况", "every": "quarter", "month": 3, "day": 20, "classes": ["B"],
          "match": {"keywords": ["季度报送情况"]}},

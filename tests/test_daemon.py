@@ -55,8 +55,8 @@ def _wait_for(predicate, timeout: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_run_polls_sends_overdue_notice_and_stops_cleanly(tmp_path: Path, imap_account, smtp_sink):
-    config = write_office_config(tmp_path / "config", smtp=smtp_sink, mailboxes=[{
+def test_run_polls_sends_overdue_notice_and_stops_cleanly(tmp_path: Path, office_database: str | None, imap_account, smtp_sink):
+    config = write_office_config(tmp_path / "config", smtp=smtp_sink, database=office_database, mailboxes=[{
         "name": "报送邮箱", "host": imap_account.host, "port": imap_account.port, "ssl": False,
         "username": imap_account.username, "password": imap_account.password}])
     settings = yaml.safe_load((config / "settings.yaml").read_text(encoding="utf-8"))

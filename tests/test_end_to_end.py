@@ -70,8 +70,8 @@ def folder_count(client, folder: str) -> int:
     return client.select_folder(folder, readonly=True)[b"EXISTS"]
 
 
-def test_mail_in_to_notice_out(tmp_path: Path, imap_account, smtp_sink):
-    config = write_office_config(tmp_path / "config", smtp=smtp_sink, mailboxes=[{
+def test_mail_in_to_notice_out(tmp_path: Path, office_database: str | None, imap_account, smtp_sink):
+    config = write_office_config(tmp_path / "config", smtp=smtp_sink, database=office_database, mailboxes=[{
         "name": "信息科报送邮箱", "host": imap_account.host, "port": imap_account.port, "ssl": False,
         "username": imap_account.username, "password": imap_account.password,
     }])
@@ -196,8 +196,8 @@ def test_mail_in_to_notice_out(tmp_path: Path, imap_account, smtp_sink):
     assert statuses == ["sent"] * (4 + 7)
 
 
-def test_wrong_password_is_reported_and_nothing_is_lost(tmp_path: Path, imap_account, smtp_sink):
-    config = write_office_config(tmp_path / "config", smtp=smtp_sink, mailboxes=[{
+def test_wrong_password_is_reported_and_nothing_is_lost(tmp_path: Path, office_database: str | None, imap_account, smtp_sink):
+    config = write_office_config(tmp_path / "config", smtp=smtp_sink, database=office_database, mailboxes=[{
         "name": "信息科报送邮箱", "host": imap_account.host, "port": imap_account.port, "ssl": False,
         "username": imap_account.username, "password": "wrong-password",
     }])
@@ -211,10 +211,10 @@ def test_wrong_password_is_reported_and_nothing_is_lost(tmp_path: Path, imap_acc
     assert smtp_sink.messages == []
 
 
-def test_ingest_takes_the_newest_received_header(tmp_path: Path, smtp_sink):
+def test_ingest_takes_the_newest_received_header(tmp_path: Path, office_database: str | None, smtp_sink):
     import mailcorpus as mc
 
-    config = write_office_config(tmp_path / "config", smtp=smtp_sink)
+    config = write_office_config(tmp_path / "config", smtp=smtp_sink, database=office_database)
     provider_time = datetime(2026, 10, 31, 23, 59, 30, tzinfo=TZ)  # still October in Tengzhou
     raw = mc.netease_126(sender="shangwu-xx@example.org", subject="【工作动态】促消费",
                          attachments=[("促消费.docx", SHANGWU, DOCX)],
@@ -226,8 +226,8 @@ def test_ingest_takes_the_newest_received_header(tmp_path: Path, smtp_sink):
     assert [r["received_at"] for r in rows] == ["2026-10-31T23:59:30+08:00"]
 
 
-def test_classified_mail_is_quarantined_and_the_office_alerted(tmp_path: Path, imap_account, smtp_sink):
-    config = write_office_config(tmp_path / "config", smtp=smtp_sink, mailboxes=[{
+def test_classified_mail_is_quarantined_and_the_office_alerted(tmp_path: Path, office_database: str | None, imap_account, smtp_sink):
+    config = write_office_config(tmp_path / "config", smtp=smtp_sink, database=office_database, mailboxes=[{
         "name": "信息科报送邮箱", "host": imap_account.host, "port": imap_account.port, "ssl": False,
         "username": imap_account.username, "password": imap_account.password,
     }])
@@ -249,10 +249,10 @@ def test_classified_mail_is_quarantined_and_the_office_alerted(tmp_path: Path, i
         assert list(session.scalars(select(Piece))) == []
 
 
-def test_recorded_but_unmoved_message_is_filed_without_downloading_again(tmp_path: Path, imap_account, smtp_sink):
+def test_recorded_but_unmoved_message_is_filed_without_downloading_again(tmp_path: Path, office_database: str | None, imap_account, smtp_sink):
     from baosong.processing import process
 
-    config = write_office_config(tmp_path / "config", smtp=smtp_sink, mailboxes=[{
+    config = write_office_config(tmp_path / "config", smtp=smtp_sink, database=office_database, mailboxes=[{
         "name": "信息科报送邮箱", "host": imap_account.host, "port": imap_account.port, "ssl": False,
         "username": imap_account.username, "password": imap_account.password,
     }])

@@ -46,8 +46,8 @@ def set_max_attempts(config: Path, n: int) -> None:
 
 
 def test_poison_message_is_set_aside_after_n_attempts_and_the_office_alerted_once(
-        tmp_path: Path, imap_account, smtp_sink):
-    config = write_office_config(tmp_path / "config", smtp=smtp_sink, mailboxes=[{
+        office_database: str | None, tmp_path: Path, imap_account, smtp_sink):
+    config = write_office_config(tmp_path / "config", smtp=smtp_sink, database=office_database, mailboxes=[{
         "name": MAILBOX, "host": imap_account.host, "port": imap_account.port, "ssl": False,
         "username": imap_account.username, "password": imap_account.password,
     }])
@@ -131,14 +131,14 @@ def test_max_attempts_is_validated(tmp_path: Path):
     assert "max_attempts" in result.output
 
 
-def test_failures_are_counted_and_set_aside_once_per_message(tmp_path: Path):
+def test_failures_are_counted_and_set_aside_once_per_message(ledger_url: str):
     from datetime import timezone
 
     from baosong.ledger.db import make_sessionmaker
     from baosong.ledger.failures import exhausted, failures, record_failure, set_aside
     from baosong.ledger.messages import MessageRecord
 
-    sessions = make_sessionmaker(f"sqlite:///{tmp_path / 'l.db'}")
+    sessions = make_sessionmaker(ledger_url)
     when = datetime(2026, 10, 9, 1, 0, tzinfo=timezone.utc)
 
     def record(uid: int) -> MessageRecord:

@@ -119,8 +119,11 @@ def test_quick_commands_never_import_the_orm(tmp_path: Path, office_files, comma
     assert not orm, f"`baosong {' '.join(args)}` imported {orm[:5]}"
 
 
-def test_inspect_reads_an_existing_ledger(tmp_path: Path, office_files):
+def test_inspect_reads_an_existing_ledger(tmp_path: Path, office_files, office_database: str | None):
+    from baosong.demo.config import write_office_config
+
     _, message, config_dir = office_files
+    write_office_config(config_dir, database=office_database)  # its ledger on SQLite or PostgreSQL
     ingest = subprocess.run([sys.executable, "-m", "baosong", "--config", str(config_dir), "ingest", str(message)],
                             capture_output=True, text=True, timeout=120)
     assert ingest.returncode == 0, ingest.stderr

@@ -1,4 +1,4 @@
-"""Ledger recording on real SQLite: unit sync from units.yaml, time zones, adoption rules."""
+"""Ledger recording on real SQLite and PostgreSQL: unit sync from units.yaml, time zones, adoption rules."""
 
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ def unit(name: str, klass: str, *addresses: str) -> UnitConfig:
 
 
 @pytest.fixture
-def sessions(tmp_path: Path):
-    return make_sessionmaker(f"sqlite:///{tmp_path / 'ledger.db'}")
+def sessions(ledger_url: str):
+    return make_sessionmaker(ledger_url)
 
 
 def addresses(session) -> dict[str, str]:
@@ -90,3 +90,23 @@ def test_adoption_rules(sessions):
             record_adoption(s, piece, "每日要情", SCORING, on=date(2026, 10, 25), instruction="部长")
         s.commit()
         assert [a.outlet for a in s.get(Piece, piece).adoptions] == ["枣庄普刊"]
+
+
+def test_the_piece_that_counts_follows_revisions_and_stops_at_void(sessions):
+    from baosong.ledger.audit import Who
+    from baosong.ledger.corrections import restore_piece, supersede, void_piece
+    from baosong.ledger.status import Counting, counting_pieces
+
+    who = Who("测试")
+    with sessions() as s:
+        sync_units(s, [unit("甲镇", "A", "a@example.com")])
+        first, second, third = (_record(s, datetime(2026, 10, d, 9, 0, tzinfo=TZ)) for d in (9, 10, 11))
+        supersede(s, first, second, who)
+        supersede(s, second, third, who)  # a revision of a revision
+        assert counting_pieces(s, [first, second, third]) == {
+            first: Counting(third, "甲镇"), second: Counting(third, "甲镇"), third: Counting(third, "甲镇")}
+        void_piece(s, third, who, "整篇撤回")
+        assert counting_pieces(s, [first, third]) == {first: None, third: None}
+        restore_piece(s, third, who)
+        restore_piece(s, second, who)
+        assert counting_pieces(s, [first, second]) == {first: Counting(second, "甲镇"), second: Counting(second, "甲镇")}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import select
 
 from baosong.demo.servers import free_port
@@ -38,8 +36,8 @@ def transport(host: str, port: int) -> SmtpTransport:
     return SmtpTransport(host=host, port=port, sender=SENDER, use_ssl=False, helo="localhost", timeout=5)
 
 
-def test_queue_is_idempotent_and_each_mail_goes_once(tmp_path: Path, smtp_sink: SmtpSink):
-    sessions = make_sessionmaker(f"sqlite:///{tmp_path / 'l.db'}")
+def test_queue_is_idempotent_and_each_mail_goes_once(ledger_url: str, smtp_sink: SmtpSink):
+    sessions = make_sessionmaker(ledger_url)
     queue(sessions, 3)
     with sessions() as s:  # the same keys again: nothing new
         assert enqueue(s, key="test:unit@example.org:0", kind="reply", recipients=["x@example.org"],
@@ -52,8 +50,8 @@ def test_queue_is_idempotent_and_each_mail_goes_once(tmp_path: Path, smtp_sink: 
     assert statuses(sessions) == [("sent", 1)] * 3
 
 
-def test_server_down_defers_everything_then_sends_when_back(tmp_path: Path):
-    sessions = make_sessionmaker(f"sqlite:///{tmp_path / 'l.db'}")
+def test_server_down_defers_everything_then_sends_when_back(ledger_url: str):
+    sessions = make_sessionmaker(ledger_url)
     queue(sessions, 4)
     port = free_port()
     for _ in range(12):  # more cycles than any retry limit: a reply is never given up on
@@ -67,8 +65,8 @@ def test_server_down_defers_everything_then_sends_when_back(tmp_path: Path):
         assert len(sink.messages) == 4
 
 
-def test_permanent_refusal_is_recorded_and_the_rest_still_go(tmp_path: Path):
-    sessions = make_sessionmaker(f"sqlite:///{tmp_path / 'l.db'}")
+def test_permanent_refusal_is_recorded_and_the_rest_still_go(ledger_url: str):
+    sessions = make_sessionmaker(ledger_url)
     queue(sessions, 1, to="gone@example.org")
     queue(sessions, 2, to="unit@example.org")
     with SmtpSink(refuse={"gone@example.org"}) as sink:

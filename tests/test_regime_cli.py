@@ -98,8 +98,8 @@ def test_history_the_config_no_longer_names_scores_zero_and_nothing_crashes(offi
     assert len(list((tmp_path / "out").glob("*.eml"))) == 7
 
 
-def test_adopt_by_piece_type_under_changzhou_jiguan(tmp_path: Path, smtp_sink):
-    config = write_office_config(tmp_path / "config", smtp=smtp_sink, source=EXAMPLES / "changzhou-jiguan")
+def test_adopt_by_piece_type_under_changzhou_jiguan(tmp_path: Path, office_database: str | None, smtp_sink):
+    config = write_office_config(tmp_path / "config", database=office_database, smtp=smtp_sink, source=EXAMPLES / "changzhou-jiguan")
     sender = "jieneng-jg@example.org"  # 节能处 (处室)
     dyn = ingest(config, tmp_path, sender, "【动态类】节能周活动", "节能宣传周启动", "2026-03-10 09:00+08:00", "d")
     other = ingest(config, tmp_path, sender, "节能调研", "公共机构节能调研报告", "2026-03-11 09:00+08:00", "c")
@@ -127,8 +127,8 @@ def test_adopt_by_piece_type_under_changzhou_jiguan(tmp_path: Path, smtp_sink):
     assert row["submitted"] == 2
 
 
-def test_adopt_a_joint_item_under_changzhou_culture(tmp_path: Path, smtp_sink):
-    config = write_office_config(tmp_path / "config", smtp=smtp_sink, source=EXAMPLES / "changzhou-culture")
+def test_adopt_a_joint_item_under_changzhou_culture(tmp_path: Path, office_database: str | None, smtp_sink):
+    config = write_office_config(tmp_path / "config", database=office_database, smtp=smtp_sink, source=EXAMPLES / "changzhou-culture")
     piece = ingest(config, tmp_path, "jia-tsg@example.com", "【工作成果类】阅读推广", "全民阅读推广成效明显",
                    "2026-06-08 10:00+08:00", "j")
     ok = invoke(config, "adopt", str(piece), "推荐转报市委办市政府办", "--joint", "乙区文化馆", "--date", "2026-06-10")
@@ -172,8 +172,8 @@ def test_endorsements_and_adjustments_entered_by_the_office(office_config: Path,
     assert keys["adjust:年度信息培训"] == 10 and keys["adjust:年度跟岗轮训"] == -10
 
 
-def test_a_regime_without_endorsements_refuses_them(tmp_path: Path, smtp_sink):
-    config = write_office_config(tmp_path / "config", smtp=smtp_sink, source=EXAMPLES / "changchun-hitech")
+def test_a_regime_without_endorsements_refuses_them(tmp_path: Path, office_database: str | None, smtp_sink):
+    config = write_office_config(tmp_path / "config", database=office_database, smtp=smtp_sink, source=EXAMPLES / "changchun-hitech")
     result = invoke(config, "endorse", "党政办", "--by", "principal")
     assert result.exit_code == 1 and "endorsements" in result.output
     feedback = invoke(config, "adjust", "党政办", "批示反馈", "--not-done", "--date", "2026-03-02")

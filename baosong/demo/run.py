@@ -93,7 +93,7 @@ def run_demo(workdir: Path, console: Console) -> None:
         console.print(f"4. 信息科登记了 {recorded} 条采用（和领导批示）记录")
 
         with application.sessions() as session:
-            console.print(ledger_table(piece_rows(session, month, tz), month))
+            console.print(ledger_table(list(piece_rows(session, month, tz)), month))
         labels = class_labels(application.config.scoring.classes)
         console.print(ranking_table(month_scores(application, month), labels, month))
 

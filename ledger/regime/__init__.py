@@ -76,6 +76,13 @@ __all__ = [
 ]
 
 
+def needs_days(scoring: Scoring) -> bool:
+    """Whether scoring needs each piece's day: only weekly quotas (or a weekly regime) do; every other
+    period a regime knows is whole months, so pieces may be read per month (far fewer events)."""
+    return scoring.period == "week" or any(rule.period == "week" for klass in scoring.classes.values()
+                                           for rule in klass.rules())
+
+
 def event_window(scoring: Scoring, period: Period) -> tuple[date, date]:
     """The days whose pieces and adoptions the scoring of ``period`` reads: the period, a week either side
     (weeks straddling its edges), and back to the start of any longer quota's period (progress so far)."""

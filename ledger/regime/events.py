@@ -84,9 +84,9 @@ CommissionOutcome = Literal["on_time", "late", "missed", "refused", "adopted"]
 class CommissionEvent:
     """The outcome of one commission (约稿) for one addressed unit.
 
-    Feed one event per unit and commission when its status is settled, dated the
-    day it settled (the piece's received day for ``on_time``/``late``, the
-    deadline's day for ``missed``, the day the office marked ``refused``), and one
+    One event per addressed unit and commission once its status is settled, dated
+    the day of the commission's deadline (a commission counts in the period of its
+    deadline, whenever its piece came: ``ledger/scoring_events.py``), and one
     ``adopted`` event, dated the adoption day, when the commissioned piece is
     adopted. ``kind`` is the commission's kind (信息/调研报告/网站专题) for regimes
     whose points differ by kind.

@@ -1,0 +1,292 @@
+"""Commands that correct the ledger after the fact (`ledger edit/void/restore/supersede/merge/split/history`,
+`adopt --undo`) and carry it to and from Excel (`ledger export/import`).
+
+Registered on the CLI's typer apps by :func:`register`; each command imports what it needs when it runs
+(start-up time), and the CLI's helpers from :mod:`baosong.cli`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+ByOption = Annotated[Optional[str], typer.Option(
+    "--by", help="谁做的更正（记入更正记录）；默认为当前系统用户名。", show_default=False)]
+ReasonOption = Annotated[Optional[str], typer.Option("--reason", help="原因（记入更正记录）。", show_default=False)]
+PieceId = Annotated[int, typer.Argument(metavar="ID", help="稿件编号（见 baosong ledger list）。", show_default=False)]
+
+
+def who_is(by: str | None):
+    from baosong.ledger.audit import Who, current_user
+
+    return Who((by or "").strip() or current_user())
+
+
+def _correct(action, done) -> None:
+    """Run ``action(session, config)`` in one transaction and print ``done(its result)``; a LedgerError is the
+    admin's message, not a traceback."""
+    from baosong.cli import fail, open_app, out
+    from baosong.ledger.errors import LedgerError
+
+    application = open_app()
+    with application.sessions() as session:
+        try:
+            result = action(session, application.config)
+        except LedgerError as exc:
+            fail(str(exc))
+        session.commit()
+    out.print(done(result), markup=False, soft_wrap=True)
+
+
+def ledger_edit(
+    piece_id: PieceId,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="改为这个单位（全称、简称或曾用名）。")] = None,
+    category: Annotated[Optional[str], typer.Option("--category", help="改为这个分类（scoring.yaml 的 categories 之一）。")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="改为这个标题。")] = None,
+    author: Annotated[Optional[str], typer.Option("--author", help="改为这个作者。")] = None,
+    words: Annotated[Optional[int], typer.Option("--words", help="改为这个字数。")] = None,
+    reason: ReasonOption = None,
+    by: ByOption = None,
+) -> None:
+    """更正一篇稿件的单位、分类、标题、作者或字数（每项改动记入更正记录）。"""
+    from baosong.cli import fail
+    from baosong.ledger.corrections import edit_piece
+    from baosong.ledger.labels import FIELD_LABELS
+
+    values: dict[str, object] = {k: v for k, v in (("unit", unit), ("category", category), ("title", title),
+                                                   ("author", author), ("word_count", words)) if v is not None}
+    if not values:
+        fail("请至少给出一项要改的内容：--unit、--category、--title、--author 或 --words")
+    who = who_is(by)
+
+    def action(session, config):
+        changes = edit_piece(session, piece_id, values, config.scoring, who, reason)
+        return "；".join(f"{FIELD_LABELS[c.field]}：{c.old if c.old is not None else '（空）'} → "
+                        f"{c.new if c.new is not None else '（空）'}" for c in changes)
+
+    _correct(action, lambda result: f"已更正稿件 {piece_id}：{result}（{who.actor}）")
+
+
+def ledger_void(
+    piece_id: PieceId,
+    reason: Annotated[Optional[str], typer.Option("--reason", help="作废原因（必填），例如“测试邮件”“误登记”。", show_default=False)] = None,
+    by: ByOption = None,
+) -> None:
+    """作废一篇稿件（测试邮件、误登记）：不再计数，它的采用和批示也不再计分。"""
+    who = who_is(by)
+
+    def action(session, config):
+        from baosong.ledger.corrections import void_piece
+
+        piece = void_piece(session, piece_id, who, reason or "")
+        credits = [a.outlet for a in piece.adoptions] + [i.level for i in piece.instructions]
+        return "；它登记的采用和批示（" + "、".join(credits) + "）也不再计分" if credits else ""
+
+    _correct(action, lambda result: f"已作废稿件 {piece_id}（原因：{reason}）{result}。恢复：baosong ledger restore {piece_id}")
+
+
+def ledger_restore(piece_id: PieceId, reason: ReasonOption = None, by: ByOption = None) -> None:
+    """恢复一篇作废、被替换或已合并的稿件，重新计数。"""
+    who = who_is(by)
+
+    def action(session, config):
+        from baosong.ledger.corrections import restore_piece
+
+        return restore_piece(session, piece_id, who, reason).id
+
+    _correct(action, lambda result: f"稿件 {result} 已恢复计数")
+
+
+def ledger_supersede(
+    old: Annotated[int, typer.Argument(metavar="OLD", help="被替换的旧稿编号。", show_default=False)],
+    new: Annotated[int, typer.Argument(metavar="NEW", help="修改稿的编号。", show_default=False)],
+    reason: ReasonOption = None,
+    by: ByOption = None,
+) -> None:
+    """修改稿替换旧稿：同一篇稿件只计一次（按修改稿计），旧稿上的采用计在修改稿上。"""
+    who = who_is(by)
+
+    def action(session, config):
+        from baosong.ledger.corrections import supersede
+
+        supersede(session, old, new, who, reason)
+        return new
+
+    _correct(action, lambda result: f"稿件 {old} 已被修改稿 {new} 替换，只计一次（计在稿件 {result}）")
+
+
+def ledger_merge(
+    keep: Annotated[int, typer.Argument(metavar="KEEP", help="保留计数的稿件编号。", show_default=False)],
+    others: Annotated[list[int], typer.Argument(metavar="OTHER...", help="并入它的稿件编号（分几封邮件发来的同一篇稿件）。", show_default=False)],
+    reason: ReasonOption = None,
+    by: ByOption = None,
+) -> None:
+    """合并：同一篇稿件分几封邮件发来时，只计一篇（字数相加，采用计在保留的稿件上）。"""
+    who = who_is(by)
+
+    def action(session, config):
+        from baosong.ledger.corrections import merge
+
+        return merge(session, keep, others, who, reason).word_count
+
+    _correct(action, lambda result: f"稿件 {'、'.join(map(str, others))} 已并入稿件 {keep}，合计 {result} 字")
+
+
+def ledger_split(
+    piece_id: PieceId,
+    title: Annotated[str, typer.Option("--title", help="拆出的第二篇稿件的标题。", show_default=False)],
+    category: Annotated[Optional[str], typer.Option("--category", help="拆出稿件的分类。")] = None,
+    author: Annotated[Optional[str], typer.Option("--author", help="拆出稿件的作者（默认同原稿）。")] = None,
+    words: Annotated[int, typer.Option("--words", help="拆出稿件的字数（从原稿字数中减去）。")] = 0,
+    reason: ReasonOption = None,
+    by: ByOption = None,
+) -> None:
+    """拆分：一封邮件里有两篇稿件却只登记了一篇时，拆出第二篇（同一邮件、单位和收到时间）。"""
+    who = who_is(by)
+
+    def action(session, config):
+        from baosong.ledger.corrections import split
+
+        return split(session, piece_id, who, title=title, category=category, author=author, words=words,
+                     scoring=config.scoring, reason=reason).id
+
+    _correct(action, lambda result: f"已从稿件 {piece_id} 拆出稿件 {result}《{title}》；撤销拆分：baosong ledger void {result} --reason …")
+
+
+def ledger_history(
+    piece_id: PieceId,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+) -> None:
+    """查看一篇稿件的更正记录：谁、何时、改了什么（原值和新值）、原因。"""
+    from baosong.cli import _json, fail, open_app, out
+    from baosong.ledger.errors import LedgerError
+    from baosong.views import history_lines, history_rows
+
+    application = open_app()
+    with application.sessions() as session:
+        try:
+            piece, rows = history_rows(session, piece_id, application.config.tz)
+        except LedgerError as exc:
+            fail(str(exc))
+    if as_json:
+        _json({"piece": piece, "changes": rows})
+        return
+    for line in history_lines(piece, rows):
+        out.print(line, markup=False, soft_wrap=True)
+
+
+def adopt_undo(application, piece_id: int, outlet: str, instruction: str | None, reason: str | None,
+               by: str | None) -> None:
+    """`adopt ID OUTLET --undo` (and `--instruction LEVEL --undo`): withdraw what was recorded."""
+    from baosong.cli import fail, out
+    from baosong.ledger.corrections import undo_adoption
+    from baosong.ledger.errors import LedgerError
+
+    with application.sessions() as session:
+        try:
+            gone = undo_adoption(session, piece_id, outlet, who_is(by), instruction=instruction, reason=reason)
+        except LedgerError as exc:
+            fail(str(exc))
+        session.commit()
+    what = "批示" if instruction else "采用"
+    out.print(f"已撤销稿件 {piece_id} 的{what}：{gone}", markup=False, soft_wrap=True)
+
+
+def register(app: typer.Typer, ledger_app: typer.Typer) -> None:
+    for name, func in (("edit", ledger_edit), ("void", ledger_void), ("restore", ledger_restore),
+                       ("supersede", ledger_supersede), ("merge", ledger_merge), ("split", ledger_split),
+                       ("history", ledger_history), ("export", ledger_export), ("import", ledger_import)):
+        ledger_app.command(name)(func)
+
+
+def _span(month: str | None, quarter: str | None, half: str | None, year: str | None, scoring):
+    from baosong.cli import fail
+    from baosong.ledger.excel.span import parse_span
+    from baosong.ledger.regime.context import scoring_year_of
+
+    given = [(k, x) for k, x in (("month", month), ("quarter", quarter), ("half", half), ("year", year)) if x]
+    if len(given) > 1:
+        fail("--month、--quarter、--half、--year 只能给出一个")
+    if not given:
+        return None
+    try:
+        return parse_span(*given[0], scoring_year_of(scoring))
+    except ValueError as exc:
+        fail(str(exc))
+
+
+def ledger_export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="写入的 Excel 文件（.xlsx）。", show_default=False)],
+    month: Annotated[Optional[str], typer.Option("--month", help="月份 YYYY-MM。")] = None,
+    quarter: Annotated[Optional[str], typer.Option("--quarter", help="季度，例如 2026Q4。")] = None,
+    half: Annotated[Optional[str], typer.Option("--half", help="半年，例如 2026H2。")] = None,
+    year: Annotated[Optional[str], typer.Option("--year", help="年度，例如 2026（按 scoring.yaml 的计分年度）。")] = None,
+) -> None:
+    """导出台账为 Excel：每篇稿件一行（含状态、约稿、时效、采用、批示、更正记录），另有各单位汇总表；不给期间则导出全部。"""
+    from baosong.cli import fail, open_app, out
+    from baosong.ledger.excel.export import export_ledger
+
+    if output.suffix.lower() != ".xlsx":
+        fail(f"输出文件应以 .xlsx 结尾：{output}")
+    application = open_app()
+    config = application.config
+    span = _span(month, quarter, half, year, config.scoring)
+    groups = {u.name: u.group for u in config.units}
+    counts_for = {u.name: u.counts_for for u in config.units}
+    with application.sessions() as session:
+        try:
+            done = export_ledger(session, span, output, config.scoring, config.tz, groups, counts_for,
+                                 periodic=config.settings.commissions.periodic)
+        except OSError as exc:
+            fail(f"无法写入 {output}：{exc.strerror or exc}")
+    what = span.label if span else "全部"
+    out.print(f"已导出{what}台账：{done.pieces} 篇稿件，{done.units} 个单位的汇总 → {output}", markup=False,
+              soft_wrap=True)
+
+
+def ledger_import(
+    file: Annotated[Path, typer.Argument(metavar="FILE.xlsx", help="导出后填写过的台账，或本办公室原有的台账（按 settings.yaml 的 legacy_ledger 读取）。", show_default=False)],
+    apply: Annotated[bool, typer.Option("--apply", help="真正写入台账；不加则只列出将要做的改动。")] = False,
+    on: Annotated[Optional[str], typer.Option("--date", help="表中采用、批示没写日期时用的日期 YYYY-MM-DD；默认今天。")] = None,
+    by: ByOption = None,
+) -> None:
+    """从 Excel 导入采用、批示和更正（默认只预览，加 --apply 写入；重复导入不会重复登记）。"""
+    from baosong.cli import fail, open_app, out
+    from baosong.ledger.audit import Who
+    from baosong.ledger.errors import LedgerError
+    from baosong.ledger.excel.importer import import_workbook
+
+    application = open_app()
+    if on:
+        try:
+            default_day = date.fromisoformat(on)
+        except ValueError:
+            fail(f"日期格式不对：{on!r}，应为 YYYY-MM-DD")
+    else:
+        default_day = datetime.now(application.config.tz).date()
+    who = Who(who_is(by).actor, f"import {file.name}")
+    with application.sessions() as session:
+        try:
+            report = import_workbook(session, file, application.config.scoring, who, application.config.tz,
+                                     legacy=application.config.settings.legacy_ledger, default_day=default_day)
+        except LedgerError as exc:
+            session.rollback()
+            fail(str(exc))
+        if apply:
+            session.commit()
+        else:
+            session.rollback()
+    kind = "导出的台账" if report.kind == "exported" else "原有台账（legacy_ledger）"
+    verb = "已写入" if apply else "将写入（预览，未改动台账；确认后加 --apply）"
+    out.print(f"{file.name}：{kind}。{verb} {len(report.changes)} 项改动", markup=False, soft_wrap=True)
+    for line in report.changes:
+        out.print(f"  {line}", markup=False, soft_wrap=True)
+    for line in report.skipped:
+        out.print(f"  提醒 {line}", markup=False, soft_wrap=True)
+    if report.already:
+        out.print(f"  {report.already} 行此前已导入，未重复登记", markup=False)
+    if not report.changes:
+        out.print("  没有需要改动的内容", markup=False)

@@ -1,0 +1,262 @@
+"""`baosong ledger import`: what staff filled into an exported 台账, or an office's old sheet, into the ledger.
+
+Every row is applied inside its own savepoint and described as it is applied, so the dry run (everything
+rolled back at the end) prints exactly what ``--apply`` (committed) changes. A row the ledger refuses (an
+unknown outlet, a unit not registered) is reported and skipped, never guessed. Importing the same sheet
+again changes nothing: cells equal to the ledger are no change, adoptions and instructions already
+recorded are skipped, and an old sheet's rows are recognised by a fingerprint of (date, unit, title).
+
+From an exported 台账 the import reads: 单位, 作者, 标题, 分类, 字数 (edits), 状态 (计数 restores, 作废 voids),
+采用 and 批示 (added when new; one missing from the cell is reported, not withdrawn: use `adopt --undo`),
+更正说明 (the reason recorded with the row's changes). 编号 finds the piece; the other columns are ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import false, update
+from sqlalchemy.orm import Session
+
+from baosong.config.schema import LegacyLedger, Scoring
+from baosong.vocabulary import PIECE_STATUS_LABELS, Change, PieceStatus, Verdict
+
+from ..audit import Who, record_change
+from ..corrections import add_instruction, adopt, edit_piece, get_piece, restore_piece, void_piece
+from ..errors import LedgerError
+from ..labels import field_label
+from ..messages import MessageRecord, PieceRecord, find_message_by_sha, record_message
+from ..models import Unit
+from ..units import resolve_unit
+from .reader import SheetRow, read_exported, read_legacy
+
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_SPLIT = re.compile(r"[；;、,，\n]+")
+LEGACY_SOURCE = "旧台账导入"
+IMPORT_MAILBOX = "import"
+
+
+@dataclass
+class ImportReport:
+    kind: str                                   # "exported" or "legacy"
+    changes: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    already: int = 0                            # old-sheet rows imported before
+
+
+def parse_day(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    m = _DATE.search(str(value or ""))
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def parse_credits(value: Any) -> list[tuple[str, date | None]]:
+    """`枣庄普刊 2026-10-20；上报` -> [("枣庄普刊", date(2026, 10, 20)), ("上报", None)]."""
+    out = []
+    for token in _SPLIT.split(str(value or "")):
+        day = parse_day(token)
+        name = _DATE.sub("", token).strip(" （）()")
+        if name:
+            out.append((name, day))
+    return out
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
+
+
+class _Row:
+    """One sheet row being applied: its changes are described as they are made."""
+
+    def __init__(self, report: ImportReport, number: int, piece_id: int | None):
+        self.report, self.number, self.piece_id = report, number, piece_id
+
+    def where(self) -> str:
+        return f"第 {self.number} 行" + (f" 稿件 {self.piece_id}" if self.piece_id else "")
+
+    def change(self, text: str) -> None:
+        self.report.changes.append(f"{self.where()}：{text}")
+
+    def skip(self, text: str) -> None:
+        self.report.skipped.append(f"{self.where()}：{text}")
+
+
+def _savepoint(session: Session, row: _Row, work: Callable[[], None]) -> None:
+    before = len(row.report.changes)
+    nested = session.begin_nested()
+    try:
+        work()
+    except LedgerError as exc:
+        nested.rollback()
+        del row.report.changes[before:]
+        row.skip(f"未导入——{exc}")
+        return
+    nested.commit()
+
+
+def _credits(session: Session, row: _Row, piece_id: int, cell_outlets: Any, cell_levels: Any, scoring: Scoring,
+             who: Who, default_day: date) -> None:
+    piece = get_piece(session, piece_id)
+    have_outlets = {a.outlet for a in piece.adoptions}
+    have_levels = {i.level for i in piece.instructions}
+    listed_outlets, listed_levels = parse_credits(cell_outlets), parse_credits(cell_levels)
+    for outlet, day in listed_outlets:
+        if outlet not in have_outlets:
+            adopt(session, piece_id, outlet, scoring, who, on=day or default_day)
+            have_outlets.add(outlet)
+            row.change(f"登记采用 {outlet} {day or default_day}")
+    for level, day in listed_levels:
+        if level not in have_levels:
+            add_instruction(session, piece_id, level, scoring, who, on=day or default_day)
+            have_levels.add(level)
+            row.change(f"登记批示 {level} {day or default_day}")
+    gone = sorted(have_outlets - {o for o, _ in listed_outlets}) + sorted(have_levels - {v for v, _ in listed_levels})
+    if gone and (cell_outlets is not None or cell_levels is not None):
+        row.skip(f"表中没有台账已登记的 {'、'.join(gone)}，未撤销（撤销请用 baosong adopt ID 刊物 --undo）")
+
+
+def _exported_row(session: Session, sheet_row: SheetRow, report: ImportReport, scoring: Scoring, who: Who,
+                  default_day: date) -> None:
+    cells = sheet_row.cells
+    raw_id = _text(cells.get("id"))
+    if not raw_id.isdigit():
+        _Row(report, sheet_row.number, None).skip(f"编号“{raw_id}”不是数字，跳过")
+        return
+    row = _Row(report, sheet_row.number, int(raw_id))
+    before = len(report.changes) + len(report.skipped)
+    reason = _text(cells.get("note")) or "Excel 导入"
+
+    def work() -> None:
+        piece = get_piece(session, int(raw_id))
+        values: dict[str, object] = {}
+        unit_text = _text(cells.get("unit"))
+        if unit_text:
+            unit = resolve_unit(session, unit_text)
+            if unit is None:
+                raise LedgerError(f"没有单位“{unit_text}” / unknown unit")
+            if unit.id != piece.unit_id:
+                values["unit"] = unit.name
+        for key in ("author", "title", "category"):
+            if key in cells and _text(cells[key]) != (getattr(piece, key) or ""):
+                values[key] = _text(cells[key])
+        words = _text(cells.get("word_count"))
+        if words:
+            if not words.isdigit():
+                raise LedgerError(f"字数“{words}”不是整数 / word count is not a whole number")
+            if int(words) != piece.word_count:
+                values["word_count"] = int(words)
+        if values:
+            for c in edit_piece(session, piece.id, values, scoring, who, reason):
+                row.change(f"{field_label(c.field)} {c.old or '（空）'} → {c.new or '（空）'}")
+        status = _text(cells.get("status"))
+        counted, void = PIECE_STATUS_LABELS[PieceStatus.COUNTED.value], PIECE_STATUS_LABELS[PieceStatus.VOID.value]
+        if status == counted and piece.status != PieceStatus.COUNTED.value:
+            was = PIECE_STATUS_LABELS.get(piece.status, piece.status)
+            restore_piece(session, piece.id, who, reason)
+            row.change(f"状态 {was} → {counted}")
+        elif status == void and piece.status != PieceStatus.VOID.value:
+            void_piece(session, piece.id, who, reason)
+            row.change(f"状态 {counted} → {void}")
+        _credits(session, row, piece.id, cells.get("adoptions"), cells.get("instructions"), scoring, who, default_day)
+
+    _savepoint(session, row, work)
+    if len(report.changes) + len(report.skipped) == before:
+        report.unchanged += 1
+
+
+def _received(value: Any, tz: ZoneInfo) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    day = parse_day(value)
+    return datetime.combine(day, time(0, 0), tzinfo=tz) if day else None
+
+
+def _legacy_row(session: Session, sheet_row: SheetRow, report: ImportReport, scoring: Scoring, who: Who,
+                tz: ZoneInfo, file_name: str) -> None:
+    cells = sheet_row.cells
+    row = _Row(report, sheet_row.number, None)
+    when = _received(cells.get("received_at"), tz)
+    unit_text, title = _text(cells.get("unit")), _text(cells.get("title"))
+    if when is None:
+        row.skip(f"收到日期“{_text(cells.get('received_at'))}”无法识别，跳过")
+        return
+    if not title:
+        row.skip("没有标题，跳过")
+        return
+    unit = resolve_unit(session, unit_text) if unit_text else None
+    if unit is None:
+        row.skip(f"单位“{unit_text}”未在 units.yaml 中登记（全称、简称或曾用名），跳过")
+        return
+    fingerprint = hashlib.sha256(f"legacy\n{when.date().isoformat()}\n{unit.name}\n{title}".encode()).hexdigest()
+    if find_message_by_sha(session, fingerprint) is not None:
+        report.already += 1
+        return
+    category = _text(cells.get("category")) or None
+    if category is not None and category not in scoring.categories:
+        row.skip(f"分类“{category}”不在 scoring.yaml 的 categories 中，按未分类导入")
+        category = None
+    words = _text(cells.get("word_count"))
+    author = _text(cells.get("author")) or None
+
+    def work() -> None:
+        message = record_message(session, MessageRecord(
+            mailbox=IMPORT_MAILBOX, uidvalidity=None, uid=None, sha256=fingerprint, message_id=None, sender="",
+            subject=title, received_at=when, size=0, archive_path="", verdict=Verdict.ACCEPTED.value, reason=None,
+            detail=f"{file_name} 第 {sheet_row.number} 行", unit_name=unit.name,
+            pieces=(PieceRecord(LEGACY_SOURCE, fingerprint, title, unit_text, author, category,
+                                int(words) if words.isdigit() else 0),)))
+        piece = message.pieces[0]  # its id is not shown: PostgreSQL does not give back a rolled-back id
+        record_change(session, who, Change.IMPORT, piece_id=piece.id, new=f"{file_name} 第 {sheet_row.number} 行")
+        row.change(f"新增稿件《{title}》｜{unit.name}｜{when.date()}｜{category or '未分类'}")
+        default_day = parse_day(cells.get("adopted_on")) or when.astimezone(tz).date()
+        _credits(session, row, piece.id, cells.get("adoptions"), cells.get("instructions"), scoring, who, default_day)
+
+    _savepoint(session, row, work)
+
+
+def _begin_for_savepoints(session: Session) -> None:
+    """Make the driver open its transaction before the first SAVEPOINT.
+
+    Python's sqlite3 module begins a transaction only before a data-changing statement; a SAVEPOINT
+    issued before that starts a transaction of its own, and releasing it commits: the dry run would
+    write. A statement that changes no row makes the module BEGIN first (PostgreSQL needs nothing).
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(Unit).where(false()).values(active=Unit.active))
+
+
+def import_workbook(session: Session, path: Path, scoring: Scoring, who: Who, tz: ZoneInfo, *,
+                    legacy: LegacyLedger | None, default_day: date) -> ImportReport:
+    """Apply the workbook to the session (the caller commits for --apply, rolls back for a dry run)."""
+    _begin_for_savepoints(session)
+    rows = read_exported(path)
+    if rows is not None:
+        report = ImportReport("exported")
+        for r in rows:
+            _exported_row(session, r, report, scoring, who, default_day)
+        return report
+    if legacy is None:
+        raise LedgerError(f"{path.name} 不是本程序导出的台账（没有“台账”工作表或“编号”列），settings.yaml 中也没有"
+                          f"配置 legacy_ledger 列对应关系，无法导入 / not an exported ledger and no legacy_ledger mapping")
+    report = ImportReport("legacy")
+    for r in read_legacy(path, legacy):
+        _legacy_row(session, r, report, scoring, who, tz, path.name)
+    return report
