@@ -120,3 +120,12 @@ def pieces_in(session: Session, month: Month | None, tz: ZoneInfo) -> list[Piece
 def mark_filed(session: Session, message_id: int) -> None:
     """The message has left the mailbox's inbox folder (moved to its verdict's folder)."""
     session.execute(update(Message).where(Message.id == message_id).values(filed_at=datetime.now(timezone.utc)))
+
+
+def piece_titles(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """Title (else the file name) of each piece, by id."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = session.execute(select(Piece.id, Piece.title, Piece.source).where(Piece.id.in_(wanted)))
+    return {pid: title or source for pid, title, source in rows}

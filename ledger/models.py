@@ -337,3 +337,19 @@ class CommissionUnit(Base):
 
     commission: Mapped[Commission] = relationship(back_populates="units")
     unit: Mapped[Unit] = relationship()
+
+
+class DocNumber(Base):
+    """A 文号 given to a formal document (the period's notice, an interview letter): numbered per year
+    and per series (the format), given once per ``key`` so a preview and the real sending agree."""
+
+    __tablename__ = "doc_numbers"
+    __table_args__ = (UniqueConstraint("series", "year", "seq", name="uq_doc_numbers_series"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)   # notice:2026-10, letter:2026-10:滨湖镇人民政府
+    series: Mapped[str] = mapped_column(String(100))             # the format, e.g. 滕政办信〔{year}〕{seq}号
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
