@@ -17,6 +17,7 @@ from baosong.vocabulary import DISPOSITIONS, Verdict
 
 from .monthly import Recipient
 
+
 @dataclass(frozen=True)
 class Principal:
     """A unit's principal (负责人), as far as the notice needs them."""
