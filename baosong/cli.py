@@ -13,8 +13,6 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from baosong.vocabulary import VERDICT_LABELS
-
 if TYPE_CHECKING:
     from baosong.config.loader import ConfigError
 
@@ -84,6 +82,12 @@ def open_app():  # -> baosong.app.App
     except ConfigError as e:
         _print_problems(e)
         raise typer.Exit(1) from None
+
+
+def _verdict_label(value: str) -> str:
+    from baosong.notify.labels import verdict_labels
+
+    return verdict_labels().get(value, value)
 
 
 def _json(data: Any) -> None:
@@ -172,7 +176,7 @@ def inspect(
     if as_json:
         _json(verdict.as_json())
         return
-    out.print(f"结论：{VERDICT_LABELS[verdict.verdict.value]}（{verdict.verdict.value}）"
+    out.print(f"结论：{_verdict_label(verdict.verdict.value)}（{verdict.verdict.value}）"
               + (f"  原因：{verdict.reason}" if verdict.reason else ""))
     out.print(f"发件人：{verdict.sender or '（无）'}  单位：{verdict.unit or '未登记'}")
     if verdict.detail:
@@ -239,7 +243,7 @@ def ingest(
             problem("失败", f"{path}：{exc!r}")
             continue
         state = "已登记" if outcome.new else "此前已登记，跳过"
-        out.print(f"{path.name}：{state}｜{VERDICT_LABELS[outcome.verdict]}"
+        out.print(f"{path.name}：{state}｜{_verdict_label(outcome.verdict)}"
                   + (f"（{outcome.reason}）" if outcome.reason else "")
                   + f"｜{outcome.unit or outcome.sender}｜稿件 {outcome.pieces} 篇｜台账编号 {outcome.ledger_id}",
                   markup=False)

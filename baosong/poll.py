@@ -15,7 +15,7 @@ from baosong.intake.mailbox import Mailbox, MailboxError
 from baosong.ledger.messages import mark_filed, recorded_uids
 from baosong.ledger.outbox import DeliveryReport, deliver_pending
 from baosong.processing import process
-from baosong.views import VERDICT_LABELS
+from baosong.views import verdict_labels
 from baosong.vocabulary import DISPOSITIONS, Verdict
 
 log = logging.getLogger("baosong.poll")
@@ -32,7 +32,7 @@ class MailboxReport:
     set_aside: int = 0   # failed too often: moved to quarantine, recorded, the office alerted
 
     def summary(self) -> str:
-        counts = "，".join(f"{VERDICT_LABELS.get(k, k)} {v}" for k, v in self.counts.items()) or "无新邮件"
+        counts = "，".join(f"{verdict_labels().get(k, k)} {v}" for k, v in self.counts.items()) or "无新邮件"
         return (f"邮箱“{self.mailbox}”：取到 {self.fetched} 封，新登记 {self.new} 封（{counts}）"
                 + (f"，此前已登记 {self.already} 封" if self.already else "")
                 + (f"，{self.set_aside} 封多次处理失败已移入隔离" if self.set_aside else ""))
