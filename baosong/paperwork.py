@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 import shutil
 import subprocess
+import tempfile
 from datetime import date
+from pathlib import Path
 
 from baosong.app import App
 from baosong.ledger.doc_numbers import doc_number
@@ -18,7 +20,7 @@ from baosong.ledger.periods import Month, Period
 from baosong.ledger.regime import event_window
 from baosong.ledger.scoring import UnitScore
 from baosong.ledger.scoring_events import period_events
-from baosong.notify.compose import DOCX_MIME, PDF_MIME, Attachment, InlineImage
+from baosong.notify.compose import DOCX_MIME, PDF_MIME, XLSX_MIME, Attachment, InlineImage
 from baosong.notify.formal import Fonts, FormalDoc, formal_docx
 from baosong.notify.monthly import AdoptedPiece, Chart, NoticeExtras, notice_context
 from baosong.notify.render import render
@@ -75,21 +77,26 @@ def charts(app: App, month: Month, scores: list[UnitScore], history: list[tuple[
 
 
 def attach_ledger_xlsx(app: App, period: Period) -> Attachment | None:
-    """The period's 台账 as .xlsx, from the ledger's Excel export (``baosong ledger export``).
+    """The period's 台账 as .xlsx, made by the ledger's Excel export (``baosong ledger export``).
 
-    Hook: the export (``baosong.ledger.excel``) is merged from another branch; until it is there,
-    nothing is attached."""
+    HOOK: the export (``baosong.ledger.excel``: ``export.export_ledger(session, span, path, scoring, tz)``,
+    ``span.month_span(month)``) is merged from the corrections branch; until it is there, nothing is attached.
+    Only a month's notice attaches it (the span of other periods is the export's business)."""
     try:
-        from baosong.ledger import excel  # type: ignore[attr-defined]
+        from baosong.ledger.excel.export import export_ledger  # type: ignore[import-not-found]
+        from baosong.ledger.excel.span import month_span  # type: ignore[import-not-found]
     except ImportError:
         return None
-    try:
-        with app.sessions() as session:
-            data = excel.period_workbook(session, period, app.config)  # the export's entry point
-    except AttributeError:
-        log.warning("ledger.excel has no period_workbook(session, period, config): no 台账 attached")
+    if period.kind != "month":
         return None
-    return Attachment(f"台账（{period.name}）.xlsx", data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    month = Month(period.start.year, period.start.month)
+    with tempfile.TemporaryDirectory(prefix="baosong-xlsx-") as tmp:
+        path = Path(tmp) / f"{month}.xlsx"
+        with app.sessions() as session:
+            export_ledger(session, month_span(month), path, app.config.scoring, app.config.tz)
+        data = path.read_bytes()
+    name = render("ledger_attachment_name.txt.j2", label=month.label).strip()
+    return Attachment(name, data, XLSX_MIME)
 
 
 def notice_extras(app: App, month: Month, scores: list[UnitScore], *, issued_on: date,

@@ -5,6 +5,7 @@ headless Chromium."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 import shutil
@@ -233,6 +234,12 @@ def test_the_notice_carries_charts_the_formal_docx_its_pdf_and_a_number(two_mont
 
         pdf = PdfReader(io.BytesIO(files[f"{title}.pdf"]))
         assert "政务信息采用情况通报" in "".join(page.extract_text() for page in pdf.pages).replace(" ", "").replace("\n", "")
+    if importlib.util.find_spec("baosong.ledger.excel") is not None:   # the 台账 export is merged
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(files["台账（2026年10月）.xlsx"]))
+        cells = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
+        assert "商务局十月工作动态" in cells
     principal = parse(sorted(outbox.glob("*.eml"))[1])
     assert f"{title}.docx" in attachments(principal)
 
