@@ -57,7 +57,8 @@ def adopted_pieces(app: App, period: Period) -> tuple[AdoptedPiece, ...]:
                  for a in sorted(adoptions, key=lambda a: (a.on, a.piece_id)))
 
 
-def charts(app: App, month: Month, scores: list[UnitScore], history: list[tuple[Month, list[UnitScore]]]) -> tuple[Chart, ...]:
+def charts(app: App, month: Month, scores: list[UnitScore], history: list[tuple[Month, list[UnitScore]]],
+           label: str | None = None) -> tuple[Chart, ...]:
     from baosong.notify.charts import Bar, ClassBars, TrendPoint, score_bars, trend_lines
 
     labels = class_labels(app.config.scoring.classes)
@@ -70,7 +71,7 @@ def charts(app: App, month: Month, scores: list[UnitScore], history: list[tuple[
                                           render("chart_labels.txt.j2", which="adopted").strip(): sum(s.adopted for s in ss)})
               for m, ss in history]
     trend = trend_lines(points, title=render("chart_labels.txt.j2", which="trend").strip())
-    return (Chart(render("chart_labels.txt.j2", which="bars_caption", label=month.label).strip(),
+    return (Chart(render("chart_labels.txt.j2", which="bars_caption", label=label or month.label).strip(),
                   InlineImage(f"scores-{month}@baosong", bars)),
             Chart(render("chart_labels.txt.j2", which="trend_caption").strip(),
                   InlineImage(f"trend-{month}@baosong", trend)))
@@ -100,18 +101,26 @@ def attach_ledger_xlsx(app: App, period: Period) -> Attachment | None:
 
 
 def notice_extras(app: App, month: Month, scores: list[UnitScore], *, issued_on: date,
-                  history: list[tuple[Month, list[UnitScore]]] | None = None) -> NoticeExtras:
-    """The 文号 (given once per period), the charts, the formal .docx (+ PDF) and the 台账 for a month's notice."""
+                  history: list[tuple[Month, list[UnitScore]]] | None = None,
+                  period: Period | None = None) -> NoticeExtras:
+    """The 文号 (given once per period), the charts, the formal .docx (+ PDF) and the 台账 for a notice.
+
+    ``period``: a quarter, half-year or year notice (the regime's own period, e.g. the tobacco regime's
+    quarter); ``month`` is then its last month (the trend ends there) and ``scores`` the period's."""
     from baosong.notify.pdf import PdfError, docx_to_pdf
 
     n = app.config.settings.notices
-    period = Period.of_month(month)
+    period = period or Period.of_month(month)
+    monthly = period.kind == "month"
+    key = str(month) if monthly else period.name
     with app.sessions() as session:
-        number = doc_number(session, key=f"notice:{month}", series=n.doc_number, year=issued_on.year)
+        number = doc_number(session, key=f"notice:{key}", series=n.doc_number, year=issued_on.year)
         session.commit()
     adopted = adopted_pieces(app, period)
-    drawn = charts(app, month, scores, history or [(month, scores)]) if n.chart else ()
-    extras = NoticeExtras(place=n.place, number=number, adopted=adopted, charts=drawn)
+    label = None if monthly else period.label
+    drawn = charts(app, month, scores, history or [(month, scores)], label) if n.chart else ()
+    extras = NoticeExtras(place=n.place, number=number, adopted=adopted, charts=drawn, period_label=label,
+                          period_key=None if monthly else key, period_kind=period.kind)
     attachments: list[Attachment] = []
     if n.docx:
         office = app.config.settings.office
@@ -135,4 +144,5 @@ def notice_extras(app: App, month: Month, scores: list[UnitScore], *, issued_on:
         xlsx = attach_ledger_xlsx(app, period)
         if xlsx is not None:
             attachments.append(xlsx)
-    return NoticeExtras(place=n.place, number=number, adopted=adopted, charts=drawn, attachments=tuple(attachments))
+    return NoticeExtras(place=n.place, number=number, adopted=adopted, charts=drawn, period_label=label,
+                        period_key=extras.period_key, period_kind=period.kind, attachments=tuple(attachments))

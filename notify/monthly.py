@@ -61,6 +61,7 @@ class NoticeExtras:
     place: str = "市"                                  # 全市 / 全县 / 全区
     period_label: str | None = None                    # 2026年第四季度 (default: the month's label)
     period_key: str | None = None                      # 2026Q4 (default: the month)
+    period_kind: str = "month"                         # month / quarter / half / year (本月 / 本季度 …)
     number: str | None = None                          # 文号 of the formal notice
     adopted: tuple[AdoptedPiece, ...] = ()
     charts: tuple[Chart, ...] = ()
@@ -111,7 +112,7 @@ def notice_context(*, month: Month, scores: Sequence[UnitScore], office_name: st
     """What the notice's templates (mail and formal .docx) see."""
     label = extras.period_label or month.label
     return dict(
-        month=month, period_label=label, tables=class_tables(scores, class_labels), groups=group_tables(scores),
+        month=month, period_label=label, period_kind=extras.period_kind, tables=class_tables(scores, class_labels), groups=group_tables(scores),
         totals={"submitted": sum(s.submitted for s in scores), "adopted": sum(s.adopted for s in scores),
                 "units": len(scores)},
         below=below_quota(scores), zero=[s for s in scores if s.submitted == 0], adopted=extras.adopted,

@@ -316,3 +316,34 @@ def test_the_html_notice_renders_in_headless_chromium(two_months: Path, tmp_path
     stat = ImageStat.Stat(image)
     assert stat.stddev[0] > 20      # a blank page has none; text, tables and charts give plenty
     assert int((numpy.asarray(image) < 128).sum()) > 5000
+
+
+def test_a_quarter_notice_has_its_own_label_key_and_number(two_months: Path):
+    """A regime scored by quarter (the tobacco system's) gets the same paperwork for the quarter."""
+    from datetime import date
+
+    from baosong.ledger.periods import Month, Period
+    from baosong.notices import notice_history, period_scores
+    from baosong.notify.monthly import Recipient, notice_mails
+    from baosong.paperwork import notice_extras
+
+    application = App.open(two_months)
+    quarter = Period.quarter(2026, 4)
+    scores = period_scores(application, quarter)
+    last = Month(2026, 12)
+    extras = notice_extras(application, last, scores, issued_on=date(2027, 1, 5),
+                           history=notice_history(application, last, scores), period=quarter)
+    assert extras.number == "滕政办信〔2027〕1号" and extras.period_key == "2026Q4"
+    # the quarter's adoptions (none in September's quarter), by day and piece: the towns' 10-20 pieces,
+    # 商务局's (sent after them), then class B's on 10-21
+    assert [(a.unit, a.outlet) for a in extras.adopted] == [
+        ("一镇", "省专报"), ("二镇", "枣庄专报"), ("三镇", "政情专报"), ("四镇", "政务信息交流"), ("商务局", "国办专报"),
+        ("乙一局", "政情专报"), ("乙二局", "政务信息交流")]
+    (mail,) = notice_mails(month=last, scores=scores, recipients=[Recipient("office", ("o@example.org",), "各位领导", None)],
+                           office_name="滕州市人民政府办公室", department="信息科", class_labels={}, regime="办法",
+                           issued_on=date(2027, 1, 5), extras=extras)
+    assert mail.key == "notice:2026Q4:office" and mail.subject.endswith("（2026年第四季度）")
+    assert "现将2026年第四季度全市政务信息报送和采用情况通报如下" in mail.text
+    docx = next(a for a in mail.attachments if a.filename.endswith(".docx"))
+    text = docx_text(docx.data)[1]
+    assert "滕政办信〔2027〕1号" in text and "2026年第四季度" in text
