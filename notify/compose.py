@@ -71,7 +71,9 @@ def compose(
     if html is not None:
         msg.add_alternative(html, subtype="html", charset="utf-8")
         if inline:
-            html_part = msg.get_payload()[1]  # type: ignore[index]
+            html_part = msg.get_body(("html",))
+            if not isinstance(html_part, EmailMessage):  # set just above: always an EmailMessage
+                raise TypeError("no HTML part to relate images to")
             for image in inline:
                 maintype, _, subtype = image.mime.partition("/")
                 html_part.add_related(image.data, maintype=maintype, subtype=subtype, cid=f"<{image.cid}>",
