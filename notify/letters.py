@@ -128,9 +128,9 @@ def rank_history(unit: str, history: Sequence[tuple[Month, Sequence[UnitScore]]]
 
 
 def shortfalls(score: UnitScore) -> tuple[Shortfall, ...]:
-    """The judged quotas the unit did not meet this month (total first)."""
+    """The judged quotas the unit did not meet this month: the total first, then categories in scoring.yaml's order."""
     missing = [q for q in score.quotas if q.judged and not q.met and q.done < q.required]
-    missing.sort(key=lambda q: (q.category is not None, q.category or ""))
+    missing.sort(key=lambda q: q.category is not None)   # stable: keeps the categories' configured order
     return tuple(Shortfall(q.category, q.required, q.done) for q in missing)
 
 

@@ -57,7 +57,7 @@ def make_config(tmp_path: Path, smtp_sink, *, notices: dict | None = None) -> Pa
     scoring = yaml.safe_load((config / "scoring.yaml").read_text(encoding="utf-8"))
     scoring["interviews"] = {"group": "镇街", "bottom": 3, "consecutive_months": 2, "classes": ["A", "B", "C"],
                              "min_class_size": 4}
-    (config / "scoring.yaml").write_text(yaml.safe_dump(scoring, allow_unicode=True), encoding="utf-8")
+    (config / "scoring.yaml").write_text(yaml.safe_dump(scoring, allow_unicode=True, sort_keys=False), encoding="utf-8")
     settings = yaml.safe_load((config / "settings.yaml").read_text(encoding="utf-8"))
     settings["notices"] = {"trend_months": 3, **(notices or {})}
     (config / "settings.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
@@ -171,7 +171,9 @@ def test_letters_follow_seed_004_over_two_months(two_months: Path, tmp_path: Pat
     # September: 商务局 sent nothing and scores 0 too, so class A has 6 units; 五镇 (1) is 4th
     assert ["2026年9月", "第4名（共6个单位）", "第4名（共5个）", "1"] in ranks
     assert ["2026年10月", "第6名（共6个单位）", "第5名（共5个）", "0"] in ranks
-    assert ["报送总数", "10", "1", "9"] in quota and ["工作动态", "4", "1", "3"] in quota
+    # the total, then the categories in scoring.yaml's order (工作动态 4, 经验亮点 2, 调研分析 2, 问题建议 1, 社情民意 1)
+    assert quota[1:] == [["报送总数", "10", "1", "9"], ["工作动态", "4", "1", "3"], ["经验亮点", "2", "0", "2"],
+                         ["调研分析", "2", "0", "2"], ["问题建议", "1", "0", "1"], ["社情民意", "1", "0", "1"]]
     assert commissions[1][0].startswith("约稿〔2026〕") and commissions[1][1:] == ["秋粮收购进展", "漏报"]
     body = document.paragraphs[-4]
     assert body.runs and east_asia(body.runs[0]) == "仿宋_GB2312" and body.runs[0].font.size == Pt(16)
