@@ -13,8 +13,6 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from baosong.vocabulary import VERDICT_LABELS
-
 if TYPE_CHECKING:
     from baosong.config.loader import ConfigError
 
@@ -29,7 +27,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 ledger_app = typer.Typer(help="台账：查看、更正、导出和导入已登记的稿件。", no_args_is_help=True)
-notify_app = typer.Typer(help="通报：预览、批准、发送月度通报。", no_args_is_help=True)
+notify_app = typer.Typer(help="通报：月度通报的预览、批准和发送，约谈反馈函，提醒。", no_args_is_help=True)
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(notify_app, name="notify")
 
@@ -92,6 +90,12 @@ def open_app():  # -> baosong.app.App
     except ConfigError as e:
         _print_problems(e)
         raise typer.Exit(1) from None
+
+
+def _verdict_label(value: str) -> str:
+    from baosong.notify.labels import verdict_labels
+
+    return verdict_labels().get(value, value)
 
 
 def _json(data: Any) -> None:
@@ -212,7 +216,7 @@ def inspect(
     if as_json:
         _json({**verdict.as_json(), **mails.as_json()})
         return
-    out.print(f"结论：{VERDICT_LABELS[verdict.verdict.value]}（{verdict.verdict.value}）"
+    out.print(f"结论：{_verdict_label(verdict.verdict.value)}（{verdict.verdict.value}）"
               + (f"  原因：{verdict.reason}" if verdict.reason else ""))
     out.print(f"发件人：{verdict.sender or '（无）'}  单位：{verdict.unit or '未登记'}")
     if verdict.detail:
@@ -305,7 +309,7 @@ def ingest(
             problem("失败", f"{path}：{exc!r}")
             continue
         state = "已登记" if outcome.new else "此前已登记，跳过"
-        out.print(f"{path.name}：{state}｜{VERDICT_LABELS[outcome.verdict]}"
+        out.print(f"{path.name}：{state}｜{_verdict_label(outcome.verdict)}"
                   + (f"（{outcome.reason}）" if outcome.reason else "")
                   + f"｜{outcome.unit or outcome.sender}｜稿件 {outcome.pieces} 篇｜台账编号 {outcome.ledger_id}",
                   markup=False)
@@ -730,6 +734,75 @@ def status(
         for line in status_lines(report):
             out.print(line, markup=False, soft_wrap=True)
     if not report["ok"]:
+        raise typer.Exit(1)
+
+
+@notify_app.command("letters")
+def notify_letters(
+    month: Annotated[str, typer.Option("--month", help="按哪个月的排名约谈，YYYY-MM。", show_default=False)],
+    outbox: Annotated[Optional[Path], typer.Option("--outbox", help="不发送，把每封反馈函邮件写成 .eml 文件放到这个目录（预览）。")] = None,
+    at: Annotated[Optional[str], typer.Option("--at", help="按这个时间计算约稿情况和落款日期（ISO 时间）；默认现在。")] = None,
+) -> None:
+    """约谈反馈函：按 scoring.yaml 的 interviews 规则选出单位，给主要负责同志发《反馈函》（抄送办公室）。"""
+    from baosong.letters import send_letters
+    from baosong.notices import NoticeError
+
+    application = open_app()
+    period = _month(month)
+    now = _parse_when(at, application.config.tz) if at else None
+    if outbox is not None:  # a pure preview: every letter written as it would go out, nothing queued or marked
+        from baosong.letters import build_letters
+        from baosong.notices import preview_mails
+
+        try:
+            written = preview_mails(application, build_letters(application, period, now=now), outbox)
+        except NoticeError as exc:
+            fail(str(exc))
+        out.print(f"{period.label}反馈函预览：{len(written)} 封写入 {outbox}（未发送，也不记为已发出）")
+        return
+    try:
+        result = send_letters(application, period, transport=None, now=now)
+    except NoticeError as exc:
+        fail(str(exc))
+    if not result.mails:
+        out.print(f"{period.label}没有需要约谈的单位（规则见 scoring.yaml 的 interviews）。")
+        return
+    for mail in result.mails:
+        out.print(f"  {escape(mail.subject)} → {escape(', '.join(mail.to))}" + (f"（抄送 {escape(', '.join(mail.cc))}）" if mail.cc else ""))
+    if result.skipped and not result.queued:
+        out.print(f"{period.label}的反馈函此前已发送（{result.skipped} 封），未重复发送。")
+        return
+    out.print(f"{period.label}反馈函（发送）：{result.delivery.summary()}")
+    for e in result.delivery.errors[:5]:
+        problem("  发信问题", e)
+    if result.delivery.failed or result.delivery.deferred:
+        raise typer.Exit(1)
+
+
+@notify_app.command("reminders")
+def notify_reminders(
+    outbox: Annotated[Optional[Path], typer.Option("--outbox", help="不发送，把提醒写成 .eml 文件放到这个目录（预览）。")] = None,
+    at: Annotated[Optional[str], typer.Option("--at", help="按这个时间判断（ISO 时间）；默认现在。")] = None,
+) -> None:
+    """运行一次提醒：约稿截止前 N 小时提醒尚未报送的单位；（可选）月中提醒报送进度落后的单位。"""
+    from baosong.notices import NoticeError
+    from baosong.notify.send import FolderTransport
+    from baosong.reminders import send_reminders
+
+    application = open_app()
+    now = _parse_when(at, application.config.tz) if at else None
+    try:
+        commissions, pace = send_reminders(application, now=now, transport=FolderTransport(outbox) if outbox else None)
+    except NoticeError as exc:
+        fail(str(exc))
+    for label, result in (("约稿提醒", commissions), ("进度提醒", pace)):
+        out.print(f"{label}：新发 {result.queued} 封，此前已发 {result.skipped} 封" +
+                  (f"；{result.delivery.summary()}" if result.queued else ""))
+        for mail in result.mails:
+            out.print(f"  {escape(mail.subject)} → {escape(', '.join(mail.to))}")
+        for e in result.delivery.errors[:5]:
+            problem("  发信问题", e)
+    if any(r.delivery.failed or r.delivery.deferred for r in (commissions, pace)):
         raise typer.Exit(1)
 
 

@@ -102,13 +102,11 @@ def setup_logging(app: App, stream: Any = None) -> logging.Handler | None:
 
 
 def reminder_mails(app: App, now: datetime) -> list[Any]:
-    """Commission reminders and quota-pace notes due at ``now`` (the ``reminders`` job queues them).
+    """Commission reminders and quota-pace notes due at ``now`` (the ``reminders`` job queues them,
+    each once under its key, and delivers them with the outbox)."""
+    from baosong.reminders import commission_reminders, pace_reminders
 
-    MERGE (f-paperwork): return the notify layer's reminder mails here — objects with ``key``
-    (idempotent, e.g. ``reminder:<commission>:<unit>``), ``to``, ``subject`` and ``raw`` bytes or
-    ``text``/``html``. Each is queued once under its key and delivered with the outbox.
-    """
-    return []
+    return [*commission_reminders(app, now), *pace_reminders(app, now)]
 
 
 def _dead_here(holder: str) -> bool:

@@ -44,6 +44,7 @@ from baosong.notify.compose import compose
 from baosong.notify.monthly import notice_mails
 from baosong.notify.recipients import Principal, notice_recipients
 from baosong.notify.render import render
+from baosong.paperwork import notice_extras
 from baosong.views import class_labels
 from baosong.vocabulary import MailKind
 
@@ -67,6 +68,14 @@ def period_scores(app: App, period: Period, now: datetime | None = None) -> list
 
 def month_scores(app: App, month: Month) -> list[UnitScore]:
     return period_scores(app, Period.of_month(month))
+
+
+def notice_history(app: App, month: Month, scores: list[UnitScore]) -> list[tuple[Month, list[UnitScore]]]:
+    """The scores of the months before ``month`` (settings.yaml notices.trend_months in all), oldest first."""
+    months = [month]
+    while len(months) < app.config.settings.notices.trend_months:
+        months.insert(0, months[0].previous())
+    return [(m, scores if m == month else month_scores(app, m)) for m in months]
 
 
 def notice_sent(app: App, month: Month) -> bool:
@@ -111,17 +120,22 @@ def _raw(mail: Any, sender: str) -> bytes:
             return value
         if isinstance(value, EmailMessage):
             return value.as_bytes(policy=SMTP)
-    return compose(sender=sender, to=mail.to, subject=mail.subject, text=mail.text, html=mail.html,
-                   auto_submitted="auto-generated").as_bytes()
+    return compose(sender=sender, to=mail.to, cc=getattr(mail, "cc", ()), subject=mail.subject, text=mail.text,
+                   html=mail.html, auto_submitted="auto-generated", attachments=getattr(mail, "attachments", ()),
+                   inline=getattr(mail, "inline", ())).as_bytes()
 
 
 def period_letters(app: App, month: Month, scores: Sequence[UnitScore]) -> list[Any]:
     """The period's interview letters (约谈 / 反馈函), sent with the notices and approved with them.
 
-    MERGE (f-paperwork): return ``notify.letters.letter_mails(...)`` here — mail objects with
-    ``key`` (``letter:<month>:<unit>``), ``to``, ``subject`` and ``raw``/``message`` or ``text``/``html``.
+    The letters are chosen by the regime's ``interviews:`` rule (``baosong/letters.py``); the same
+    ``letter:<month>:<unit>`` keys as ``baosong notify letters``, so a letter is queued once either way.
     """
-    return []
+    if not app.config.scoring.interviews.enabled:
+        return []
+    from baosong.letters import build_letters  # letters read the notices' scores: imported when used
+
+    return build_letters(app, month)
 
 
 def period_mails(app: App, month: Month, issued_on: datetime | None = None) -> list[OutgoingMail]:
@@ -133,20 +147,38 @@ def period_mails(app: App, month: Month, issued_on: datetime | None = None) -> l
     by_unit = {s.unit: s for s in scores}
     with app.sessions() as session:
         principals = [Principal(u.name, u.principal_name, u.principal_email) for u in active_units(session)]
-    recipients = notice_recipients(settings.office.to, principals, by_unit)
+    recipients = notice_recipients(settings.office.to, principals, by_unit,
+                                   office_greeting=settings.notices.office_greeting,
+                                   principal_greeting=settings.notices.principal_greeting)
     if not recipients:
         raise NoticeError("没有通报收件人：请在 settings.yaml 的 office.to 或 units.yaml 的 principal 中填写邮箱"
                           " / no recipients")
     labels = class_labels(app.config.scoring.classes)
     issued = (issued_on or datetime.now(app.config.tz)).astimezone(app.config.tz).date()
+    history = notice_history(app, month, scores)
+    extras = notice_extras(app, month, scores, issued_on=issued, history=history)
     mails = notice_mails(month=month, scores=scores, recipients=recipients, office_name=settings.office.name,
                          department=settings.office.department, class_labels=labels,
-                         regime=app.config.scoring.regime, issued_on=issued)
-    out = [OutgoingMail(m.key, MailKind.NOTICE, tuple(m.to), m.subject, _raw(m, settings.smtp.sender))
+                         regime=app.config.scoring.regime, issued_on=issued, extras=extras)
+    out = [OutgoingMail(m.key, MailKind.NOTICE, (*m.to, *m.cc), m.subject, _raw(m, settings.smtp.sender))
            for m in mails]
-    out += [OutgoingMail(m.key, MailKind.LETTER, tuple(m.to), m.subject, _raw(m, settings.smtp.sender))
+    out += [OutgoingMail(m.key, MailKind.LETTER, (*m.to, *getattr(m, "cc", ())), m.subject,
+                         _raw(m, settings.smtp.sender))
             for m in period_letters(app, month, scores)]
     return out
+
+
+def preview_mails(app: App, mails: Sequence[Any], folder: Path) -> list[Path]:
+    """Write ``mails`` (notice or letter objects) as .eml files exactly as they would go out; nothing stored."""
+    if app.config.settings.smtp is None:
+        raise NoticeError("settings.yaml 中没有 smtp 设置，无法生成邮件 / no smtp settings")
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for i, mail in enumerate(mails, 1):
+        target = folder / f"{i:03d}-{mail.key.replace(':', '_').replace('/', '_')}.eml"
+        target.write_bytes(_raw(mail, app.config.settings.smtp.sender))
+        written.append(target)
+    return written
 
 
 def preview(app: App, month: Month, folder: Path) -> list[Path]:

@@ -33,7 +33,7 @@ from baosong.ledger.messages import mark_filed, recorded_shas, recorded_uids
 from baosong.ledger.outbox import DeliveryReport, deliver_pending
 from baosong.ledger.polls import needs_alert, note_uidvalidity, poll_state, record_poll
 from baosong.processing import Batch, Outcome, process
-from baosong.views import VERDICT_LABELS
+from baosong.views import verdict_labels
 from baosong.vocabulary import DISPOSITIONS, Verdict
 
 log = logging.getLogger("baosong.poll")
@@ -68,7 +68,7 @@ class MailboxReport:
         return None if self.ok else ("；".join(self.errors) or "收信未完成 / poll not completed")
 
     def summary(self) -> str:
-        counts = "，".join(f"{VERDICT_LABELS.get(k, k)} {v}" for k, v in self.counts.items()) or "无新邮件"
+        counts = "，".join(f"{verdict_labels().get(k, k)} {v}" for k, v in self.counts.items()) or "无新邮件"
         text = (f"邮箱“{self.mailbox}”：取到 {self.fetched} 封，新登记 {self.new} 封（{counts}）"
                 + (f"，此前已登记 {self.already} 封" if self.already else "")
                 + (f"，{self.oversize} 封超过大小限制未下载（仅凭邮件头登记并退回）" if self.oversize else "")

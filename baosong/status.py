@@ -84,7 +84,7 @@ def collect(app: App, now: datetime | None = None) -> dict[str, Any]:
 
 def status_lines(report: dict[str, Any]) -> list[str]:
     """What `baosong status` prints (Chinese)."""
-    from baosong.vocabulary import VERDICT_LABELS
+    from baosong.notify.labels import verdict_labels
 
     lines = [f"状态：{'正常' if report['ok'] else '异常（有邮箱长时间未成功收信）'}（{report['now']}）"]
     if not report["mailboxes"]:
@@ -94,7 +94,7 @@ def status_lines(report: dict[str, Any]) -> list[str]:
         lines.append(f"邮箱“{m['name']}”：最近收信 {m['last_attempt'] or '从未'}，{result if m['last_attempt'] else ''}"
                      f"最近成功 {m['last_success'] or '从未'}" + ("  ← 超时未成功收信" if m["stale"] else ""))
     today = report["today"]
-    detail = "，".join(f"{VERDICT_LABELS.get(k, k)} {v}" for k, v in today["by_verdict"].items())
+    detail = "，".join(f"{verdict_labels().get(k, k)} {v}" for k, v in today["by_verdict"].items())
     lines.append(f"今日收信：{today['received']} 封" + (f"（{detail}）" if detail else ""))
     ob = report["outbox"]
     lines.append(f"待发邮件：{ob['pending']} 封（{ob['pending_recipients']} 个收件人）；"

@@ -12,9 +12,10 @@ from baosong.ledger.messages import list_pieces
 from baosong.ledger.periods import Month
 from baosong.ledger.regime.sheet import tidy
 from baosong.ledger.scoring import UnitScore
-from baosong.vocabulary import CHANGE_LABELS, PIECE_STATUS_LABELS, VERDICT_LABELS
+from baosong.notify.labels import verdict_labels
+from baosong.vocabulary import CHANGE_LABELS, PIECE_STATUS_LABELS
 
-__all__ = ["VERDICT_LABELS", "class_labels", "ledger_table", "piece_rows", "ranking_table"]
+__all__ = ["verdict_labels", "class_labels", "ledger_table", "piece_rows", "ranking_table"]
 
 
 def piece_rows(session: Session, month: Month | None, tz: ZoneInfo, *, limit: int | None = None,

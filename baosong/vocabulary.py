@@ -24,9 +24,7 @@ class Verdict(StrEnum):
     QUARANTINED = "quarantined"  # held for a person in the office (classified, correspondence, poison)
 
 
-# what a person reads for each verdict (CLI, demo, poll summaries)
-VERDICT_LABELS = {Verdict.ACCEPTED.value: "受理", Verdict.REJECTED.value: "退回", Verdict.IGNORED.value: "忽略",
-                  Verdict.QUARANTINED.value: "隔离"}
+# what a person reads for each verdict: templates/labels.j2 (baosong.notify.labels.verdict_labels)
 
 
 class Reason(StrEnum):

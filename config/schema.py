@@ -26,6 +26,8 @@ from pydantic import (
 from baosong.vocabulary import GateAction, Reason, values_of
 
 from .commissions import CommissionsConfig
+from .paperwork import NoticesConfig as NoticeForm
+from .paperwork import RemindersConfig
 
 # A pragmatic addr-spec check: local@domain.tld, no spaces, no display name.
 _ADDRESS = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
@@ -223,8 +225,8 @@ def _check_month(value: object) -> object:
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
 
 
-class NoticesConfig(_Model):
-    """When period notices (通报) may go out at all."""
+class NoticesConfig(NoticeForm):
+    """When period notices (通报) may go out at all, and (``NoticeForm``) their wording and form."""
 
     # no notice for a period that ends before this month (YYYY-MM), e.g. the month baosong went live
     start_month: Annotated[str | None, BeforeValidator(_check_month)] = None
@@ -348,6 +350,7 @@ class Settings(_Model):
     sending: SendingConfig = Field(default_factory=SendingConfig)
     daemon: DaemonConfig = Field(default_factory=DaemonConfig)
     legacy_ledger: LegacyLedger | None = None
+    reminders: RemindersConfig = Field(default_factory=RemindersConfig)
 
     @field_validator("timezone")
     @classmethod
@@ -500,6 +503,24 @@ class Normalise(_Model):
     scope: Literal["all", "class"] = "all"
 
 
+class Interviews(_Model):
+    """Who is interviewed (约谈) and sent the feedback letter (反馈函) after a month is scored.
+
+    Seed 004: "对连续两个月排名后三位的镇街和A、B、C三类后三位的单位实行约谈". Read as two rules:
+    a unit of ``group`` in the group's bottom ``bottom`` in each of the last ``consecutive_months``
+    months (this month included), and a unit in the bottom ``bottom`` of its class (``classes``; empty:
+    every class) in this month. "Bottom N" counts ties: every unit scoring no more than the N-th lowest.
+    """
+
+    enabled: bool = True
+    group: str | None = "镇街"
+    bottom: int = Field(default=3, ge=1, le=50)
+    consecutive_months: int = Field(default=2, ge=1, le=12)
+    classes: list[str] = Field(default_factory=list)
+    # the class rule needs this many units in the class (a class of 3 would otherwise all be interviewed)
+    min_class_size: int = Field(default=1, ge=1)
+
+
 class Scoring(_Model):
     regime: str = "滕州市政务信息工作考核计分标准"
     period: ScoringPeriod = "month"
@@ -522,6 +543,7 @@ class Scoring(_Model):
     normalise: Normalise | None = None
     # Other tags units write for a category in subjects and file names: {动态: 工作动态, 社情: 社情民意}.
     category_aliases: dict[str, str] = Field(default_factory=dict)
+    interviews: Interviews = Field(default_factory=Interviews)
 
     def types(self) -> list[str]:
         """What per-type outlet points are keyed by: piece_types, else the categories."""
@@ -553,6 +575,13 @@ class Scoring(_Model):
                 raise ValueError(
                     f"{table} 中的分值不能为负：{'、'.join(negative)} / points must not be negative"
                 )
+        if self.interviews.group and self.groups and self.interviews.group not in self.groups:
+            raise ValueError(f"interviews.group “{self.interviews.group}” 不在 groups 中"
+                             f"（可用：{'、'.join(self.groups)}） / interviews.group is not a group")
+        unknown_classes = [c for c in self.interviews.classes if c not in self.classes]
+        if unknown_classes:
+            raise ValueError(f"interviews.classes 中的类别 {'、'.join(unknown_classes)} 不在 classes 中"
+                             f" / unknown class in interviews.classes")
         types = self.types()
         for outlet, v in self.outlets.items():
             unknown = [t for t in v if t not in types] if isinstance(v, dict) else []

@@ -216,3 +216,11 @@ def link_piece(session: Session, piece_id: int, commission: Commission | None) -
     piece.commission_candidates = None
     session.flush()
     return piece
+
+
+def topics_of(session: Session, ids: set[int]) -> dict[int, str]:
+    """Commission topics by id."""
+    if not ids:
+        return {}
+    rows = session.execute(select(Commission.id, Commission.topic).where(Commission.id.in_(ids)))
+    return {cid: topic for cid, topic in rows}

@@ -202,6 +202,8 @@ def verdict_counts_between(session: Session, start: datetime, end: datetime) -> 
     rows = session.execute(select(Message.verdict, func.count()).where(
         Message.received_at >= start, Message.received_at < end).group_by(Message.verdict)).all()
     return {verdict: count for verdict, count in rows}
+
+
 @dataclass(frozen=True)
 class PieceLine:
     """One piece as the ledger lists it: plain values, with its unit and credits."""
@@ -278,3 +280,15 @@ def list_pieces(session: Session, month: Month | None, tz: ZoneInfo, *, limit: i
                             tuple(flags.split(",")) if flags else ())
 
 
+def mark_filed(session: Session, message_id: int) -> None:
+    """The message has left the mailbox's inbox folder (moved to its verdict's folder)."""
+    session.execute(update(Message).where(Message.id == message_id).values(filed_at=datetime.now(timezone.utc)))
+
+
+def piece_titles(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """Title (else the file name) of each piece, by id."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = session.execute(select(Piece.id, Piece.title, Piece.source).where(Piece.id.in_(wanted)))
+    return {pid: title or source for pid, title, source in rows}

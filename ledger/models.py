@@ -478,6 +478,8 @@ class MailboxPoll(Base):
     # polls in a row that failed, and when the office was told the mailbox keeps failing (a success clears both)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     alerted_at: Mapped[datetime | None]
+
+
 class LedgerMeta(Base):
     """Small facts about the ledger itself, by key: e.g. ``units_sha256``, the digest of the units.yaml
     content last synced into ``units`` (start-up syncs again only when it changed)."""
@@ -486,3 +488,19 @@ class LedgerMeta(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class DocNumber(Base):
+    """A 文号 given to a formal document (the period's notice, an interview letter): numbered per year
+    and per series (the format), given once per ``key`` so a preview and the real sending agree."""
+
+    __tablename__ = "doc_numbers"
+    __table_args__ = (UniqueConstraint("series", "year", "seq", name="uq_doc_numbers_series"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)   # notice:2026-10, letter:2026-10:滨湖镇人民政府
+    series: Mapped[str] = mapped_column(String(100))             # the format, e.g. 滕政办信〔{year}〕{seq}号
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,8 +1,9 @@
-"""Build outgoing RFC 5322 messages (UTF-8, CRLF) from rendered text."""
+"""Build outgoing RFC 5322 messages (UTF-8, CRLF) from rendered text, with attachments and inline images."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -25,6 +26,29 @@ def header_safe(value: str, limit: int = 900) -> str:
     return text[:limit]
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file attached to a mail (the formal notice .docx/.pdf, the 台账 .xlsx, a letter)."""
+
+    filename: str
+    data: bytes
+    mime: str          # "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@dataclass(frozen=True)
+class InlineImage:
+    """An image shown inside the HTML part, referenced there as ``<img src="cid:{cid}">``."""
+
+    cid: str           # without angle brackets: "chart-scores@baosong"
+    data: bytes
+    mime: str = "image/png"
+
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_MIME = "application/pdf"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def compose(
     *,
     sender: str,
@@ -38,7 +62,11 @@ def compose(
     cc: Sequence[str] = (),
     message_id: str | None = None,
     references: Sequence[str] = (),
+    attachments: Sequence[Attachment] = (),
+    inline: Sequence[InlineImage] = (),
 ) -> EmailMessage:
+    """multipart/alternative (text, HTML); the HTML with its inline images as multipart/related; files
+    attached after it (multipart/mixed). Non-ASCII file names are encoded per RFC 2231."""
     msg = EmailMessage(policy=SMTP)
     msg["From"] = header_safe(sender)
     msg["To"] = ", ".join(header_safe(t) for t in to)
@@ -61,4 +89,15 @@ def compose(
     msg.set_content(text.translate(_BODY_CONTROLS), charset="utf-8")
     if html is not None:
         msg.add_alternative(html, subtype="html", charset="utf-8")
+        if inline:
+            html_part = msg.get_body(("html",))
+            if not isinstance(html_part, EmailMessage):  # set just above: always an EmailMessage
+                raise TypeError("no HTML part to relate images to")
+            for image in inline:
+                maintype, _, subtype = image.mime.partition("/")
+                html_part.add_related(image.data, maintype=maintype, subtype=subtype, cid=f"<{image.cid}>",
+                                      disposition="inline")
+    for a in attachments:
+        maintype, _, subtype = a.mime.partition("/")
+        msg.add_attachment(a.data, maintype=maintype, subtype=subtype, filename=a.filename)
     return msg

@@ -17,8 +17,6 @@ from baosong.vocabulary import DISPOSITIONS, Verdict
 
 from .monthly import Recipient
 
-OFFICE_GREETING = "各位领导、各单位"
-
 
 @dataclass(frozen=True)
 class Principal:
@@ -71,15 +69,27 @@ def failure_alert_to(office_to: Sequence[str], *, smtp_configured: bool) -> tupl
 
 
 def notice_recipients(office_to: Sequence[str], principals: Sequence[Principal],
-                      scores: Mapping[str, UnitScore]) -> list[Recipient]:
-    """The office (whole notice) first, then every principal with an address (with their unit's line)."""
+                      scores: Mapping[str, UnitScore], *, office_greeting: str,
+                      principal_greeting: str) -> list[Recipient]:
+    """The office (whole notice) first, then every principal with an address (with their unit's line).
+    The greetings are settings.yaml's ``notices.office_greeting`` / ``notices.principal_greeting``."""
     recipients: list[Recipient] = []
     if office_to:
-        recipients.append(Recipient("office", tuple(office_to), OFFICE_GREETING, None))
+        recipients.append(Recipient("office", tuple(office_to), office_greeting, None))
     for p in principals:
         if p.email:
-            recipients.append(Recipient(f"unit:{p.unit}", (p.email,), f"{p.name}同志", scores.get(p.unit)))
+            greeting = principal_greeting.format(name=p.name or "", unit=p.unit)
+            recipients.append(Recipient(f"unit:{p.unit}", (p.email,), greeting, scores.get(p.unit)))
     return recipients
+
+
+def letter_recipients(principal: Principal, office_to: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(To, Cc) of an interview letter: the unit's principal, the office in copy. No principal address: the
+    office receives it (To) to forward it by hand."""
+    office = tuple(a for a in office_to if not principal.email or a.lower() != principal.email.lower())
+    if principal.email:
+        return (principal.email,), office
+    return tuple(office_to), ()
 
 
 def commission_recipients(addresses: Sequence[str], principal_email: str | None, *,

@@ -13,13 +13,6 @@ from baosong.vocabulary import DISPOSITIONS, Reason, Verdict
 
 from .render import environment, render
 
-REPLY_SUBJECT = {
-    Verdict.ACCEPTED: "已受理：{subject}",
-    Verdict.REJECTED: "未受理（请阅读原因）：{subject}",
-    Verdict.QUARANTINED: "已隔离，待人工处理：{subject}",
-}
-ALERT_SUBJECT = "【需人工处理】{label}：{subject}"
-
 
 @dataclass(frozen=True)
 class ReplyPiece:
@@ -79,7 +72,7 @@ def render_reply(
         unit=unit, pieces=pieces, office_name=office_name, department=department, phone=phone,
         received_at=received_at, skipped=skipped,
     )
-    title = REPLY_SUBJECT[Verdict(verdict)].format(subject=subject or "（无主题）")
+    title = render("reply_subject.txt.j2", verdict=Verdict(verdict).value, subject=subject).strip()
     return title, text
 
 
@@ -88,7 +81,7 @@ def render_alert(*, reason: Reason | None, detail: str | None, sender: str, subj
     """An alert to the office about a message held for a person."""
     text = render("alert.txt.j2", reason=reason, detail=detail, sender=sender, subject=subject, unit=unit,
                   received_at=received_at, archive_path=archive_path)
-    return ALERT_SUBJECT.format(label=reason_label(reason), subject=subject or "（无主题）"), text
+    return render("alert_subject.txt.j2", label=reason_label(reason), subject=subject).strip(), text
 
 
 def render_failure_alert(*, attempts: int, folder: str, sender: str | None, subject: str, received_at: str,

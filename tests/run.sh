@@ -68,6 +68,20 @@ if [ -z "${BAOSONG_TEST_POSTGRES:-}" ] && ! pg_bindir; then
 fi
 # the suite's PostgreSQL variants fail instead of being skipped when no server can be started
 export BAOSONG_REQUIRE_POSTGRES=${BAOSONG_REQUIRE_POSTGRES:-1}
+# headless Chromium renders the HTML notice (tests/test_paperwork.py); LibreOffice makes the notice's PDF
+missing=()
+command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=(chromium)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer)
+fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing ${missing[*]} for the notice tests..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" </dev/null >/dev/null
+  else
+    echo "The notice tests need: sudo apt-get install -y ${missing[*]} (they are skipped without chromium)" >&2
+  fi
+fi
 
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then

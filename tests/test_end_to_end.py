@@ -185,7 +185,8 @@ def test_mail_in_to_notice_out(tmp_path: Path, office_database: str | None, imap
     a_rows = text.split("A类单位")[1].split("B类单位")[0]
     assert a_rows.index("1　滨湖镇　1　1　31") < a_rows.index("2　商务局　1　1　6")
     html = msg.get_body(("html",)).get_content()
-    assert "<td>滨湖镇</td><td>1</td><td>1</td><td>31</td>" in html
+    row = html.split('<td class="unit">滨湖镇</td>')[1].split("</tr>")[0]
+    assert row.startswith("<td>1</td><td>1</td><td>1/10</td>") and row.endswith("<td><strong>31</strong></td>")
     binhu = next(r for r in notices if r.rcpt_tos == ["binhu-leader@example.com"])
     own = BytesParser(policy=policy.default).parsebytes(binhu.data).get_body(("plain",)).get_content()
     assert "张建国同志" in own and "滨湖镇人民政府本月报送 1 篇，采用 1 篇，得分 31，在A类单位中排第 1 名" in own

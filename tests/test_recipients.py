@@ -6,7 +6,6 @@ import pytest
 
 from baosong.ledger.scoring import UnitScore
 from baosong.notify.recipients import (
-    OFFICE_GREETING,
     Principal,
     alert_to,
     failure_alert_to,
@@ -47,12 +46,16 @@ def test_notice_goes_to_the_office_and_each_principal_with_an_address():
     scores = {"甲镇": own}
     principals = [Principal("甲镇", "张三", "zhang@example.org"), Principal("乙镇", "李四", None),
                   Principal("丙局", "王五", "wang@example.org")]
-    recipients = notice_recipients(OFFICE, principals, scores)
+    greet = dict(office_greeting="各位领导、各单位", principal_greeting="{name}同志")
+    recipients = notice_recipients(OFFICE, principals, scores, **greet)
     assert [(r.key, r.to, r.greeting) for r in recipients] == [
-        ("office", tuple(OFFICE), OFFICE_GREETING),
+        ("office", tuple(OFFICE), "各位领导、各单位"),
         ("unit:甲镇", ("zhang@example.org",), "张三同志"),
         ("unit:丙局", ("wang@example.org",), "王五同志"),
     ]
     assert recipients[0].own is None and recipients[2].own is None
     assert recipients[1].own is own
-    assert notice_recipients([], principals[1:2], {}) == []
+    assert notice_recipients([], principals[1:2], {}, **greet) == []
+    # a county office writes its own greeting; {unit} names the unit
+    (r,) = notice_recipients([], principals[:1], {}, office_greeting="各位", principal_greeting="{unit}{name}同志")
+    assert r.greeting == "甲镇张三同志"
