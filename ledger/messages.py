@@ -280,11 +280,6 @@ def list_pieces(session: Session, month: Month | None, tz: ZoneInfo, *, limit: i
                             tuple(flags.split(",")) if flags else ())
 
 
-def mark_filed(session: Session, message_id: int) -> None:
-    """The message has left the mailbox's inbox folder (moved to its verdict's folder)."""
-    session.execute(update(Message).where(Message.id == message_id).values(filed_at=datetime.now(timezone.utc)))
-
-
 def piece_titles(session: Session, ids: Iterable[int]) -> dict[int, str]:
     """Title (else the file name) of each piece, by id."""
     wanted = set(ids)
