@@ -495,13 +495,7 @@ def adopt(
     if undo:
         adopt_undo(application, piece_id, outlet, instruction, reason, by)
         return
-    if on:
-        try:
-            day = date.fromisoformat(on)
-        except ValueError:
-            fail(f"日期格式不对：{on!r}，应为 YYYY-MM-DD")
-    else:
-        day = datetime.now(application.config.tz).date()
+    day = _day(on, application.config.tz)
     with application.sessions() as session:
         piece = session.get(Piece, piece_id)
         try:
@@ -536,6 +530,19 @@ def _day(on: str | None, tz) -> date:
         fail(f"日期格式不对：{on!r}，应为 YYYY-MM-DD")
 
 
+def _office_entry(application, record) -> tuple[str, str]:  # noqa: ANN001 - App, a recorder of unit_entries
+    """Record one office entry (an endorsement, an adjustment) in its own transaction: (unit name, entry key)."""
+    from baosong.ledger.errors import LedgerError
+
+    with application.sessions() as session:
+        try:
+            entry = record(session)
+        except LedgerError as exc:
+            fail(str(exc))
+        session.commit()
+        return entry.unit.name, entry.key
+
+
 @app.command()
 def endorse(
     unit: Annotated[str, typer.Argument(metavar="UNIT", help="单位全称或简称。", show_default=False)],
@@ -544,20 +551,13 @@ def endorse(
     note: Annotated[Optional[str], typer.Option("--note", help="备注，如批示的是哪一期通报。")] = None,
 ) -> None:
     """登记通报被某单位主要负责同志或分管负责同志批示（按 scoring.yaml 的 endorsements 加分）。"""
-    from baosong.ledger.errors import LedgerError
     from baosong.ledger.unit_entries import record_endorsement
 
     application = open_app()
     scoring = application.config.scoring
     day = _day(on, application.config.tz)
-    with application.sessions() as session:
-        try:
-            entry = record_endorsement(session, unit, by, scoring, on=day, note=note)
-        except LedgerError as exc:
-            fail(str(exc))
-        session.commit()
-        name = entry.unit.name
-        who = entry.key
+    name, who = _office_entry(application, lambda session: record_endorsement(
+        session, unit, by, scoring, on=day, note=note))
     points = getattr(scoring.endorsements, who)
     label = "主要负责同志" if who == "principal" else "分管负责同志"
     out.print(f"已登记：{name} {label}批示通报（{points:+g} 分），日期 {day}", markup=False)
@@ -572,19 +572,13 @@ def adjust(
     note: Annotated[Optional[str], typer.Option("--note", help="备注。")] = None,
 ) -> None:
     """登记某单位的加减分调整项（如年度培训、跟岗轮训、信息失实、批示反馈）。"""
-    from baosong.ledger.errors import LedgerError
     from baosong.ledger.unit_entries import record_adjustment
 
     application = open_app()
     scoring = application.config.scoring
     day = _day(on, application.config.tz)
-    with application.sessions() as session:
-        try:
-            entry = record_adjustment(session, unit, key, scoring, on=day, done=done, note=note)
-        except LedgerError as exc:
-            fail(str(exc))
-        session.commit()
-        name = entry.unit.name
+    name, _ = _office_entry(application, lambda session: record_adjustment(
+        session, unit, key, scoring, on=day, done=done, note=note))
     rule = scoring.adjustments[key]
     points = rule.points if rule.points is not None else (rule.done if done else rule.not_done) or 0
     how = "" if done is None else ("（完成）" if done else "（未完成）")

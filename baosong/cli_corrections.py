@@ -7,7 +7,6 @@ Registered on the CLI's typer apps by :func:`register`; each command imports wha
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -254,19 +253,13 @@ def ledger_import(
     by: ByOption = None,
 ) -> None:
     """从 Excel 导入采用、批示和更正（默认只预览，加 --apply 写入；重复导入不会重复登记）。"""
-    from baosong.cli import fail, open_app, out
+    from baosong.cli import _day, fail, open_app, out
     from baosong.ledger.audit import Who
     from baosong.ledger.errors import LedgerError
     from baosong.ledger.excel.importer import import_workbook
 
     application = open_app()
-    if on:
-        try:
-            default_day = date.fromisoformat(on)
-        except ValueError:
-            fail(f"日期格式不对：{on!r}，应为 YYYY-MM-DD")
-    else:
-        default_day = datetime.now(application.config.tz).date()
+    default_day = _day(on, application.config.tz)
     who = Who(who_is(by).actor, f"import {file.name}")
     with application.sessions() as session:
         try:

@@ -13,8 +13,6 @@ from zoneinfo import ZoneInfo
 
 from baosong.ledger.periods import CALENDAR_YEAR, Month, Period, ScoringYear
 
-_QUARTER_NAMES = "一二三四"
-
 
 @dataclass(frozen=True)
 class Span:
@@ -44,19 +42,8 @@ class Span:
         return self.first <= day < self.after
 
 
-def _label(period: Period) -> str:
-    year = period.start.year
-    if period.kind == "month":
-        return f"{year}年{period.start.month}月"
-    if period.kind == "quarter":
-        return f"{year}年第{_QUARTER_NAMES[(period.start.month - 1) // 3]}季度"
-    if period.kind == "half":
-        return f"{year}年{'上' if period.start.month == 1 else '下'}半年"
-    return f"{period.name}年"
-
-
 def period_span(period: Period) -> Span:
-    return Span(_label(period), period.name, period.start, period.end, period)
+    return Span(period.label, period.name, period.start, period.end, period)
 
 
 def parse_span(kind: str, text: str, scoring_year: ScoringYear = CALENDAR_YEAR) -> Span:
