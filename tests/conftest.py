@@ -7,6 +7,7 @@ import os
 import secrets
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -176,3 +177,36 @@ def office_config(tmp_path: Path, smtp_sink: SmtpSink, office_database: str | No
     """A config directory (Tengzhou example units) whose SMTP is the test's SmtpSink; no mailboxes;
     its ledger on SQLite or PostgreSQL (``backend``)."""
     return write_office_config(tmp_path / "config", smtp=smtp_sink, database=office_database)
+
+
+# --- shared by several test modules ------------------------------------------------------------
+
+SHIPPED_CONFIG = Path(__file__).resolve().parents[1] / "config"
+
+
+@pytest.fixture
+def cfg(tmp_path: Path) -> Path:
+    """A copy of the shipped config directory, to break on purpose."""
+    for name in ("settings.yaml", "units.yaml", "scoring.yaml"):
+        shutil.copyfile(SHIPPED_CONFIG / name, tmp_path / name)
+    return tmp_path
+
+
+def problems(directory: Path) -> list[str]:
+    """The problems loading ``directory`` reports (it must fail)."""
+    from baosong.config.loader import ConfigError, load_config
+
+    with pytest.raises(ConfigError) as info:
+        load_config(directory)
+    return [str(p) for p in info.value.problems]
+
+
+def wait_for(predicate, timeout: float, what: str, every: float = 0.05):
+    """Poll ``predicate`` until it returns something true; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out waiting for {what}")

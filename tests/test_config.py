@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import problems
 
 from baosong.config.loader import ConfigError, load_config
 
 SHIPPED = Path(__file__).resolve().parents[1] / "config"
 
 
-@pytest.fixture
-def cfg(tmp_path: Path) -> Path:
-    for name in ("settings.yaml", "units.yaml", "scoring.yaml"):
-        shutil.copyfile(SHIPPED / name, tmp_path / name)
-    return tmp_path
-
-
-def problems(directory: Path) -> list[str]:
-    with pytest.raises(ConfigError) as info:
-        load_config(directory)
-    return [str(p) for p in info.value.problems]
 
 
 def edit(cfg: Path, name: str, old: str, new: str, count: int = -1) -> list[int]:

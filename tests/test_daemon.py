@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import datetime
 from email import policy
 from email.parser import BytesParser
@@ -14,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
-from conftest import write_office_config
+from conftest import wait_for, write_office_config
 
 from baosong.app import App
 from baosong.daemon import notice_due
@@ -45,14 +44,6 @@ def test_notice_due_only_after_the_configured_time_and_only_once(office_config: 
     assert notice_due(app, datetime(2026, 11, 30, 23, 0, tzinfo=TZ)) is None
 
 
-def _wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_run_polls_sends_overdue_notice_and_stops_cleanly(tmp_path: Path, office_database: str | None, imap_account, smtp_sink):
@@ -80,7 +71,7 @@ def test_run_polls_sends_overdue_notice_and_stops_cleanly(tmp_path: Path, office
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     try:
         # the receipts for the two messages, then last month's notice (office + six principals)
-        got = _wait_for(lambda: len(smtp_sink.messages) >= 10 and smtp_sink.messages, 30, "receipts and notices")
+        got = wait_for(lambda: len(smtp_sink.messages) >= 10 and smtp_sink.messages, 30, "receipts and notices", every=0.1)
         assert got[0].rcpt_tos == ["shangwu-xx@example.org"]
         assert client.select_folder("INBOX")[b"EXISTS"] == 0
         proc.send_signal(signal.SIGTERM)

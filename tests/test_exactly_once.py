@@ -12,7 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from datetime import datetime
 from email import policy
@@ -21,7 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
-from conftest import write_office_config
+from conftest import wait_for, write_office_config
 from sqlalchemy import select
 
 from baosong.app import App
@@ -36,14 +35,6 @@ from smtpsink import SmtpSink
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-def _wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _start(config: Path) -> subprocess.Popen:
@@ -86,7 +77,7 @@ def test_each_recipient_gets_exactly_one_copy_across_sigkill_and_a_451(tmp_path:
             # instant between the server's 250 and the ledger's commit would repeat one mail: the
             # documented at-least-once window, not exercised here.)
             waiting_before = sink.waiting
-            _wait_for(lambda: sink.waiting >= waiting_before + 4, 60, "the 4th notice in the server's hands")
+            wait_for(lambda: sink.waiting >= waiting_before + 4, 60, "the 4th notice in the server's hands")
             first.send_signal(signal.SIGKILL)
             first.communicate(timeout=30)
         finally:
@@ -101,7 +92,7 @@ def test_each_recipient_gets_exactly_one_copy_across_sigkill_and_a_451(tmp_path:
         try:
             expected = {"leaders-office@example.com", "xinxike@example.com"} | {
                 u.principal.email for u in app.config.units if u.principal}
-            _wait_for(lambda: set(_notices(sink)) >= expected, 90, "every recipient")
+            wait_for(lambda: set(_notices(sink)) >= expected, 90, "every recipient")
             second.send_signal(signal.SIGTERM)
             output, _ = second.communicate(timeout=30)
         finally:

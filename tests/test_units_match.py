@@ -3,12 +3,12 @@ abbreviation rules — one test per rule — and never guessed."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import problems
 
-from baosong.config.loader import ConfigError, load_config
+from baosong.config.loader import load_config
 from baosong.intake.units_match import MatchStatus, UnitRegistry, normalise_unit_text
 
 SHIPPED = Path(__file__).resolve().parents[1] / "config"
@@ -118,17 +118,6 @@ def test_normalise():
 
 # --- units.yaml `aliases:` validation ---------------------------------------------------------
 
-@pytest.fixture
-def cfg(tmp_path: Path) -> Path:
-    for name in ("settings.yaml", "units.yaml", "scoring.yaml"):
-        shutil.copyfile(SHIPPED / name, tmp_path / name)
-    return tmp_path
-
-
-def problems(directory: Path) -> list[str]:
-    with pytest.raises(ConfigError) as info:
-        load_config(directory)
-    return [str(p) for p in info.value.problems]
 
 
 def replace(cfg: Path, name: str, old: str, new: str) -> None:
