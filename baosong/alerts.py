@@ -16,7 +16,7 @@ from baosong.config.loader import Config
 from baosong.ledger.outbox import enqueue
 from baosong.notify.compose import compose
 from baosong.notify.render import render
-from baosong.vocabulary import COMMISSION_STATUS_LABELS, CommissionStatus, MailKind
+from baosong.vocabulary import CommissionStatus, MailKind, labels
 
 
 def queue_office_alert(app: App, key: str, kind: str, config: Config | None = None, **context: Any) -> bool:
@@ -46,7 +46,7 @@ def commission_deadline_alerts(app: App, now: datetime) -> list[str]:
         states = states_of(session, due, now)
         items = []
         for c in due:
-            units = [(s.unit, COMMISSION_STATUS_LABELS.get(str(s.status), str(s.status))) for s in states[c.id]]
+            units = [(s.unit, labels(CommissionStatus).get(str(s.status), str(s.status))) for s in states[c.id]]
             counts = {k.value: sum(1 for s in states[c.id] if s.status == k) for k in CommissionStatus}
             items.append((c.id, c.number, c.topic, c.deadline, units, counts))
     for cid, number, topic, deadline, units, counts in items:

@@ -129,14 +129,13 @@ def _month(text: str):
 # ------------------------------------------------------------------ commands
 
 
-_PERIOD_LABELS = {"month": "月", "quarter": "季度", "half": "半年", "year": "年度"}
-
-
 @app.command("check-config")
 def check_config(config_dir: ConfigOption = None) -> None:
     """检查配置文件（settings.yaml、units.yaml、scoring.yaml）。"""
+    from baosong import vocabulary
     from baosong.config.checks import mask_secrets
     from baosong.config.loader import ConfigError, load_config
+    from baosong.notify.overrides import use_config_templates
 
     directory = config_dir or _config_dir()
     try:
@@ -144,6 +143,7 @@ def check_config(config_dir: ConfigOption = None) -> None:
     except ConfigError as e:
         _print_problems(e)
         raise typer.Exit(1) from None
+    use_config_templates(config.directory)
     for w in config.warnings:
         warn(str(w))
     _check_against_ledger(config)
@@ -151,9 +151,10 @@ def check_config(config_dir: ConfigOption = None) -> None:
     for u in config.units:
         classes[u.class_] = classes.get(u.class_, 0) + 1
     labels = {k: (c.label or f"{k}类") for k, c in config.scoring.classes.items()}
+    period_labels = vocabulary.labels("scoring_period")
     summary = "，".join(f"{labels.get(k, k)} {v} 个" for k, v in classes.items())
     out.print(f"配置正确：{config.directory}")
-    out.print(f"  计分办法：{config.scoring.regime}（计分周期：{_PERIOD_LABELS[config.scoring.period]}）")
+    out.print(f"  计分办法：{config.scoring.regime}（计分周期：{period_labels[config.scoring.period]}）")
     out.print(f"  单位 {len(config.units)} 个（{summary}），报送邮箱 {len(config.settings.mailboxes)} 个，"
               f"刊物 {len(config.scoring.outlets)} 种")
     out.print(f"  数据库：{mask_secrets(config.database_url)}", markup=False)
@@ -240,11 +241,12 @@ def extract(
     sender: Annotated[str, typer.Option("--sender", help="发件邮箱（按登记单位核对稿件单位）。")] = "",
 ) -> None:
     """从一篇 .docx 稿件中提取标题、单位、作者、分类和字数。"""
+    from baosong import vocabulary
     from baosong.config.loader import ConfigError, load_config
     from baosong.intake.extract import DEFAULT_CATEGORIES, extract_docx
     from baosong.intake.readers.base import UnreadableDocument
     from baosong.intake.units_match import UnitRegistry
-    from baosong.vocabulary import EXTRACTION_FLAG_LABELS, UNIT_SOURCE_LABELS
+    from baosong.notify.overrides import use_config_templates
 
     categories: tuple[str, ...] = tuple(DEFAULT_CATEGORIES)
     aliases: dict[str, str] = {}
@@ -257,6 +259,7 @@ def extract(
         registry = UnitRegistry.from_config(config.units)
         unit = config.unit_for(sender) if sender else None
         sender_unit = unit.name if unit else None
+        use_config_templates(config.directory)
     except ConfigError:
         pass  # extraction works without a config; categories fall back to Tengzhou's five
     try:
@@ -275,11 +278,11 @@ def extract(
             continue
         out.print(f"{label}：{data[key] if data[key] is not None else '（未识别）'}", markup=False)
     if ex.unit_source:
-        out.print(f"单位来源：{UNIT_SOURCE_LABELS[ex.unit_source.value]}", markup=False)
+        out.print(f"单位来源：{vocabulary.label(ex.unit_source)}", markup=False)
     if ex.commissioned:
         out.print("约稿：是", markup=False)
     for flag in ex.flags:
-        out.print(f"提示：{EXTRACTION_FLAG_LABELS[flag.value]}", markup=False)
+        out.print(f"提示：{vocabulary.label(flag)}", markup=False)
 
 
 @app.command()

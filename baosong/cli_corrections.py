@@ -53,7 +53,7 @@ def ledger_edit(
     """更正一篇稿件的单位、分类、标题、作者或字数（每项改动记入更正记录）。"""
     from baosong.cli import fail
     from baosong.ledger.corrections import edit_piece
-    from baosong.ledger.labels import FIELD_LABELS
+    from baosong.ledger.labels import field_label
 
     values: dict[str, object] = {k: v for k, v in (("unit", unit), ("category", category), ("title", title),
                                                    ("author", author), ("word_count", words)) if v is not None}
@@ -63,7 +63,7 @@ def ledger_edit(
 
     def action(session, config):
         changes = edit_piece(session, piece_id, values, config.scoring, who, reason)
-        return "；".join(f"{FIELD_LABELS[c.field]}：{c.old if c.old is not None else '（空）'} → "
+        return "；".join(f"{field_label(c.field)}：{c.old if c.old is not None else '（空）'} → "
                         f"{c.new if c.new is not None else '（空）'}" for c in changes)
 
     _correct(action, lambda result: f"已更正稿件 {piece_id}：{result}（{who.actor}）")

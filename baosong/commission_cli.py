@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from baosong.cli import _json, _parse_when, fail, open_app, out, warn
-from baosong.vocabulary import COMMISSION_LINK_LABELS, COMMISSION_STATUS_LABELS, CommissionStatus
+from baosong.vocabulary import CommissionLink, CommissionStatus, label, labels
 
 commission_app = typer.Typer(help="约稿：登记约稿并发送约稿通知单，查看各单位按时、迟报、漏报、拒报情况。",
                              no_args_is_help=True)
@@ -129,12 +129,13 @@ def commission_list(
         _json({"commissions": rows, "flagged_pieces": flagged})
         return
     table = Table(title=f"约稿，共 {len(rows)} 次")
-    for col in ("编号", "文号", "主题", "截止时间", *COMMISSION_STATUS_LABELS.values()):
-        table.add_column(col, justify="right" if col in ("编号", *COMMISSION_STATUS_LABELS.values()) else "left",
+    statuses = labels(CommissionStatus)
+    for col in ("编号", "文号", "主题", "截止时间", *statuses.values()):
+        table.add_column(col, justify="right" if col in ("编号", *statuses.values()) else "left",
                          no_wrap=col in ("文号", "截止时间"))
     for r, c in zip(rows, commissions, strict=True):
         table.add_row(str(r["id"]), r["number"] + ("（已关闭）" if r["closed"] else ""), c.topic,
-                      _short_time(application, c.deadline), *(str(r["counts"][k]) for k in COMMISSION_STATUS_LABELS))
+                      _short_time(application, c.deadline), *(str(r["counts"][k]) for k in statuses))
     out.print(table)
     if flagged:
         warn(f"{flagged} 篇稿件可能属于约稿但无法确定是哪一次，请用 baosong commission show 查看，"
@@ -178,11 +179,11 @@ def commission_show(
     for col in ("单位", "状态", "首篇收到时间", "稿件"):
         table.add_column(col)
     for s in states:
-        shown = "；".join(f"{i}《{titles[i] or '无标题'}》（{COMMISSION_LINK_LABELS.get(links[i] or '', '')}）"
+        shown = "；".join(f"{i}《{titles[i] or '无标题'}》（{labels(CommissionLink).get(links[i] or '', '')}）"
                          for i in s.pieces)
         if s.refused_note:
             shown = f"{shown}　{s.refused_note}".strip()
-        table.add_row(s.unit, COMMISSION_STATUS_LABELS[s.status.value], _short_time(application, s.first_received),
+        table.add_row(s.unit, label(s.status), _short_time(application, s.first_received),
                       shown or "—")
     out.print(table)
     for r in flagged_rows:
@@ -292,5 +293,5 @@ def commission_periodic(
         for col in ("单位", "状态", "首篇收到时间"):
             table.add_column(col)
         for s in states:
-            table.add_row(s.unit, COMMISSION_STATUS_LABELS[s.status.value], _short_time(application, s.first_received))
+            table.add_row(s.unit, label(s.status), _short_time(application, s.first_received))
         out.print(table)

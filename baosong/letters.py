@@ -27,7 +27,7 @@ from baosong.notify.monthly import NoticeMail
 from baosong.notify.recipients import Principal, letter_recipients
 from baosong.paperwork import fonts_for
 from baosong.views import class_labels
-from baosong.vocabulary import COMMISSION_STATUS_LABELS, CommissionStatus, MailKind
+from baosong.vocabulary import CommissionStatus, MailKind, label
 
 LAPSES = (CommissionStatus.MISSED, CommissionStatus.LATE, CommissionStatus.REFUSED)
 
@@ -69,7 +69,7 @@ def build_letters(app: App, month: Month, *, now: datetime | None = None) -> lis
         to, cc = letter_recipients(principal, settings.office.to)
         if not to:
             continue
-        lapses = tuple(CommissionLapse(e.number, topics.get(e.commission_id, ""), COMMISSION_STATUS_LABELS[e.status])
+        lapses = tuple(CommissionLapse(e.number, topics.get(e.commission_id, ""), label(CommissionStatus(e.status)))
                        for e in events if e.unit == sel.unit and e.status in LAPSES)
         letters.append(LetterFacts(
             unit=unit.name, short=unit.short, class_label=labels.get(unit.class_, unit.class_), group=unit.group,

@@ -13,7 +13,7 @@ from baosong.ledger.periods import Month
 from baosong.ledger.regime.sheet import tidy
 from baosong.ledger.scoring import UnitScore
 from baosong.notify.labels import verdict_labels
-from baosong.vocabulary import CHANGE_LABELS, PIECE_STATUS_LABELS
+from baosong.vocabulary import Change, PieceStatus, labels
 
 __all__ = ["verdict_labels", "class_labels", "ledger_table", "piece_rows", "ranking_table"]
 
@@ -61,7 +61,7 @@ def ledger_table(rows: Sequence[dict], month: Month | None, total: int | None = 
     table.add_column("状态", no_wrap=True)
     for r in rows:
         when = r["received_at"][:16].replace("T", " ")
-        status = PIECE_STATUS_LABELS.get(r["status"], r["status"])
+        status = labels(PieceStatus).get(r["status"], r["status"])
         if r["replaced_by"]:
             status += f"→{r['replaced_by']}"
         table.add_row(str(r["id"]), when if month is None else when[5:], r["unit_short"] or r["unit"], r["title"] or "—",
@@ -132,11 +132,11 @@ def change_row(c, tz: ZoneInfo) -> dict:
 
 def describe_change(row: dict, piece_id: int | None = None) -> str:
     """A correction in one line of Chinese: `2026-11-29 23:50 张三 修改 分类：— → 工作动态（原因）`."""
-    from baosong.ledger.labels import FIELD_LABELS
+    from baosong.ledger.labels import field_label
 
-    label = CHANGE_LABELS.get(row["action"], row["action"])
+    label = labels(Change).get(row["action"], row["action"])
     if row["action"] == "edit":
-        what = f"{label}{FIELD_LABELS.get(row['field'], row['field'])}：{row['old'] or '（空）'} → {row['new'] or '（空）'}"
+        what = f"{label}{field_label(row['field'])}：{row['old'] or '（空）'} → {row['new'] or '（空）'}"
     elif row["action"] in ("adopt", "instruct"):
         what = f"{label} {row['new']}"
     elif row["action"] in ("adopt_undo", "instruct_undo"):
@@ -172,7 +172,7 @@ def history_rows(session: Session, piece_id: int, tz: ZoneInfo) -> tuple[dict, l
 
 def history_lines(piece: dict, rows: Sequence[dict]) -> list[str]:
     """`ledger history ID`: the piece in one line, then each change in one line, oldest first."""
-    status = PIECE_STATUS_LABELS.get(piece["status"], piece["status"])
+    status = labels(PieceStatus).get(piece["status"], piece["status"])
     if piece["replaced_by"]:
         status += f"（计在稿件 {piece['replaced_by']}）"
     credits = "、".join(piece["adoptions"] + piece["instructions"]) or "无"

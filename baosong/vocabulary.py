@@ -7,12 +7,25 @@ columns constrained to them (see ``values_of``), so a typo can never reach the d
 
 Adding a reason code: add the member here, write its wording in ``templates/reply.txt.j2``
 (``tests/test_vocabulary.py`` renders a reply for every code and fails until it exists).
+
+What a person reads for each value (受理, 迟报, 作废 ...) is not here but in ``templates/labels.yaml``,
+read by ``label``/``labels`` at the end of this module (the only thing of baosong it touches is that
+data file). Adding a member to a labelled enum: add its words there too (``tests/test_labels.py``).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
 
 
 class Verdict(StrEnum):
@@ -22,9 +35,6 @@ class Verdict(StrEnum):
     REJECTED = "rejected"        # not counted; the sender is told why
     IGNORED = "ignored"          # bounces, auto-replies: no reply, never counted
     QUARANTINED = "quarantined"  # held for a person in the office (classified, correspondence, poison)
-
-
-# what a person reads for each verdict: templates/labels.j2 (baosong.notify.labels.verdict_labels)
 
 
 class Reason(StrEnum):
@@ -94,14 +104,6 @@ class CommissionStatus(StrEnum):
     REFUSED = "refused"    # the office marked the unit as having refused (拒报)
 
 
-# what a person reads for each status (CLI, notices, letters)
-COMMISSION_STATUS_LABELS = {
-    CommissionStatus.OPEN.value: "未到期", CommissionStatus.ON_TIME.value: "按时报送",
-    CommissionStatus.LATE.value: "迟报", CommissionStatus.MISSED.value: "漏报",
-    CommissionStatus.REFUSED.value: "拒报",
-}
-
-
 class CommissionLink(StrEnum):
     """How a piece came to be linked to a commission (stored on the piece)."""
 
@@ -109,12 +111,6 @@ class CommissionLink(StrEnum):
     NUMBER = "number"    # the subject or file name carries the commission's number
     TAG = "tag"          # 【约稿】 plus words of the topic
     OFFICE = "office"    # linked by hand (`baosong commission link`)
-
-
-COMMISSION_LINK_LABELS = {
-    CommissionLink.REPLY.value: "回复约稿通知", CommissionLink.NUMBER.value: "注明约稿编号",
-    CommissionLink.TAG.value: "【约稿】及主题", CommissionLink.OFFICE.value: "人工确认",
-}
 
 
 class UnitSource(StrEnum):
@@ -142,17 +138,6 @@ class ExtractionFlag(StrEnum):
     NO_TITLE = "no_title"                          # no title line; the subject or file name stands in
 
 
-# what a person reads for each (CLI)
-UNIT_SOURCE_LABELS = {UnitSource.DOCUMENT.value: "稿件署名", UnitSource.SENDER.value: "发件邮箱的登记单位（稿件未署单位）",
-                      UnitSource.BOTH.value: "稿件署名与发件邮箱的登记单位一致"}
-EXTRACTION_FLAG_LABELS = {
-    ExtractionFlag.UNIT_UNREGISTERED.value: "文中署名单位未在 units.yaml 登记，已保留原文，请核对",
-    ExtractionFlag.UNIT_AMBIGUOUS.value: "文中署名单位可能对应多个登记单位，已保留原文，请核对",
-    ExtractionFlag.UNIT_DIFFERS.value: "文中署名单位与发件邮箱的登记单位不同（可能是代报）",
-    ExtractionFlag.NO_TITLE.value: "文档中没有标题行，备用标题取自邮件主题或文件名",
-}
-
-
 class PieceStatus(StrEnum):
     """Whether a recorded piece counts (a correction changes it; the row is never deleted)."""
 
@@ -160,10 +145,6 @@ class PieceStatus(StrEnum):
     VOID = "void"              # a test mail, a mistaken piece: never counted, its credits neither
     SUPERSEDED = "superseded"  # replaced by a revised version (修改稿): the revision counts instead
     MERGED = "merged"          # the rest of one piece that came in two mails: counted in the kept piece
-
-
-PIECE_STATUS_LABELS = {PieceStatus.COUNTED.value: "计数", PieceStatus.VOID.value: "作废",
-                       PieceStatus.SUPERSEDED.value: "已被替换", PieceStatus.MERGED.value: "已合并"}
 
 
 class Change(StrEnum):
@@ -181,14 +162,6 @@ class Change(StrEnum):
     INSTRUCT_UNDO = "instruct_undo"  # an instruction withdrawn
     IMPORT = "import"                # a piece created from an office's existing ledger sheet
     RENAME_UNIT = "rename_unit"      # a unit renamed in units.yaml (former_names): its history kept
-
-
-CHANGE_LABELS = {
-    Change.EDIT.value: "修改", Change.VOID.value: "作废", Change.RESTORE.value: "恢复计数",
-    Change.SUPERSEDE.value: "被修改稿替换", Change.MERGE.value: "并入", Change.SPLIT.value: "拆分自",
-    Change.ADOPT.value: "登记采用", Change.ADOPT_UNDO.value: "撤销采用", Change.INSTRUCT.value: "登记批示",
-    Change.INSTRUCT_UNDO.value: "撤销批示", Change.IMPORT.value: "导入", Change.RENAME_UNIT.value: "单位改名",
-}
 
 
 @dataclass(frozen=True)
@@ -231,3 +204,83 @@ class GateAction(StrEnum):
 
 _DECIDES = {GateAction.ACCEPT: Verdict.ACCEPTED, GateAction.REJECT: Verdict.REJECTED,
             GateAction.IGNORE: Verdict.IGNORED, GateAction.QUARANTINE: Verdict.QUARANTINED}
+
+
+# ------------------------------------------------------------------ what a person reads for each value
+#
+# The words live in ``templates/labels.yaml`` (shipped with the templates), one section per kind of
+# value: an enum's section is its class name in snake_case (``CommissionStatus`` -> ``commission_status``),
+# a few value sets that are no enum have a plain name (``correction_field``, ``scoring_period``).
+# An office rewords any of them with a ``labels.yaml`` in the ``templates/`` folder of its config
+# directory, holding only the entries it changes (``use_labels_from``, called with the templates
+# override). Every layer reads them here: ``label(PieceStatus.VOID)``, ``labels(Change).get(stored, stored)``.
+
+LABELS_FILE = "labels.yaml"
+_labels_override: Path | None = None
+
+
+def label_section(kind: type[StrEnum] | str) -> str:
+    """The section of labels.yaml for an enum (its class name in snake_case) or a named value set."""
+    return kind if isinstance(kind, str) else re.sub(r"(?<!^)(?=[A-Z])", "_", kind.__name__).lower()
+
+
+def use_labels_from(folder: Path | str | None) -> None:
+    """Read ``<folder>/labels.yaml`` (when it exists) over the shipped labels; None: the shipped ones only."""
+    global _labels_override
+    _labels_override = Path(folder) / LABELS_FILE if folder is not None else None
+    _label_table.cache_clear()
+
+
+def labels(kind: type[StrEnum] | str) -> Mapping[str, str]:
+    """Stored value -> what a person reads, in the order of labels.yaml (the enum's order)."""
+    return _label_table().get(label_section(kind), MappingProxyType({}))
+
+
+def label(value: StrEnum) -> str:
+    """What a person reads for one enum member (its value when labels.yaml has no entry)."""
+    return labels(type(value)).get(value.value, value.value)
+
+
+def shipped_labels() -> dict[str, dict[str, str]]:
+    """The shipped labels.yaml, section -> value -> label."""
+    text = resources.files("baosong.templates").joinpath(LABELS_FILE).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def label_problems(data: Any) -> list[tuple[tuple[str, ...], str]]:
+    """What is wrong with an office's labels.yaml (parsed): (where, message) pairs, in Chinese and English."""
+    if data is None:
+        return []
+    if not isinstance(data, dict):
+        return [((), "应填写键值对（分类: 值: 文字） / must be a mapping of section: value: label")]
+    shipped = shipped_labels()
+    problems: list[tuple[tuple[str, ...], str]] = []
+    for section, entries in data.items():
+        where = (str(section),)
+        if section not in shipped:
+            problems.append((where, f"不认识的分类（可用：{'、'.join(shipped)}） / unknown section"))
+        elif not isinstance(entries, dict):
+            problems.append((where, "应填写键值对（值: 文字） / must be a mapping of value: label"))
+        else:
+            for key, text in entries.items():
+                if key not in shipped[section]:
+                    problems.append(((*where, str(key)), f"不认识的值（可用：{'、'.join(shipped[section])}）"
+                                                         " / unknown value"))
+                elif not isinstance(text, str) or not text.strip():
+                    problems.append(((*where, str(key)), "应填写不为空的文字 / must be non-empty text"))
+    return problems
+
+
+@lru_cache(maxsize=1)
+def _label_table() -> dict[str, Mapping[str, str]]:
+    table = shipped_labels()
+    if _labels_override is not None and _labels_override.is_file():
+        try:
+            office = yaml.safe_load(_labels_override.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise ValueError(f"{_labels_override}：无法读取 / cannot be read ({exc})") from None
+        if label_problems(office):  # check-config names each; the shipped words stand meanwhile
+            office = {}
+        for section, entries in (office or {}).items():
+            table[section] = {**table[section], **entries}
+    return {section: MappingProxyType(dict(entries)) for section, entries in table.items()}

@@ -17,6 +17,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from baosong.vocabulary import LABELS_FILE, label_problems
+
 from .checks import database_problem, directory_problem
 from .schema import Scoring, Settings, UnitConfig, UnitsFile
 
@@ -360,6 +362,19 @@ def _check_machine(config: Config, node: yaml.Node | None, problems: list[Proble
             problems.append(Problem("settings.yaml", _line_of(node, (key,)), key, problem))
 
 
+def _check_labels(directory: Path, problems: list[Problem]) -> None:
+    """The office's ``templates/labels.yaml`` (rewording the labels of stored values), when there is one."""
+    path = directory / "templates" / LABELS_FILE
+    if not path.exists():
+        return
+    name = f"templates/{LABELS_FILE}"
+    found: list[Problem] = []
+    data, node = _read(path, found)
+    problems.extend(Problem(name, p.line, p.key, p.message) for p in found)
+    for loc, message in label_problems(data):
+        problems.append(Problem(name, _line_of(node, loc), _key(loc), message))
+
+
 def load_config(directory: Path | str | None = None) -> Config:
     """Load, validate and cross-check the config directory; raise ConfigError listing every problem."""
     directory = Path(directory) if directory is not None else default_config_dir()
@@ -401,6 +416,7 @@ def load_config(directory: Path | str | None = None) -> Config:
                     f"单位“{unit.name}”的类别 {unit.class_!r} 未在 scoring.yaml 的 classes 中定义"
                     f"（可用：{known}） / class not defined in scoring.yaml",
                 ))
+    _check_labels(directory, problems)
     if settings is not None and units is not None and scoring is not None:
         _check_periodic(settings, units, scoring, raw["settings.yaml"][1], problems)
     if settings is not None:

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from baosong.config.schema import Scoring
-from baosong.vocabulary import PIECE_STATUS_LABELS, Change, PieceStatus
+from baosong.vocabulary import Change, PieceStatus, labels
 
 from .audit import Who, record_change
 from .credits import record_adoption
@@ -44,7 +44,7 @@ def get_piece(session: Session, piece_id: int) -> Piece:
 
 
 def _status(piece: Piece) -> str:
-    return PIECE_STATUS_LABELS.get(piece.status, piece.status)
+    return labels(PieceStatus).get(piece.status, piece.status)
 
 
 def _must_count(piece: Piece, doing: str) -> None:

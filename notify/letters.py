@@ -97,7 +97,7 @@ class Shortfall:
 class CommissionLapse:
     number: str
     topic: str
-    status: str            # 漏报 / 迟报 / 拒报 (vocabulary.COMMISSION_STATUS_LABELS)
+    status: str            # 漏报 / 迟报 / 拒报 (vocabulary.label of CommissionStatus: templates/labels.yaml)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from sqlalchemy import false, update
 from sqlalchemy.orm import Session
 
 from baosong.config.schema import LegacyLedger, Scoring
-from baosong.vocabulary import PIECE_STATUS_LABELS, Change, PieceStatus, Verdict
+from baosong.vocabulary import Change, PieceStatus, Verdict, label, labels
 
 from ..audit import Who, record_change
 from ..corrections import add_instruction, adopt, edit_piece, get_piece, restore_piece, void_piece
@@ -167,9 +167,9 @@ def _exported_row(session: Session, sheet_row: SheetRow, report: ImportReport, s
             for c in edit_piece(session, piece.id, values, scoring, who, reason):
                 row.change(f"{field_label(c.field)} {c.old or '（空）'} → {c.new or '（空）'}")
         status = _text(cells.get("status"))
-        counted, void = PIECE_STATUS_LABELS[PieceStatus.COUNTED.value], PIECE_STATUS_LABELS[PieceStatus.VOID.value]
+        counted, void = label(PieceStatus.COUNTED), label(PieceStatus.VOID)
         if status == counted and piece.status != PieceStatus.COUNTED.value:
-            was = PIECE_STATUS_LABELS.get(piece.status, piece.status)
+            was = labels(PieceStatus).get(piece.status, piece.status)
             restore_piece(session, piece.id, who, reason)
             row.change(f"状态 {was} → {counted}")
         elif status == void and piece.status != PieceStatus.VOID.value:

@@ -9,13 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from baosong.vocabulary import (
-    CHANGE_LABELS,
-    COMMISSION_STATUS_LABELS,
-    PIECE_STATUS_LABELS,
-    CommissionStatus,
-    PieceStatus,
-)
+from baosong.vocabulary import Change, CommissionStatus, PieceStatus, label, labels
 
 from ..audit import histories
 from ..models import Correction, Piece
@@ -30,7 +24,7 @@ def credit_cell(items: list[tuple[str, date]]) -> str:
 
 
 def status_cell(piece: Piece) -> str:
-    label = PIECE_STATUS_LABELS.get(piece.status, piece.status)
+    label = labels(PieceStatus).get(piece.status, piece.status)
     if piece.status in (PieceStatus.SUPERSEDED.value, PieceStatus.MERGED.value) and piece.replaced_by:
         return f"{label}（计在稿件 {piece.replaced_by}）"
     return label
@@ -46,13 +40,13 @@ def timeliness_cell(piece: Piece) -> str:
     if piece.commission is None:
         return ""
     status = CommissionStatus.ON_TIME if piece.received_at <= piece.commission.deadline else CommissionStatus.LATE
-    return COMMISSION_STATUS_LABELS[status.value]
+    return label(status)
 
 
 def correction_text(c: Correction, tz: ZoneInfo) -> str:
     from ..labels import field_label
 
-    label = CHANGE_LABELS.get(c.action, c.action)
+    label = labels(Change).get(c.action, c.action)
     when = c.at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
     if c.action == "edit":
         what = f"{label}{field_label(c.field)}：{c.old_value or '（空）'}→{c.new_value or '（空）'}"
