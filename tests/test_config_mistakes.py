@@ -39,7 +39,8 @@ def set_key(config: Path, key: str, value: str) -> None:
 
 
 def no_traceback(result) -> None:
-    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
 
 
 PG8000_MISSING = importlib.util.find_spec("pg8000") is None
