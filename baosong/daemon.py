@@ -318,7 +318,7 @@ class Daemon:
         late = now - due_at(self.app, month)
         grace = timedelta(minutes=max(15, 2 * self.app.config.settings.schedule.poll_minutes))
         try:
-            run = send_monthly(self.app, month, deliver=False)
+            run = send_monthly(self.app, month, deliver=False, now=now)
         except NoticeError as exc:
             self.say(f"{month.label}通报未能发送：{exc}")
             return

@@ -173,7 +173,7 @@ def _raw(mail: Any, sender: str) -> bytes:
                    inline=getattr(mail, "inline", ())).as_bytes()
 
 
-def period_letters(app: App, month: Month, scores: Sequence[UnitScore]) -> list[Any]:
+def period_letters(app: App, month: Month, scores: Sequence[UnitScore], now: datetime | None = None) -> list[Any]:
     """The period's interview letters (约谈 / 反馈函), sent with the notices and approved with them.
 
     The letters are chosen by the regime's ``interviews:`` rule (``baosong/letters.py``); the same
@@ -183,7 +183,7 @@ def period_letters(app: App, month: Month, scores: Sequence[UnitScore]) -> list[
         return []
     from baosong.letters import build_letters  # letters read the notices' scores: imported when used
 
-    return build_letters(app, month)
+    return build_letters(app, month, now=now)
 
 
 def period_mails(app: App, period: NoticePeriod, issued_on: datetime | None = None) -> list[OutgoingMail]:
@@ -215,7 +215,7 @@ def period_mails(app: App, period: NoticePeriod, issued_on: datetime | None = No
                          regime=app.config.scoring.regime, issued_on=issued, extras=extras)
     out = outgoing(app, mails, MailKind.NOTICE)
     if monthly:
-        out += outgoing(app, period_letters(app, month, scores), MailKind.LETTER)
+        out += outgoing(app, period_letters(app, month, scores, issued_on), MailKind.LETTER)
     return out
 
 
@@ -326,14 +326,14 @@ def approved(app: App, month: NoticePeriod) -> bool:
 
 
 def send_monthly(app: App, month: NoticePeriod, *, transport: Transport | None = None, resend: bool = False,
-                 deliver: bool = True) -> NoticeRun:
+                 deliver: bool = True, now: datetime | None = None) -> NoticeRun:
     """The period's notice run (a month's, or a quarter's, half-year's, year's): guards, then the approval
     step, then queue and deliver."""
     settings = app.config.settings
     why = refusal(app, month)
     if why is not None:
         return NoticeRun(month, 0, 0, (), NOTHING_DELIVERED, refused=why)
-    mails = period_mails(app, month)
+    mails = period_mails(app, month, now)  # ``now``: the date of issue (the daemon's clock; default: today)
     if settings.notices.require_approval and not approved(app, month):
         if not settings.office.to:
             raise NoticeError("通报须经批准（notices.require_approval），但 settings.yaml 的 office.to 中没有信息科邮箱"
