@@ -406,9 +406,12 @@ def run_daemon(app: App, console: Console | None = None) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    from baosong.config.schema import NOTICE_PERIODS
+
     mn = app.config.settings.schedule.monthly_notice
+    kinds = "、".join(NOTICE_PERIODS[k] for k in app.config.settings.notices.periods)
     daemon.say(f"baosong 已启动：每 {app.config.settings.schedule.poll_minutes} 分钟收信，"
-               f"每月 {mn.day} 日 {mn.hour:02d}:{mn.minute:02d} 发送上月通报。")
+               f"每月 {mn.day} 日 {mn.hour:02d}:{mn.minute:02d} 发送到期的通报（{kinds}）。")
     scheduler.start()
     daemon.release()
     daemon.say("baosong 已停止。")

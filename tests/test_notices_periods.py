@@ -205,3 +205,22 @@ def test_monthly_config_still_means_the_month(tmp_path: Path, smtp_sink):
     subjects = [parse(m.data)["Subject"] for m in smtp_sink.messages]
     assert sum("（2026年12月）" in s for s in subjects) == 2 and sum("（2026年第四季度）" in s for s in subjects) == 2
     assert len(subjects) == 4
+
+
+def test_half_years_and_a_custom_scoring_year_fall_due_the_month_after_they_end(tmp_path: Path):
+    """Changchun's scoring year runs 1 January – 30 November: its yearly notice is due on December 3rd."""
+    from baosong.daemon import due_at, last_ended
+    from baosong.notices import scoring_year
+
+    config = write_office_config(tmp_path / "config", source=EXAMPLES / "changchun-hitech")
+    app = App.open(config)  # notice day 3, 09:00
+    year = Period.year(2026, scoring_year(app))
+    assert (year.start.isoformat(), year.end.isoformat()) == ("2026-01-01", "2026-12-01")
+    assert due_at(app, year) == datetime(2026, 12, 3, 9, 0, tzinfo=TZ)
+    assert last_ended(app, "year", datetime(2026, 11, 30, 23, 0, tzinfo=TZ)) == Period.year(2025, scoring_year(app))
+    assert last_ended(app, "year", datetime(2026, 12, 1, 0, 0, tzinfo=TZ)) == year
+    assert last_ended(app, "half", datetime(2026, 7, 2, 12, 0, tzinfo=TZ)) == Period.half(2026, 1)
+    assert due_at(app, Period.half(2026, 2)) == datetime(2027, 1, 3, 9, 0, tzinfo=TZ)
+    assert last_ended(app, "month", datetime(2026, 1, 2, 12, 0, tzinfo=TZ)) == Month(2025, 12)
+    assert due_at(app, Month(2026, 12)) == due_at(app, Q4) == due_at(app, Period.half(2026, 2))
+    assert parse_period(app, "2026") == year
