@@ -265,7 +265,6 @@ class NoticeRun:
     awaiting_approval: str | None = None   # the draft's code when the run stopped at the approval step
     refused: str | None = None             # why nothing was sent (a guard)
 
-
     @property
     def period(self) -> NoticePeriod:
         return self.month
