@@ -628,20 +628,40 @@ def score(
             warn(f"{s.unit}：{w}")
 
 
+_NOTICE_MONTH = "通报的月份 YYYY-MM。"
+_NOTICE_QUARTER = "季度通报，例如 2026Q4（按季度通报的办法，如烟草系统）。"
+_NOTICE_HALF = "半年通报，例如 2026H2（下半年）。"
+_NOTICE_YEAR = "年度通报，例如 2026（按 scoring.yaml 的计分年度）。"
+
+
+def _notice_period(application, month: str | None, quarter: str | None, half: str | None, year: str | None):
+    """The notice's period from exactly one of --month / --quarter / --half / --year."""
+    from baosong.notices import as_notice_period
+
+    given = [v for v in (month, quarter, half, year) if v]
+    if len(given) != 1:
+        fail("请给出一期通报：--month 2026-10、--quarter 2026Q4、--half 2026H2 或 --year 2026（只能选一个）")
+    return as_notice_period(_period(month, quarter, half, year, application.config.scoring))
+
+
 @notify_app.command("monthly")
 def notify_monthly(
-    month: Annotated[str, typer.Option("--month", help="通报的月份 YYYY-MM。", show_default=False)],
+    month: Annotated[Optional[str], typer.Option("--month", help=_NOTICE_MONTH, show_default=False)] = None,
+    quarter: Annotated[Optional[str], typer.Option("--quarter", help=_NOTICE_QUARTER, show_default=False)] = None,
+    half: Annotated[Optional[str], typer.Option("--half", help=_NOTICE_HALF, show_default=False)] = None,
+    year: Annotated[Optional[str], typer.Option("--year", help=_NOTICE_YEAR, show_default=False)] = None,
     outbox: Annotated[Optional[Path], typer.Option("--outbox", help="只预览：把批准后将发出的每封邮件写成 .eml 文件放到这个目录，不发送、不记为已发。")] = None,
-    resend: Annotated[bool, typer.Option("--resend", help="本月通报已发过也再发一次。")] = False,
+    resend: Annotated[bool, typer.Option("--resend", help="本期通报已发过也再发一次。")] = False,
 ) -> None:
-    """发送月度通报（给办公室收件人和各单位主要负责同志）；须批准时先把送审稿发给信息科。"""
+    """发送通报（月度；--quarter/--half/--year 发季度、半年、年度通报）给办公室收件人和各单位主要负责同志；
+    须批准时先把送审稿发给信息科。"""
+    application = open_app()
+    period = _notice_period(application, month, quarter, half, year)
     if outbox is not None:
-        _preview(month, outbox)
+        _preview(application, period, outbox)
         return
     from baosong.notices import NoticeError, send_monthly
 
-    application = open_app()
-    period = _month(month)
     try:
         run = send_monthly(application, period, resend=resend)
     except NoticeError as exc:
@@ -668,11 +688,9 @@ def _delivery_exit(delivery) -> None:
         raise typer.Exit(1)
 
 
-def _preview(month: str, folder: Path) -> None:
+def _preview(application, period, folder: Path) -> None:
     from baosong.notices import NoticeError, preview
 
-    application = open_app()
-    period = _month(month)
     try:
         written = preview(application, period, folder)
     except NoticeError as exc:
@@ -682,25 +700,29 @@ def _preview(month: str, folder: Path) -> None:
 
 @notify_app.command("preview")
 def notify_preview(
-    month: Annotated[str, typer.Option("--month", help="通报的月份 YYYY-MM。", show_default=False)],
+    month: Annotated[Optional[str], typer.Option("--month", help=_NOTICE_MONTH, show_default=False)] = None,
+    quarter: Annotated[Optional[str], typer.Option("--quarter", help=_NOTICE_QUARTER, show_default=False)] = None,
+    half: Annotated[Optional[str], typer.Option("--half", help=_NOTICE_HALF, show_default=False)] = None,
+    year: Annotated[Optional[str], typer.Option("--year", help=_NOTICE_YEAR, show_default=False)] = None,
     outbox: Annotated[Path, typer.Option("--outbox", help="写入 .eml 文件的目录。")] = Path("notice-preview"),
 ) -> None:
-    """预览某月通报：写出批准后将发出的每封邮件（.eml），不发送、不记为已发。"""
-    _preview(month, outbox)
+    """预览某期通报：写出批准后将发出的每封邮件（.eml），不发送、不记为已发。"""
+    application = open_app()
+    _preview(application, _notice_period(application, month, quarter, half, year), outbox)
 
 
 @notify_app.command("approve")
 def notify_approve(
-    period: Annotated[str, typer.Argument(metavar="PERIOD", help="通报的月份 YYYY-MM。", show_default=False)],
+    period: Annotated[str, typer.Argument(metavar="PERIOD", help="通报的期别：月份 2026-10，季度 2026Q4，半年 2026H2，年度 2026。", show_default=False)],
 ) -> None:
     """批准某期通报（送审稿已发给信息科之后），随即发出。"""
     import getpass
 
-    from baosong.notices import NoticeError, approve
+    from baosong.notices import NoticeError, approve, parse_period
 
     application = open_app()
-    month = _month(period)
     try:
+        month = parse_period(application, period)
         result = approve(application, str(month), f"cli:{getpass.getuser()}")
     except NoticeError as exc:
         fail(str(exc))

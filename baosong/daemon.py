@@ -1,11 +1,12 @@
 """The daemon (`baosong run`): APScheduler jobs over idempotent, ledger-backed work.
 
 Jobs: ``poll`` every ``schedule.poll_minutes`` (intake, then delivery of the outbox);
-``period-notice`` on ``schedule.monthly_notice``'s day and hour; ``commission-deadlines`` and
+``period-notice`` on ``schedule.monthly_notice``'s day and hour (each period of settings.yaml ``notices.periods``
+— month, quarter, half, year — is due on that day and hour of the month after it ends); ``commission-deadlines`` and
 ``reminders`` every ``daemon.check_minutes``. Each job's state lives in the ledger (a notice's outbox key, an alert's
 key), not in the scheduler: at start-up every job runs once (``next_run_time`` now), so a job
 missed while the daemon was down runs once on restart, and never twice — the second run finds its
-work done. A catch-up sends at most the latest due period, and says so in the log and to the office.
+work done. A catch-up sends at most the latest due period of each kind, and says so in the log and to the office.
 
 Only the holder of the database lease (``ledger/leases.py``) works: two daemons on one ledger never
 both send. Config edits are picked up at the next job; an invalid config is logged and mailed to the
@@ -38,8 +39,18 @@ from rich.console import Console
 from baosong.alerts import commission_deadline_alerts, queue_office_alert
 from baosong.app import App
 from baosong.config.loader import FILES, ConfigError, load_config
-from baosong.ledger.periods import Month
-from baosong.notices import NoticeError, notice_sent, refusal, send_monthly
+from baosong.ledger.periods import Month, Period
+from baosong.notices import (
+    NoticeError,
+    NoticePeriod,
+    as_notice_period,
+    as_period,
+    notice_sent,
+    queue_and_deliver,
+    refusal,
+    scoring_year,
+    send_monthly,
+)
 from baosong.poll import poll_mailbox
 
 log = logging.getLogger("baosong.daemon")
@@ -50,32 +61,67 @@ def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def due_at(app: App, month: Month) -> datetime:
-    """When ``month``'s notice is due: the configured day and hour of the month after it (office time)."""
+def due_at(app: App, period: NoticePeriod) -> datetime:
+    """When ``period``'s notice is due: the configured day and hour of the month after it ends (office time)."""
     sched = app.config.settings.schedule.monthly_notice
-    nxt = month.next()
-    return datetime(nxt.year, nxt.month, sched.day, sched.hour, sched.minute, tzinfo=app.config.tz)
+    end = as_period(period).end   # the first day after the period
+    after = Month(end.year, end.month) if end.day == 1 else Month(end.year, end.month).next()
+    return datetime(after.year, after.month, sched.day, sched.hour, sched.minute, tzinfo=app.config.tz)
+
+
+def last_ended(app: App, kind: str, now: datetime) -> NoticePeriod:
+    """The latest period of ``kind`` (month, quarter, half, year) that has ended by ``now``."""
+    today = now.astimezone(app.config.tz).date()
+    if kind == "year":
+        sy = scoring_year(app)
+        return max((p for p in (Period.year(y, sy) for y in range(today.year - 2, today.year + 1)) if p.end <= today),
+                   key=lambda p: p.end)
+    current = Period.enclosing(kind, today)
+    assert current is not None
+    return as_notice_period(Period.enclosing(kind, current.start - timedelta(days=1)))  # type: ignore[arg-type]
+
+
+def earlier(app: App, period: NoticePeriod) -> NoticePeriod:
+    """The period of the same kind just before ``period``."""
+    p = as_period(period)
+    if p.kind == "year":
+        return Period.year(int(p.name) - 1, scoring_year(app))
+    return as_notice_period(Period.enclosing(p.kind, p.start - timedelta(days=1)))  # type: ignore[arg-type]
+
+
+def period_due(app: App, kind: str, now: datetime) -> NoticePeriod | None:
+    """The period of ``kind`` whose notice is due and not yet sent at ``now``, if any: only ever the latest
+    ended period, once its day and hour have come."""
+    period = last_ended(app, kind, now)
+    if now < due_at(app, period):
+        return None
+    return None if notice_sent(app, period) else period
+
+
+def notices_due(app: App, now: datetime) -> list[NoticePeriod]:
+    """Every configured period (settings.yaml ``notices.periods``) whose notice is due and not yet sent."""
+    due = (period_due(app, kind, now) for kind in app.config.settings.notices.periods)
+    return [p for p in due if p is not None]
 
 
 def notice_due(app: App, now: datetime) -> Month | None:
-    """The month whose notice is due and not yet sent at ``now``, if any: only ever the latest due
-    period (the month before ``now``'s, once its day and hour have come)."""
-    local = now.astimezone(app.config.tz)
-    month = Month(local.year, local.month).previous()
-    if local < due_at(app, month):
-        return None
-    return None if notice_sent(app, month) else month
+    """The month whose notice is due and not yet sent at ``now``, if any (the month before ``now``'s, once its
+    day and hour have come)."""
+    due = period_due(app, "month", now)
+    assert due is None or isinstance(due, Month)
+    return due
 
 
-def skipped_before(app: App, month: Month, back: int = 12) -> list[Month]:
-    """Earlier months that had intake, were due, and never went out: a catch-up does not send them."""
+def skipped_before(app: App, period: NoticePeriod, back: int = 12) -> list[NoticePeriod]:
+    """Earlier periods of the same kind that had intake, were due, and never went out: a catch-up does not
+    send them."""
     out = []
-    m = month
+    p = period
     for _ in range(back):
-        m = m.previous()
-        if refusal(app, m) is None and not notice_sent(app, m):
-            out.append(m)
-    return sorted(out)
+        p = earlier(app, p)
+        if refusal(app, p) is None and not notice_sent(app, p):
+            out.append(p)
+    return sorted(out, key=lambda x: as_period(x).start)
 
 
 def setup_logging(app: App, stream: Any = None) -> logging.Handler | None:
@@ -264,14 +310,15 @@ class Daemon:
         self._guarded(job)
 
     def _notice_if_due(self) -> None:
+        for period in notices_due(self.app, self.clock()):
+            self._send_notice(period)
+
+    def _send_notice(self, month: NoticePeriod) -> None:
         now = self.clock()
-        month = notice_due(self.app, now)
-        if month is None:
-            return
         late = now - due_at(self.app, month)
         grace = timedelta(minutes=max(15, 2 * self.app.config.settings.schedule.poll_minutes))
         try:
-            run = send_monthly(self.app, month, deliver=False)
+            run = send_monthly(self.app, month, deliver=False, now=now)
         except NoticeError as exc:
             self.say(f"{month.label}通报未能发送：{exc}")
             return
@@ -299,19 +346,12 @@ class Daemon:
 
     def reminder_job(self) -> None:
         def job() -> None:
-            from baosong.ledger.outbox import enqueue
-            from baosong.notices import _raw
             from baosong.vocabulary import MailKind
 
             mails = reminder_mails(self.app, self.clock())
-            smtp = self.app.config.settings.smtp
-            if not mails or smtp is None:
+            if not mails or self.app.config.settings.smtp is None:
                 return
-            with self.app.sessions() as session:
-                for m in mails:
-                    enqueue(session, key=m.key, kind=MailKind.COMMISSION, recipients=m.to, subject=m.subject,
-                            raw=_raw(m, smtp.sender))
-                session.commit()
+            queue_and_deliver(self.app, mails, MailKind.COMMISSION, deliver=False)  # the notices' one path
             self._deliver()
         self._guarded(job)
 
@@ -366,9 +406,12 @@ def run_daemon(app: App, console: Console | None = None) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    from baosong.config.schema import NOTICE_PERIODS
+
     mn = app.config.settings.schedule.monthly_notice
+    kinds = "、".join(NOTICE_PERIODS[k] for k in app.config.settings.notices.periods)
     daemon.say(f"baosong 已启动：每 {app.config.settings.schedule.poll_minutes} 分钟收信，"
-               f"每月 {mn.day} 日 {mn.hour:02d}:{mn.minute:02d} 发送上月通报。")
+               f"每月 {mn.day} 日 {mn.hour:02d}:{mn.minute:02d} 发送到期的通报（{kinds}）。")
     scheduler.start()
     daemon.release()
     daemon.say("baosong 已停止。")

@@ -1,19 +1,19 @@
 """Interview letters (反馈函): score the months the rule needs, choose the units, gather each one's facts,
-number, render, queue in the outbox (kind letter), deliver. The choosing is notify/letters.py (pure)."""
+number, render. The choosing is notify/letters.py (pure). Queueing and delivery are the notices' one path
+(``baosong.notices.queue_and_deliver`` / ``_queue``): a letter is queued once under ``letter:<month>:<unit>``
+whether ``notify letters`` or the month's approved notice run queues it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from baosong.app import App
 from baosong.ledger.commissions import commission_events, topics_of
 from baosong.ledger.doc_numbers import doc_number
-from baosong.ledger.outbox import NOTHING_DELIVERED, DeliveryReport, Transport, deliver_pending, enqueue
+from baosong.ledger.outbox import Transport
 from baosong.ledger.periods import Month
 from baosong.ledger.scoring import UnitScore
-from baosong.notices import NoticeError, month_scores
-from baosong.notify.compose import compose
+from baosong.notices import QueueRun, month_scores, queue_and_deliver
 from baosong.notify.letters import (
     CommissionLapse,
     InterviewRule,
@@ -87,40 +87,8 @@ def build_letters(app: App, month: Month, *, now: datetime | None = None) -> lis
                         fonts=fonts_for(app))
 
 
-@dataclass(frozen=True)
-class QueueRun:
-    queued: int
-    skipped: int
-    mails: tuple[NoticeMail, ...]
-    delivery: DeliveryReport
-
-
-def queue_and_deliver(app: App, mails: list[NoticeMail], kind: MailKind, *, transport: Transport | None) -> QueueRun:
-    """Queue each mail once (by its key) and deliver what was queued now."""
-    settings = app.config.settings
-    if settings.smtp is None:
-        raise NoticeError("settings.yaml 中没有 smtp 设置，无法发送 / no smtp settings")
-    transport = transport or app.smtp_transport()
-    if transport is None:
-        raise NoticeError("settings.yaml 中没有 smtp 设置，无法发送 / no smtp settings")
-    ids: set[int] = set()
-    skipped = 0
-    with app.sessions() as session:
-        for mail in mails:
-            message = compose(sender=settings.smtp.sender, to=mail.to, cc=mail.cc, subject=mail.subject,
-                              text=mail.text, html=mail.html, auto_submitted="auto-generated",
-                              attachments=mail.attachments, inline=mail.inline)
-            row = enqueue(session, key=mail.key, kind=kind, recipients=(*mail.to, *mail.cc), subject=mail.subject,
-                          raw=message.as_bytes())
-            if row is None:
-                skipped += 1
-            else:
-                ids.add(row.id)
-        session.commit()
-    delivery = deliver_pending(app.sessions, transport, only_ids=ids) if ids else NOTHING_DELIVERED
-    return QueueRun(len(ids), skipped, tuple(mails), delivery)
-
-
 def send_letters(app: App, month: Month, *, transport: Transport | None = None,
                  now: datetime | None = None) -> QueueRun:
+    """``baosong notify letters --month``: the month's letters queued (keys ``letter:<month>:<unit>``, the same
+    as the approval run's) and delivered, through the notices' one queueing path."""
     return queue_and_deliver(app, build_letters(app, month, now=now), MailKind.LETTER, transport=transport)

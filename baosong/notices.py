@@ -1,6 +1,11 @@
 """Period notices (通报): score, render, and — only when it is safe — queue and deliver.
 
-The send flow, in order (``send_monthly``):
+A notice run is for one period: a month (``Month``), or a quarter, half-year or year (``Period``) where the
+regime says so (settings.yaml ``notices.periods``; the daemon sends each configured kind when due, and
+``baosong notify monthly --quarter 2026Q4`` any period by hand). Interview letters stay monthly: they go
+with a month's run only.
+
+The send flow, in order (``send_monthly``, alias ``send_notice``):
 
 1. **Guards** (``refusal``): never a notice for a period with no intake (the ledger recorded no
    message received in it: a daemon's first start before any mail was polled), nor for one that
@@ -9,8 +14,10 @@ The send flow, in order (``send_monthly``):
    letters through ``period_letters``) first go to the office as one draft with a code, every mail
    attached exactly as it will go out; they are queued only once released
    (``baosong notify approve PERIOD``, or a reply from an office address quoting the code).
-3. **Queue and deliver**: one outbox row per mail (key ``notice:<month>:<recipient>``) carrying the
-   raw composed bytes, one recipient row each; delivery per recipient.
+3. **Queue and deliver**: one outbox row per mail (key ``notice:<period>:<recipient>``, e.g.
+   ``notice:2026-10:office`` or ``notice:2026Q4:office``) carrying the raw composed bytes, one recipient row
+   each; delivery per recipient. Every mail of the project that is queued from composed parts (notices,
+   letters, reminders) goes through ``queue_and_deliver`` / ``_queue``: one path, one key each.
 
 ``preview`` writes every mail of the period as .eml files exactly as it would go out after approval,
 and touches nothing in the ledger: a preview never marks a period sent.
@@ -53,6 +60,46 @@ class NoticeError(Exception):
     pass
 
 
+# A notice's period: a month as ``Month`` (the monthly notice, its letters, its keys ``notice:2026-10:…``),
+# anything longer as a ``Period`` (quarter ``2026Q4``, half ``2026H2``, year ``2026``).
+NoticePeriod = Month | Period
+
+
+def as_period(period: NoticePeriod) -> Period:
+    return Period.of_month(period) if isinstance(period, Month) else period
+
+
+def as_notice_period(period: Period) -> NoticePeriod:
+    """A month as ``Month`` (what the monthly flow and its callers use), any other period as itself."""
+    return Month(period.start.year, period.start.month) if period.kind == "month" else period
+
+
+def last_month(period: NoticePeriod) -> Month:
+    """The period's last month (where a longer period's trend chart ends)."""
+    if isinstance(period, Month):
+        return period
+    end = period.end
+    return Month(end.year, end.month).previous() if end.day == 1 else Month(end.year, end.month)
+
+
+def scoring_year(app: App):  # -> ScoringYear
+    from baosong.ledger.regime.context import scoring_year_of
+
+    return scoring_year_of(app.config.scoring)
+
+
+def parse_period(app: App, text: str) -> NoticePeriod:
+    """``2026-10`` (month), ``2026Q4`` (quarter), ``2026H2`` (half) or ``2026`` (year, the regime's scoring year)."""
+    text = text.strip()
+    upper = text.upper()
+    kind = "quarter" if "Q" in upper else "half" if "H" in upper else "year" if text.isdigit() else "month"
+    try:
+        return as_notice_period(Period.parse(kind, text, scoring_year(app)))
+    except ValueError:
+        raise NoticeError(f"通报期别应写成 2026-10（月）、2026Q4（季度）、2026H2（半年）或 2026（年度），收到 {text!r}"
+                          f" / a period looks like 2026-10, 2026Q4, 2026H2 or 2026") from None
+
+
 def period_scores(app: App, period: Period, now: datetime | None = None) -> list[UnitScore]:
     """Score any period (month, quarter, half-year, year) under the configured regime; commission statuses
     as of ``now`` (default: the current time)."""
@@ -78,25 +125,26 @@ def notice_history(app: App, month: Month, scores: list[UnitScore]) -> list[tupl
     return [(m, scores if m == month else month_scores(app, m)) for m in months]
 
 
-def notice_sent(app: App, month: Month) -> bool:
-    """Whether the month's notices were queued for sending (a preview or a draft never counts)."""
+def notice_sent(app: App, period: NoticePeriod) -> bool:
+    """Whether the period's notices were queued for sending (a preview or a draft never counts)."""
     with app.sessions() as session:
-        return queued_with_prefix(session, f"notice:{month}:")
+        return queued_with_prefix(session, f"notice:{period}:")
 
 
-def refusal(app: App, month: Month) -> str | None:
-    """Why no notice may go out for ``month`` (None: it may)."""
+def refusal(app: App, period: NoticePeriod) -> str | None:
+    """Why no notice may go out for ``period`` (None: it may): it ends before ``notices.start_month``,
+    or the ledger recorded no mail received in it."""
     from baosong.ledger.messages import received_between
 
     start_month = app.config.settings.notices.start_month
-    if start_month is not None and month < Month.parse(start_month):
-        return (f"{month.label}早于 settings.yaml 中 notices.start_month（{start_month}），不发通报"
-                f" / the month ends before start_month")
-    start, end = month.bounds(app.config.tz)
+    if start_month is not None and last_month(period) < Month.parse(start_month):
+        return (f"{period.label}早于 settings.yaml 中 notices.start_month（{start_month}），不发通报"
+                f" / the period ends before start_month")
+    start, end = as_period(period).bounds(app.config.tz)
     with app.sessions() as session:
         if received_between(session, start, end) == 0:
-            return (f"{month.label}没有收到任何邮件（尚未收信或邮箱未配置），不发通报"
-                    f" / no intake recorded for the month")
+            return (f"{period.label}没有收到任何邮件（尚未收信或邮箱未配置），不发通报"
+                    f" / no intake recorded for the period")
     return None
 
 
@@ -125,7 +173,7 @@ def _raw(mail: Any, sender: str) -> bytes:
                    inline=getattr(mail, "inline", ())).as_bytes()
 
 
-def period_letters(app: App, month: Month, scores: Sequence[UnitScore]) -> list[Any]:
+def period_letters(app: App, month: Month, scores: Sequence[UnitScore], now: datetime | None = None) -> list[Any]:
     """The period's interview letters (约谈 / 反馈函), sent with the notices and approved with them.
 
     The letters are chosen by the regime's ``interviews:`` rule (``baosong/letters.py``); the same
@@ -135,15 +183,18 @@ def period_letters(app: App, month: Month, scores: Sequence[UnitScore]) -> list[
         return []
     from baosong.letters import build_letters  # letters read the notices' scores: imported when used
 
-    return build_letters(app, month)
+    return build_letters(app, month, now=now)
 
 
-def period_mails(app: App, month: Month, issued_on: datetime | None = None) -> list[OutgoingMail]:
-    """Every mail of the month's notice run, composed (nothing stored)."""
+def period_mails(app: App, period: NoticePeriod, issued_on: datetime | None = None) -> list[OutgoingMail]:
+    """Every mail of the period's notice run, composed (nothing stored): the notices, and for a month its
+    interview letters."""
     settings = app.config.settings
     if settings.smtp is None:
         raise NoticeError("settings.yaml 中没有 smtp 设置，无法发送通报 / no smtp settings")
-    scores = month_scores(app, month)
+    monthly = isinstance(period, Month)
+    month = last_month(period)
+    scores = month_scores(app, month) if monthly else period_scores(app, as_period(period))
     by_unit = {s.unit: s for s in scores}
     with app.sessions() as session:
         principals = [Principal(u.name, u.principal_name, u.principal_email) for u in active_units(session)]
@@ -155,17 +206,25 @@ def period_mails(app: App, month: Month, issued_on: datetime | None = None) -> l
                           " / no recipients")
     labels = class_labels(app.config.scoring.classes)
     issued = (issued_on or datetime.now(app.config.tz)).astimezone(app.config.tz).date()
-    history = notice_history(app, month, scores)
-    extras = notice_extras(app, month, scores, issued_on=issued, history=history)
+    # the trend is monthly whatever the period: it ends with the period's last month
+    history = notice_history(app, month, scores if monthly else month_scores(app, month))
+    extras = notice_extras(app, month, scores, issued_on=issued, history=history,
+                           period=None if monthly else as_period(period))
     mails = notice_mails(month=month, scores=scores, recipients=recipients, office_name=settings.office.name,
                          department=settings.office.department, class_labels=labels,
                          regime=app.config.scoring.regime, issued_on=issued, extras=extras)
-    out = [OutgoingMail(m.key, MailKind.NOTICE, (*m.to, *m.cc), m.subject, _raw(m, settings.smtp.sender))
-           for m in mails]
-    out += [OutgoingMail(m.key, MailKind.LETTER, (*m.to, *getattr(m, "cc", ())), m.subject,
-                         _raw(m, settings.smtp.sender))
-            for m in period_letters(app, month, scores)]
+    out = outgoing(app, mails, MailKind.NOTICE)
+    if monthly:
+        out += outgoing(app, period_letters(app, month, scores, issued_on), MailKind.LETTER)
     return out
+
+
+def outgoing(app: App, mails: Sequence[Any], kind: MailKind) -> list[OutgoingMail]:
+    """Notice, letter or reminder objects (notify/) composed as they go out: the one way mail is made."""
+    smtp = app.config.settings.smtp
+    if smtp is None:
+        raise NoticeError("settings.yaml 中没有 smtp 设置，无法发送 / no smtp settings")
+    return [OutgoingMail(m.key, kind, (*m.to, *getattr(m, "cc", ())), m.subject, _raw(m, smtp.sender)) for m in mails]
 
 
 def preview_mails(app: App, mails: Sequence[Any], folder: Path) -> list[Path]:
@@ -181,14 +240,15 @@ def preview_mails(app: App, mails: Sequence[Any], folder: Path) -> list[Path]:
     return written
 
 
-def preview(app: App, month: Month, folder: Path) -> list[Path]:
-    """Write every mail of the month as .eml files, exactly as it would go out after approval.
+def preview(app: App, period: NoticePeriod, folder: Path) -> list[Path]:
+    """Write every mail of the period as .eml files, exactly as it would go out after approval.
 
-    A pure preview: the guards are not applied (the office may look at any month) and nothing in
+    A pure preview: the guards are not applied (the office may look at any period) and nothing in
     the ledger is touched, so the real notice still goes out by itself on its day."""
+    mails = period_mails(app, period)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for i, mail in enumerate(period_mails(app, month), 1):
+    for i, mail in enumerate(mails, 1):
         target = folder / f"{i:03d}-{mail.kind}-{mail.key.replace(':', '_').replace('/', '_')}.eml"
         target.write_bytes(mail.raw)
         written.append(target)
@@ -197,7 +257,7 @@ def preview(app: App, month: Month, folder: Path) -> list[Path]:
 
 @dataclass(frozen=True)
 class NoticeRun:
-    month: Month
+    month: NoticePeriod                    # the run's period (a Month, or a quarter / half-year / year)
     queued: int
     skipped: int
     recipients: tuple[str, ...]
@@ -205,8 +265,13 @@ class NoticeRun:
     awaiting_approval: str | None = None   # the draft's code when the run stopped at the approval step
     refused: str | None = None             # why nothing was sent (a guard)
 
+    @property
+    def period(self) -> NoticePeriod:
+        return self.month
+
 
 def _queue(app: App, mails: Sequence[OutgoingMail], suffix: str = "") -> tuple[set[int], int]:
+    """Queue each mail once under its key (+ ``suffix`` for a deliberate resend): (new row ids, already queued)."""
     ids: set[int] = set()
     skipped = 0
     with app.sessions() as session:
@@ -221,8 +286,8 @@ def _queue(app: App, mails: Sequence[OutgoingMail], suffix: str = "") -> tuple[s
     return ids, skipped
 
 
-def _draft(app: App, month: Month, mails: Sequence[OutgoingMail]) -> str:
-    """Send (once) the office the draft of the month's mails with its approval code; return the code."""
+def _draft(app: App, month: NoticePeriod, mails: Sequence[OutgoingMail]) -> str:
+    """Send (once) the office the draft of the period's mails with its approval code; return the code."""
     from baosong.ledger.approvals import draft
 
     settings = app.config.settings
@@ -251,7 +316,7 @@ def _draft(app: App, month: Month, mails: Sequence[OutgoingMail]) -> str:
     return code
 
 
-def approved(app: App, month: Month) -> bool:
+def approved(app: App, month: NoticePeriod) -> bool:
     from baosong.ledger.approvals import approval_for
 
     with app.sessions() as session:
@@ -259,14 +324,15 @@ def approved(app: App, month: Month) -> bool:
         return row is not None and row.approved_at is not None
 
 
-def send_monthly(app: App, month: Month, *, transport: Transport | None = None, resend: bool = False,
-                 deliver: bool = True) -> NoticeRun:
-    """The month's notice run: guards, then the approval step, then queue and deliver."""
+def send_monthly(app: App, month: NoticePeriod, *, transport: Transport | None = None, resend: bool = False,
+                 deliver: bool = True, now: datetime | None = None) -> NoticeRun:
+    """The period's notice run (a month's, or a quarter's, half-year's, year's): guards, then the approval
+    step, then queue and deliver."""
     settings = app.config.settings
     why = refusal(app, month)
     if why is not None:
         return NoticeRun(month, 0, 0, (), NOTHING_DELIVERED, refused=why)
-    mails = period_mails(app, month)
+    mails = period_mails(app, month, now)  # ``now``: the date of issue (the daemon's clock; default: today)
     if settings.notices.require_approval and not approved(app, month):
         if not settings.office.to:
             raise NoticeError("通报须经批准（notices.require_approval），但 settings.yaml 的 office.to 中没有信息科邮箱"
@@ -308,6 +374,25 @@ def approve(app: App, period: str, by: str, *, code: str | None = None, transpor
         newly = mark(session, row, by)
         period = row.period
         session.commit()
-    month = Month.parse(period)
-    run = send_monthly(app, month, transport=transport, deliver=deliver)
+    run = send_monthly(app, parse_period(app, period), transport=transport, deliver=deliver)
     return Approved(period, newly, run)
+
+
+send_notice = send_monthly  # the name for any period
+
+
+@dataclass(frozen=True)
+class QueueRun:
+    queued: int
+    skipped: int
+    mails: tuple[Any, ...]
+    delivery: DeliveryReport
+
+
+def queue_and_deliver(app: App, mails: Sequence[Any], kind: MailKind, *, transport: Transport | None = None,
+                      deliver: bool = True) -> QueueRun:
+    """Queue notify/ mail objects (letters, reminders) each once by its key — composed by ``outgoing`` and
+    queued by ``_queue``, the notices' own path — and deliver what was queued now."""
+    ids, skipped = _queue(app, outgoing(app, mails, kind))
+    delivery = _deliver(app, transport, ids) if deliver and ids else NOTHING_DELIVERED
+    return QueueRun(len(ids), skipped, tuple(mails), delivery)

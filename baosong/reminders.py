@@ -10,8 +10,7 @@ from baosong.app import App
 from baosong.ledger.commissions import all_commissions, states_of
 from baosong.ledger.outbox import Transport
 from baosong.ledger.periods import Month
-from baosong.letters import QueueRun, queue_and_deliver
-from baosong.notices import month_scores
+from baosong.notices import QueueRun, month_scores, queue_and_deliver
 from baosong.notify.monthly import NoticeMail
 from baosong.notify.recipients import commission_recipients
 from baosong.notify.reminders import OpenCommission, behind_pace, due, pace_mails, reminder_mails

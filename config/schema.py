@@ -225,8 +225,33 @@ def _check_month(value: object) -> object:
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
 
 
+NOTICE_PERIODS = {"month": "月度", "quarter": "季度", "half": "半年", "year": "年度"}
+
+
+def _check_notice_periods(value: object) -> object:
+    """``periods: [month]`` / ``[quarter]`` / ``[month, year]``…: which periods the daemon sends notices for."""
+    items = [value] if isinstance(value, str) else value
+    allowed = "、".join(f"{k}（{v}）" for k, v in NOTICE_PERIODS.items())
+    if not isinstance(items, list) or not items:
+        raise ValueError(f"应列出发通报的期别，例如 [month] 或 [quarter]，可选：{allowed}：{value!r}"
+                         f" / list the periods notices are sent for, e.g. [month] or [quarter]")
+    out: list[str] = []
+    for item in items:
+        kind = str(item).strip().lower()
+        if kind not in NOTICE_PERIODS:
+            raise ValueError(f"不认识的通报期别：{item!r}，可选：{allowed}"
+                             f" / unknown notice period {item!r}, use month, quarter, half or year")
+        if kind not in out:
+            out.append(kind)
+    return out
+
+
 class NoticesConfig(NoticeForm):
     """When period notices (通报) may go out at all, and (``NoticeForm``) their wording and form."""
+
+    # the periods the daemon sends notices for, each on schedule.monthly_notice's day and hour of the month
+    # after the period ends (interview letters go with the month's notice only)
+    periods: Annotated[list[str], BeforeValidator(_check_notice_periods)] = Field(default_factory=lambda: ["month"])
 
     # no notice for a period that ends before this month (YYYY-MM), e.g. the month baosong went live
     start_month: Annotated[str | None, BeforeValidator(_check_month)] = None

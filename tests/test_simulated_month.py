@@ -5,11 +5,14 @@ Submissions arrive through the month (Dovecot INTERNALDATE = simulated time), a 
 deadline is answered by one unit and missed by another (the deadline check tells the office once),
 nothing is sent for October (``start_month: 2026-11``, and no intake), December 3rd's notice goes to
 the office as a draft with a code, an office reply releases it, and every principal then gets the
-notice exactly once. Interview letters: see the MERGE note below (f-paperwork adds them).
+notice exactly once. The interview letters (反馈函, seed 004's rule, on in this office) go in the same draft
+and are released by the same reply: each reaches its unit's principal exactly once, the office in copy, and
+the letter's .docx reads back with the unit's name and its rank history.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import datetime, timedelta
 from email import policy
@@ -18,11 +21,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
-from conftest import write_office_config
+from docx import Document
 
 from baosong.app import App
 from baosong.commissions import new_commission
 from baosong.daemon import Daemon
+from baosong.demo.config import write_office_config  # with the regime's interview letters kept on
 from baosong.demo.samples import DOCX_TYPE, docx_bytes, mail
 from baosong.ledger.periods import Month
 from baosong.notices import approved, notice_sent
@@ -45,7 +49,7 @@ def parsed(sink) -> list:
 def test_a_simulated_month(tmp_path: Path, smtp_sink, imap_account):
     config = write_office_config(tmp_path / "config", smtp=smtp_sink, require_approval=True, mailboxes=[{
         "name": "报送邮箱", "host": imap_account.host, "port": imap_account.port, "ssl": False,
-        "username": imap_account.username, "password": imap_account.password}])
+        "username": imap_account.username, "password": imap_account.password}], interviews=True)
     path = config / "settings.yaml"
     settings = yaml.safe_load(path.read_text(encoding="utf-8"))
     settings["schedule"] = {"poll_minutes": 360, "monthly_notice": {"day": 3, "hour": 9, "minute": 0}}
@@ -100,8 +104,11 @@ def test_a_simulated_month(tmp_path: Path, smtp_sink, imap_account):
         if not office_reply_sent:
             drafts = [m for m in parsed(smtp_sink) if "送审稿" in m["Subject"]]
             if drafts:
-                # nothing went to a leader or principal before the office released it
-                assert not [m for m in parsed(smtp_sink) if "采用情况通报" in m["Subject"]]
+                # nothing went to a leader or principal before the office released it: no notice, no letter
+                assert not [m for m in parsed(smtp_sink) if "采用情况通报" in m["Subject"] or "反馈函" in m["Subject"]]
+                in_draft = [BytesParser(policy=policy.default).parsebytes(a.get_payload(decode=True))["Subject"]
+                            for a in drafts[0].iter_attachments()]
+                draft_index = len(smtp_sink.messages)
                 assert clock.now >= datetime(2026, 12, 3, 9, 0, tzinfo=TZ)
                 code = re.search(r"审核码：([A-Z0-9]{6})", drafts[0]["Subject"]).group(1)
                 reply_at = clock.now + timedelta(hours=1)
@@ -129,5 +136,38 @@ def test_a_simulated_month(tmp_path: Path, smtp_sink, imap_account):
     assert len(notices) == 7  # the office and six principals, each once
     office = next(m for m in notices if "xinxike@example.com" in m["To"])
     assert "商务局" in office.get_body(("plain",)).get_content()
-    # MERGE (f-paperwork): interview letters go out with the notices through notices.period_letters;
-    # assert here that each letter (约谈) reached its principal once, after the same approval.
+    # Interview letters (seed 004: the bottom three of each class; here every class has three units, so each
+    # unit is in its class's bottom three). One letter per unit, in the same draft, released by the same reply:
+    # to the principal with the office in copy, exactly once, after the release (a unit without a principal:
+    # to the office, who forwards it by hand).
+    principals = {u.name: u.principal for u in app.config.units if u.principal is not None}
+    letters = [m for m in mails if "政务信息工作反馈函" in m["Subject"]]
+    assert len(letters) == len(app.config.units) == 9 and len(principals) == 6
+    assert notice_sent(app, Month(2026, 11)) and approved(app, Month(2026, 11))
+    assert sorted(s for s in in_draft if "反馈函" in s) == sorted(m["Subject"] for m in letters)
+    assert all(i >= draft_index for i, m in enumerate(mails) if "反馈函" in m["Subject"])
+    office_cc = "leaders-office@example.com, xinxike@example.com"
+    for unit in app.config.units:
+        (letter,) = [m for m in letters if f"（{unit.short}，2026年11月）" in m["Subject"]]
+        if unit.name not in principals:
+            assert letter["To"] == office_cc and letter["Cc"] is None
+            continue
+        assert letter["To"] == principals[unit.name].email and letter["Cc"] == office_cc
+        (attachment,) = list(letter.iter_attachments())
+        assert attachment.get_filename() == f"滕州市政务信息工作反馈函（{unit.short}）.docx"
+        document = Document(io.BytesIO(attachment.get_content()))
+        text = "\n".join(p.text for p in document.paragraphs)
+        assert f"{unit.name}{principals[unit.name].name}同志：" in text and "滕政办信函〔2026〕" in text
+        ranks = [[c.text for c in row.cells] for row in document.tables[0].rows]
+        assert ranks[0][0] == "月份" and [r[0] for r in ranks[1:]] == ["2026年11月"]  # October: no intake yet
+        assert re.fullmatch(r"第\d名（共\d个单位）", ranks[1][1])
+    audit = next(m for m in letters if "（审计局，" in m["Subject"])
+    audit_doc = Document(io.BytesIO(next(audit.iter_attachments()).get_content()))
+    # the commission 审计局 missed is in its letter
+    assert any("岁末年初安全稳定" in c.text and "漏报" in "".join(x.text for x in r.cells)
+               for t in audit_doc.tables for r in t.rows for c in r.cells)
+    # letters keep their own keys (letter:2026-11:<unit>): `notify letters` for the month queues nothing again
+    from baosong.letters import send_letters
+
+    again = send_letters(app, Month(2026, 11), transport=app.smtp_transport())
+    assert again.queued == 0 and again.skipped == 9 and len(parsed(smtp_sink)) == len(mails)
