@@ -262,7 +262,9 @@ def best_of(fn: Callable[[], object], n: int | None = None) -> float:
 
 
 def floor_query(url: str, start: date, end: date) -> Callable[[], object]:
-    """One hand-written statement: each unit's pieces and adoption points in [start, end)."""
+    """One hand-written statement computing what scoring a period needs from its rows: each unit's counted
+    pieces by category (a piece without a category under its recorded type: the quotas' tally) and its
+    adoption points, in [start, end)."""
     from sqlalchemy import create_engine, text
 
     outlets = _scoring()["outlets"]
@@ -276,12 +278,13 @@ def floor_query(url: str, start: date, end: date) -> Callable[[], object]:
     else:
         lo_v, hi_v = lo, hi
     sql = text(f"""
-        SELECT unit_id, sum(n), sum(pts) FROM (
-            SELECT unit_id, 1 AS n, 0 AS pts FROM pieces WHERE received_at >= :lo AND received_at < :hi
+        SELECT unit_id, category, sum(n), sum(pts) FROM (
+            SELECT unit_id, coalesce(category, piece_type) AS category, 1 AS n, 0 AS pts FROM pieces
+            WHERE received_at >= :lo AND received_at < :hi AND status = 'counted'
             UNION ALL
-            SELECT p.unit_id, 0, CASE a.outlet {points} ELSE 0 END FROM adoptions a JOIN pieces p ON p.id = a.piece_id
+            SELECT p.unit_id, NULL, 0, CASE a.outlet {points} ELSE 0 END FROM adoptions a JOIN pieces p ON p.id = a.piece_id
             WHERE a.adopted_on >= :start AND a.adopted_on < :end
-        ) AS events GROUP BY unit_id""")
+        ) AS events GROUP BY unit_id, category""")
     engine = create_engine(url)
     conn = engine.connect()
 
@@ -293,14 +296,13 @@ def floor_query(url: str, start: date, end: date) -> Callable[[], object]:
 
 def score_in_process(app, span: tuple[date, date], kind: str = "month") -> Callable[[], object]:
     """What ``score`` does once the ledger is open: load the period's events, score them under the regime
-    (``baosong.notices.period_scores``: the events in SQL, then the pure regime)."""
+    (``App.period_scores``: the events in SQL, then the pure regime; the notices score the same way)."""
     from baosong.ledger.periods import Period
-    from baosong.notices import period_scores
 
     period = Period(span[0], span[1], kind, f"{span[0]}")
 
     def run() -> object:
-        return period_scores(app, period)
+        return app.period_scores(period)
 
     return run
 

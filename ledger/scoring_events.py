@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
-from itertools import repeat
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from baosong.config.commissions import PeriodicDeadline
@@ -33,6 +33,9 @@ from .status import counting_pieces
 # the kind of a periodic deadline's outcome, for regimes whose commission points differ by kind
 PERIODIC_KIND = "定期报送"
 
+_COUNTED = PieceStatus.COUNTED.value
+_first = itemgetter(0)
+
 # pieces are read this many days either side of the period, for weeks that straddle its edges
 MARGIN_DAYS = 7
 
@@ -42,18 +45,22 @@ def scoring_units(session: Session, groups: Mapping[str, str | None] | None = No
     """The active units, in the ledger's order; ``groups`` (镇街…) and ``counts_for`` (直报点) from units.yaml."""
     groups = groups or {}
     counts_for = counts_for or {}
-    rows = session.scalars(select(Unit).where(Unit.active).order_by(Unit.id))
-    return [UnitRef(u.name, u.short, u.class_, groups.get(u.name), counts_for.get(u.name)) for u in rows]
+    rows = session.connection().execute(select(Unit.name, Unit.short, Unit.class_).where(Unit.active).order_by(Unit.id))
+    return [UnitRef(name, short, class_, groups.get(name), counts_for.get(name)) for name, short, class_ in rows]
 
 
 def _joint_units(session: Session, piece_ids: set[int]) -> dict[int, tuple[str, ...]]:
+    """The other units sharing each of these pieces. Joint items are rare: one range of the piece_id
+    index (the lowest to the highest piece asked about) is read and filtered, not an IN list per 500."""
     out: dict[int, list[str]] = {}
-    ids = sorted(piece_ids)
-    for i in range(0, len(ids), 500):
-        rows = session.execute(
-            select(PieceJointUnit.piece_id, Unit.name).join(Unit, PieceJointUnit.unit_id == Unit.id)
-            .where(PieceJointUnit.piece_id.in_(ids[i:i + 500])).order_by(PieceJointUnit.id))
-        for pid, name in rows:
+    if not piece_ids:
+        return {}
+    rows = session.connection().execute(
+        select(PieceJointUnit.piece_id, Unit.name).join(Unit, PieceJointUnit.unit_id == Unit.id)
+        .where(PieceJointUnit.piece_id >= min(piece_ids), PieceJointUnit.piece_id <= max(piece_ids))
+        .order_by(PieceJointUnit.id))
+    for pid, name in rows:
+        if pid in piece_ids:
             out.setdefault(pid, []).append(name)
     return {pid: tuple(names) for pid, names in out.items()}
 
@@ -65,48 +72,62 @@ def _fixed_offset(tz: ZoneInfo, first: date, last: date) -> timedelta | None:
     return offsets.pop() if len(offsets) == 1 else None
 
 
-def _pieces(session: Session, start: datetime, end: datetime, first: date, last: date,
-            tz: ZoneInfo, by_month: bool = False) -> list[PieceEvent]:
-    """Counted pieces received in [start, end), grouped by the database per unit, category, type and day in
-    ``tz`` (one range scan of ``ix_pieces_received_unit_category``): one shared PieceEvent per group, repeated
-    once per piece. A time zone whose offset changes inside the window is converted row by row.
+def _months_within(first: date, last: date) -> list[tuple[date, date]]:
+    """The whole calendar months inside the days [first, last), as [first day, first day of the next)."""
+    out = []
+    y, m = (first.year, first.month) if first.day == 1 else (first.year + first.month // 12, first.month % 12 + 1)
+    while True:
+        start = date(y, m, 1)
+        after = date(y + m // 12, m % 12 + 1, 1)
+        if after > last:
+            return out
+        out.append((start, after))
+        y, m = after.year, after.month
 
-    ``by_month``: the day is the first of the piece's month (enough for every regime without weekly
-    quotas: their periods are whole months), so a group holds a unit's pieces of one category in a month."""
-    db = session.connection()  # Core rows: plain values, without the ORM's result machinery
-    names = dict(db.execute(select(Unit.id, Unit.name)).all())
-    where = (Piece.received_at >= start, Piece.received_at < end, Piece.status == PieceStatus.COUNTED.value)
+
+def _pieces(db: Connection, names: Mapping[int, str], start: datetime, end: datetime, first: date, last: date,
+            tz: ZoneInfo, by_month: bool = False) -> list[PieceEvent]:
+    """Counted pieces received in [start, end), counted by the database per unit, category, type and day
+    in ``tz`` (one range scan of ``ix_pieces_received_unit_category``): one PieceEvent per group, its ``n``
+    the group's pieces. A time zone whose offset changes inside the window is converted row by row.
+
+    ``by_month``: the pieces of the whole months inside the window, one event per unit, category and
+    month, dated the first of the month (enough for every regime without weekly quotas: their periods
+    are whole months); one range query per month, no per-row date arithmetic."""
+    counted = Piece.status == _COUNTED
+    # a piece without a category tag counts under the type the office recorded for it (adopt --type)
+    if by_month:
+        pieces: list[PieceEvent] = []
+        for month_start, month_after in _months_within(first, last):
+            lo, hi = (datetime(d.year, d.month, d.day, tzinfo=tz) for d in (month_start, month_after))
+            for unit_id, category, ptype, n in db.execute(
+                    select(Piece.unit_id, Piece.category, Piece.piece_type, func.count())
+                    .where(Piece.received_at >= lo, Piece.received_at < hi, counted)
+                    .group_by(Piece.unit_id, Piece.category, Piece.piece_type)).all():
+                pieces.append(PieceEvent(names[unit_id], category or ptype, None, month_start, n=n))
+        return pieces
+    where = (Piece.received_at >= start, Piece.received_at < end, counted)
     dialect = db.dialect.name
     offset = _fixed_offset(tz, first, last)
     if dialect == "postgresql":
-        local = func.timezone(tz.key, Piece.received_at)
-        day = func.date(func.date_trunc("month", local) if by_month else local)
+        day = func.date(func.timezone(tz.key, Piece.received_at))
     elif dialect == "sqlite" and offset is not None:
-        shift = f"{int(offset.total_seconds() // 60):+d} minutes"
-        day = func.date(Piece.received_at, shift, "start of month") if by_month else func.date(Piece.received_at, shift)
+        day = func.date(Piece.received_at, f"{int(offset.total_seconds() // 60):+d} minutes")
     else:
         day = None
-    pieces: list[PieceEvent] = []
+    groups: dict[tuple[str, str | None, date], int] = {}
     if day is not None:
-        rows = db.execute(select(Piece.unit_id, Piece.category, Piece.piece_type, day, func.count())
-                          .where(*where).group_by(Piece.unit_id, Piece.category, Piece.piece_type, day)
-                          .order_by(day, Piece.unit_id))
-        for unit_id, category, ptype, on, n in rows:
-            on = on if isinstance(on, date) else date.fromisoformat(on)
-            # a piece without a category tag counts under the type the office recorded for it (adopt --type)
-            pieces.extend(repeat(PieceEvent(names[unit_id], category or ptype, None, on), n))
-        return pieces
-    shared: dict[tuple[int, str | None, date], PieceEvent] = {}
-    for unit_id, category, ptype, received in session.execute(
-            select(Piece.unit_id, Piece.category, Piece.piece_type, Piece.received_at).where(*where)
-            .order_by(Piece.received_at, Piece.id)):
-        local_day = received.astimezone(tz).date()
-        key = (unit_id, category or ptype, local_day.replace(day=1) if by_month else local_day)
-        event = shared.get(key)
-        if event is None:
-            event = shared[key] = PieceEvent(names[unit_id], key[1], None, key[2])
-        pieces.append(event)
-    return pieces
+        for unit_id, category, ptype, on, n in db.execute(
+                select(Piece.unit_id, Piece.category, Piece.piece_type, day, func.count())
+                .where(*where).group_by(Piece.unit_id, Piece.category, Piece.piece_type, day)).all():
+            key = (names[unit_id], category or ptype, on if isinstance(on, date) else date.fromisoformat(on))
+            groups[key] = groups.get(key, 0) + n
+    else:
+        for unit_id, category, ptype, received in db.execute(
+                select(Piece.unit_id, Piece.category, Piece.piece_type, Piece.received_at).where(*where)):
+            key = (names[unit_id], category or ptype, received.astimezone(tz).date())
+            groups[key] = groups.get(key, 0) + 1
+    return [PieceEvent(unit, category, None, on, n=n) for (unit, category, on), n in groups.items()]
 
 
 def _window(period: Period | Month | tuple[date, date]) -> tuple[date, date]:
@@ -141,21 +162,25 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
     period_start, period_end = _window(period)
     first, last = window or (period_start - timedelta(days=MARGIN_DAYS), period_end + timedelta(days=MARGIN_DAYS))
     start, end = (datetime(d.year, d.month, d.day, tzinfo=tz) for d in (first, last))
-    pieces = _pieces(session, start, end, first, last, tz, pieces_by_month)
-    adoption_rows = session.execute(
-        select(Adoption.piece_id, Adoption.outlet, Adoption.adopted_on, Unit.name, Piece.piece_type, Piece.category,
-               Piece.status)
-        .join(Piece, Adoption.piece_id == Piece.id).join(Unit, Piece.unit_id == Unit.id)
-        .where(Adoption.adopted_on >= first, Adoption.adopted_on < last)
-        .order_by(Adoption.id)).all()
-    instruction_rows = session.execute(
-        select(Instruction.piece_id, Instruction.level, Instruction.instructed_on, Unit.name, Piece.status)
-        .join(Piece, Instruction.piece_id == Piece.id).join(Unit, Piece.unit_id == Unit.id)
-        .where(Instruction.instructed_on >= period_start, Instruction.instructed_on < period_end)
-        .order_by(Instruction.id)).all()
+    db = session.connection()  # Core rows: plain values, without the ORM's result machinery
+    names = dict(db.execute(select(Unit.id, Unit.name)).all())
+    pieces = _pieces(db, names, start, end, first, last, tz, pieces_by_month)
+    # credits joined to their pieces only (unit names from ``names``), in the order they were recorded
+    adoption_rows = [(pid, outlet, on, names[unit_id], ptype, category, status)
+                     for _, pid, outlet, on, unit_id, ptype, category, status in sorted(db.execute(
+                         select(Adoption.id, Adoption.piece_id, Adoption.outlet, Adoption.adopted_on, Piece.unit_id,
+                                Piece.piece_type, Piece.category, Piece.status)
+                         .join(Piece, Adoption.piece_id == Piece.id)
+                         .where(Adoption.adopted_on >= first, Adoption.adopted_on < last)).all(), key=_first)]
+    instruction_rows = [(pid, level, on, names[unit_id], status)
+                        for _, pid, level, on, unit_id, status in sorted(db.execute(
+                            select(Instruction.id, Instruction.piece_id, Instruction.level, Instruction.instructed_on,
+                                   Piece.unit_id, Piece.status)
+                            .join(Piece, Instruction.piece_id == Piece.id)
+                            .where(Instruction.instructed_on >= period_start,
+                                   Instruction.instructed_on < period_end)).all(), key=_first)]
     # credits on pieces that no longer count on their own: to the piece counting in their stead
-    moved: set[int] = {int(r[0]) for r in (*adoption_rows, *instruction_rows)  # type: ignore[arg-type]
-                       if r[-1] != PieceStatus.COUNTED.value}
+    moved: set[int] = {r[0] for r in (*adoption_rows, *instruction_rows) if r[-1] != _COUNTED}
     counting = counting_pieces(session, moved) if moved else {}
     targets: dict[int, tuple[str | None, str | None]] = {}
     if counting:
@@ -167,7 +192,7 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
 
     def counted_as(pid: int, unit: str, ptype: str | None, category: str | None,
                    status: str) -> tuple[int, str, str | None, str | None] | None:
-        if status == PieceStatus.COUNTED.value:
+        if status == _COUNTED:
             return pid, unit, ptype, category
         target = counting.get(pid)
         if target is None:
@@ -195,7 +220,7 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
                     for pid, level, on, unit in instruction_keys.values()]
     endorsements: list[EndorsementEvent] = []
     adjustments: list[AdjustmentEvent] = []
-    for kind, key, on, done, note, unit in session.execute(
+    for kind, key, on, done, note, unit in db.execute(
             select(UnitEntry.kind, UnitEntry.key, UnitEntry.entered_on, UnitEntry.done, UnitEntry.note, Unit.name)
             .join(Unit, UnitEntry.unit_id == Unit.id)
             .where(UnitEntry.entered_on >= period_start, UnitEntry.entered_on < period_end)
@@ -231,7 +256,8 @@ def _commissions(session: Session, first: date, last: date, tz: ZoneInfo, now: d
         if outcome is not None:
             events.append(CommissionEvent(e.unit, e.number, outcome, e.deadline.astimezone(tz).date(), e.kind))
     if periodic:
-        units = [(u.name, u.short, u.class_) for u in session.scalars(select(Unit).where(Unit.active).order_by(Unit.id))]
+        units = [tuple(r) for r in session.connection().execute(
+            select(Unit.name, Unit.short, Unit.class_).where(Unit.active).order_by(Unit.id))]
         for p in periodic_events(session, periodic, units, start, end, now, tz):
             outcome = _SETTLED.get(p.status)
             if outcome is not None:
@@ -240,13 +266,15 @@ def _commissions(session: Session, first: date, last: date, tz: ZoneInfo, now: d
     for pid, on in adopted:
         if pid not in first_adopted or on < first_adopted[pid]:
             first_adopted[pid] = on
-    ids = sorted(first_adopted)
-    for i in range(0, len(ids), 500):
-        for pid, unit, number, kind in session.execute(
+    if first_adopted:
+        # pieces answering a commission are few: those in the adopted pieces' id range (from the commissions,
+        # through ix_pieces_commission_id), filtered here, instead of an IN list per 500 adopted pieces
+        for pid, unit, number, kind in session.connection().execute(
                 select(Piece.id, Unit.name, Commission.number, Commission.kind)
                 .join(Unit, Piece.unit_id == Unit.id).join(Commission, Piece.commission_id == Commission.id)
-                .where(Piece.id.in_(ids[i:i + 500])).order_by(Piece.id)):
-            events.append(CommissionEvent(unit, number, "adopted", first_adopted[pid], kind))
+                .where(Piece.id >= min(first_adopted), Piece.id <= max(first_adopted)).order_by(Piece.id)):
+            if pid in first_adopted:
+                events.append(CommissionEvent(unit, number, "adopted", first_adopted[pid], kind))
     return events
 
 
