@@ -166,10 +166,10 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
     names = dict(db.execute(select(Unit.id, Unit.name)).all())
     pieces = _pieces(db, names, start, end, first, last, tz, pieces_by_month)
     # credits joined to their pieces only (unit names from ``names``), in the order they were recorded
-    adoption_rows = [(pid, outlet, on, names[unit_id], ptype, category, status)
-                     for _, pid, outlet, on, unit_id, ptype, category, status in sorted(db.execute(
+    adoption_rows = [(pid, outlet, on, names[unit_id], ptype, category, commission, status)
+                     for _, pid, outlet, on, unit_id, ptype, category, commission, status in sorted(db.execute(
                          select(Adoption.id, Adoption.piece_id, Adoption.outlet, Adoption.adopted_on, Piece.unit_id,
-                                Piece.piece_type, Piece.category, Piece.status)
+                                Piece.piece_type, Piece.category, Piece.commission_id, Piece.status)
                          .join(Piece, Adoption.piece_id == Piece.id)
                          .where(Adoption.adopted_on >= first, Adoption.adopted_on < last)).all(), key=_first)]
     instruction_rows = [(pid, level, on, names[unit_id], status)
@@ -182,31 +182,35 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
     # credits on pieces that no longer count on their own: to the piece counting in their stead
     moved: set[int] = {r[0] for r in (*adoption_rows, *instruction_rows) if r[-1] != _COUNTED}
     counting = counting_pieces(session, moved) if moved else {}
-    targets: dict[int, tuple[str | None, str | None]] = {}
+    targets: dict[int, tuple[str | None, str | None, int | None]] = {}
     if counting:
         ids = sorted({c.piece_id for c in counting.values() if c is not None})
         for i in range(0, len(ids), 500):
-            for pid, ptype, category in session.execute(
-                    select(Piece.id, Piece.piece_type, Piece.category).where(Piece.id.in_(ids[i:i + 500]))):
-                targets[pid] = (ptype, category)
+            for pid, ptype, category, commission in db.execute(
+                    select(Piece.id, Piece.piece_type, Piece.category, Piece.commission_id)
+                    .where(Piece.id.in_(ids[i:i + 500]))):
+                targets[pid] = (ptype, category, commission)
 
-    def counted_as(pid: int, unit: str, ptype: str | None, category: str | None,
-                   status: str) -> tuple[int, str, str | None, str | None] | None:
+    def counted_as(pid: int, unit: str, ptype: str | None, category: str | None, commission: int | None,
+                   status: str) -> tuple[int, str, str | None, str | None, int | None] | None:
         if status == _COUNTED:
-            return pid, unit, ptype, category
+            return pid, unit, ptype, category, commission
         target = counting.get(pid)
         if target is None:
             return None
-        return (target.piece_id, target.unit, *targets.get(target.piece_id, (None, None)))
+        return (target.piece_id, target.unit, *targets.get(target.piece_id, (None, None, None)))
 
     adoption_keys: dict[tuple[int, str], tuple[int, str, date, str, str | None]] = {}
-    for pid, outlet, on, unit, ptype, category, status in adoption_rows:
-        found = counted_as(pid, unit, ptype, category, status)
+    commissioned: dict[int, tuple[str, int]] = {}  # adopted pieces answering a commission: (unit, commission)
+    for pid, outlet, on, unit, ptype, category, commission, status in adoption_rows:
+        found = counted_as(pid, unit, ptype, category, commission, status)
         if found is not None:
             adoption_keys.setdefault((found[0], outlet), (found[0], outlet, on, found[1], found[2] or found[3]))
+            if found[4] is not None:
+                commissioned[found[0]] = (found[1], found[4])
     instruction_keys: dict[tuple[int, str], tuple[int, str, date, str]] = {}
     for pid, level, on, unit, status in instruction_rows:
-        found = counted_as(pid, unit, None, None, status)
+        found = counted_as(pid, unit, None, None, None, status)
         if found is not None:
             instruction_keys.setdefault((found[0], level), (found[0], level, on, found[1]))
     joint = _joint_units(session, {k[0] for k in adoption_keys} | {k[0] for k in instruction_keys})
@@ -230,7 +234,7 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
         else:
             adjustments.append(AdjustmentEvent(unit, key, on, done, note))
     commissions = _commissions(session, first, last, tz, now or datetime.now(timezone.utc), periodic,
-                               [(pid, on) for pid, _, on, _, _ in adoption_keys.values()])
+                               [(pid, on) for pid, _, on, _, _ in adoption_keys.values()], commissioned)
     return Events(pieces=tuple(pieces), adoptions=tuple(adoptions), instructions=tuple(instructions),
                   commissions=tuple(commissions), endorsements=tuple(endorsements), adjustments=tuple(adjustments))
 
@@ -240,7 +244,8 @@ _SETTLED: dict[CommissionStatus, CommissionOutcome] = {CommissionStatus.ON_TIME:
 
 
 def _commissions(session: Session, first: date, last: date, tz: ZoneInfo, now: datetime,
-                 periodic: Sequence[PeriodicDeadline], adopted: Sequence[tuple[int, date]]) -> list[CommissionEvent]:
+                 periodic: Sequence[PeriodicDeadline], adopted: Sequence[tuple[int, date]],
+                 commissioned: Mapping[int, tuple[str, int]]) -> list[CommissionEvent]:
     """Commission (约稿) outcomes as the regime scores them, computed at ``now``.
 
     An addressed unit's outcome (on_time, late, missed, refused) counts on the day of the commission's
@@ -266,15 +271,18 @@ def _commissions(session: Session, first: date, last: date, tz: ZoneInfo, now: d
     for pid, on in adopted:
         if pid not in first_adopted or on < first_adopted[pid]:
             first_adopted[pid] = on
-    if first_adopted:
-        # pieces answering a commission are few: those in the adopted pieces' id range (from the commissions,
-        # through ix_pieces_commission_id), filtered here, instead of an IN list per 500 adopted pieces
-        for pid, unit, number, kind in session.connection().execute(
-                select(Piece.id, Unit.name, Commission.number, Commission.kind)
-                .join(Unit, Piece.unit_id == Unit.id).join(Commission, Piece.commission_id == Commission.id)
-                .where(Piece.id >= min(first_adopted), Piece.id <= max(first_adopted)).order_by(Piece.id)):
-            if pid in first_adopted:
-                events.append(CommissionEvent(unit, number, "adopted", first_adopted[pid], kind))
+    # the commissions of the adopted pieces answering one (known from the adoptions' rows), in piece order
+    linked = sorted(pid for pid in first_adopted if pid in commissioned)
+    wanted = sorted({commissioned[pid][1] for pid in linked})
+    known: dict[int, tuple[str, str | None]] = {}
+    for i in range(0, len(wanted), 500):
+        for cid, number, kind in session.connection().execute(
+                select(Commission.id, Commission.number, Commission.kind).where(Commission.id.in_(wanted[i:i + 500]))):
+            known[cid] = (number, kind)
+    for pid in linked:
+        unit, cid = commissioned[pid]
+        number, kind = known[cid]
+        events.append(CommissionEvent(unit, number, "adopted", first_adopted[pid], kind))
     return events
 
 
