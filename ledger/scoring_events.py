@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
 from operator import itemgetter
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ARRAY, Connection, Integer, any_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from baosong.config.commissions import PeriodicDeadline
@@ -130,6 +131,22 @@ def _pieces(db: Connection, names: Mapping[int, str], start: datetime, end: date
     return [PieceEvent(unit, category, None, on, n=n) for (unit, category, on), n in groups.items()]
 
 
+def _with_pieces(db: Connection, credit: tuple[Any, ...], piece: tuple[Any, ...],
+                 where: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """Credit rows (``credit``: their id and piece id first) matching ``where``, each followed by its piece's
+    ``piece`` columns, in id order. SQLite joins them through the date index and the pieces' primary key;
+    PostgreSQL's planner would hash-join a few thousand credits against a scan of every piece, so there the
+    credits come first and their pieces by primary key (one array parameter)."""
+    if db.dialect.name != "postgresql":
+        return sorted(db.execute(select(*credit, *piece).join(Piece, credit[1] == Piece.id).where(*where)).all(),
+                      key=_first)
+    rows = db.execute(select(*credit).where(*where)).all()
+    ids = sorted({r[1] for r in rows})
+    found = {r[0]: tuple(r[1:]) for r in db.execute(
+        select(Piece.id, *piece).where(Piece.id == any_(bindparam("ids", ids, type_=ARRAY(Integer)))))} if ids else {}
+    return sorted(((*r, *found[r[1]]) for r in rows), key=_first)
+
+
 def _window(period: Period | Month | tuple[date, date]) -> tuple[date, date]:
     if isinstance(period, Month):
         return period.first_day(), period.next().first_day()
@@ -165,20 +182,17 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
     db = session.connection()  # Core rows: plain values, without the ORM's result machinery
     names = dict(db.execute(select(Unit.id, Unit.name)).all())
     pieces = _pieces(db, names, start, end, first, last, tz, pieces_by_month)
-    # credits joined to their pieces only (unit names from ``names``), in the order they were recorded
+    # credits with their pieces (unit names from ``names``), in the order they were recorded
     adoption_rows = [(pid, outlet, on, names[unit_id], ptype, category, commission, status)
-                     for _, pid, outlet, on, unit_id, ptype, category, commission, status in sorted(db.execute(
-                         select(Adoption.id, Adoption.piece_id, Adoption.outlet, Adoption.adopted_on, Piece.unit_id,
-                                Piece.piece_type, Piece.category, Piece.commission_id, Piece.status)
-                         .join(Piece, Adoption.piece_id == Piece.id)
-                         .where(Adoption.adopted_on >= first, Adoption.adopted_on < last)).all(), key=_first)]
+                     for _, pid, outlet, on, unit_id, ptype, category, commission, status in _with_pieces(
+                         db, (Adoption.id, Adoption.piece_id, Adoption.outlet, Adoption.adopted_on),
+                         (Piece.unit_id, Piece.piece_type, Piece.category, Piece.commission_id, Piece.status),
+                         (Adoption.adopted_on >= first, Adoption.adopted_on < last))]
     instruction_rows = [(pid, level, on, names[unit_id], status)
-                        for _, pid, level, on, unit_id, status in sorted(db.execute(
-                            select(Instruction.id, Instruction.piece_id, Instruction.level, Instruction.instructed_on,
-                                   Piece.unit_id, Piece.status)
-                            .join(Piece, Instruction.piece_id == Piece.id)
-                            .where(Instruction.instructed_on >= period_start,
-                                   Instruction.instructed_on < period_end)).all(), key=_first)]
+                        for _, pid, level, on, unit_id, status in _with_pieces(
+                            db, (Instruction.id, Instruction.piece_id, Instruction.level, Instruction.instructed_on),
+                            (Piece.unit_id, Piece.status),
+                            (Instruction.instructed_on >= period_start, Instruction.instructed_on < period_end))]
     # credits on pieces that no longer count on their own: to the piece counting in their stead
     moved: set[int] = {r[0] for r in (*adoption_rows, *instruction_rows) if r[-1] != _COUNTED}
     counting = counting_pieces(session, moved) if moved else {}
