@@ -75,7 +75,7 @@ def _fixed_offset(tz: ZoneInfo, first: date, last: date) -> timedelta | None:
 
 def _months_within(first: date, last: date) -> list[tuple[date, date]]:
     """The whole calendar months inside the days [first, last), as [first day, first day of the next)."""
-    out = []
+    out: list[tuple[date, date]] = []
     y, m = (first.year, first.month) if first.day == 1 else (first.year + first.month // 12, first.month % 12 + 1)
     while True:
         start = date(y, m, 1)
@@ -194,7 +194,7 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
                             (Piece.unit_id, Piece.status),
                             (Instruction.instructed_on >= period_start, Instruction.instructed_on < period_end))]
     # credits on pieces that no longer count on their own: to the piece counting in their stead
-    moved: set[int] = {r[0] for r in (*adoption_rows, *instruction_rows) if r[-1] != _COUNTED}
+    moved: set[int] = {int(r[0]) for r in (*adoption_rows, *instruction_rows) if r[-1] != _COUNTED}
     counting = counting_pieces(session, moved) if moved else {}
     targets: dict[int, tuple[str | None, str | None, int | None]] = {}
     if counting:
@@ -275,7 +275,7 @@ def _commissions(session: Session, first: date, last: date, tz: ZoneInfo, now: d
         if outcome is not None:
             events.append(CommissionEvent(e.unit, e.number, outcome, e.deadline.astimezone(tz).date(), e.kind))
     if periodic:
-        units = [tuple(r) for r in session.connection().execute(
+        units = [(name, short, class_) for name, short, class_ in session.connection().execute(
             select(Unit.name, Unit.short, Unit.class_).where(Unit.active).order_by(Unit.id))]
         for p in periodic_events(session, periodic, units, start, end, now, tz):
             outcome = _SETTLED.get(p.status)
@@ -288,7 +288,7 @@ def _commissions(session: Session, first: date, last: date, tz: ZoneInfo, now: d
     # the commissions of the adopted pieces answering one (known from the adoptions' rows), in piece order
     linked = sorted(pid for pid in first_adopted if pid in commissioned)
     wanted = sorted({commissioned[pid][1] for pid in linked})
-    known: dict[int, tuple[str, str | None]] = {}
+    known: dict[int, tuple[str, str]] = {}
     for i in range(0, len(wanted), 500):
         for cid, number, kind in session.connection().execute(
                 select(Commission.id, Commission.number, Commission.kind).where(Commission.id.in_(wanted[i:i + 500]))):
