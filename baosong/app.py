@@ -10,9 +10,13 @@ from typing import TYPE_CHECKING
 from baosong.config.loader import Config, load_config, secret
 
 if TYPE_CHECKING:  # the ORM and the SMTP client load only when a command opens them (start-up time)
+    from datetime import datetime
+
     from sqlalchemy.orm import Session, sessionmaker
 
     from baosong.ledger.outbox import DeliveryPolicy
+    from baosong.ledger.periods import Period
+    from baosong.ledger.scoring import UnitScore
     from baosong.notify.send import SmtpTransport
 
 
@@ -51,6 +55,17 @@ class App:
                     if attempt == 2:
                         raise
         return sessions
+
+    def period_scores(self, period: Period, now: datetime | None = None) -> list[UnitScore]:
+        """Score any period (month, quarter, half-year, year) under the configured regime, commission statuses
+        as of ``now`` (default: the current time). Loads only the ledger and the regime (``score``'s start-up)."""
+        from baosong.ledger.scoring import ledger_scores
+
+        cfg = self.config
+        with self.sessions() as session:
+            return ledger_scores(session, period, cfg.scoring, cfg.tz, groups={u.name: u.group for u in cfg.units},
+                                 counts_for={u.name: u.counts_for for u in cfg.units}, now=now,
+                                 periodic=cfg.settings.commissions.periodic)
 
     def delivery_policy(self) -> DeliveryPolicy:
         from baosong.ledger.outbox import DeliveryPolicy

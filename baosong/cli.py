@@ -613,15 +613,14 @@ def score(
     at: Annotated[Optional[str], typer.Option("--at", help="按这个时间计算约稿状态（默认现在），例如 2026-12-06 09:00。")] = None,
 ) -> None:
     """计算某月（季度、半年、年度）各单位得分、任务完成情况和分类排名。"""
-    from baosong.notices import period_scores
-    from baosong.views import class_labels, ranking_table
-
     application = open_app()
     period = _period(month, quarter, half, year, application.config.scoring)
-    scores = period_scores(application, period, _parse_when(at, application.config.tz) if at else None)
+    scores = application.period_scores(period, _parse_when(at, application.config.tz) if at else None)
     if as_json:
         _json([s.as_json() for s in scores])
         return
+    from baosong.views import class_labels, ranking_table
+
     out.print(ranking_table(scores, class_labels(application.config.scoring.classes), period))
     for s in scores:
         for w in s.warnings:

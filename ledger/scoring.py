@@ -6,18 +6,43 @@ concept); this module keeps the names the rest of the code imports.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from baosong.config.schema import Scoring
 
 from .periods import Period
-from .regime import score
+from .regime import event_window, needs_days, score
 from .regime.events import AdoptionEvent, Events, InstructionEvent, PieceEvent, UnitRef
 from .regime.sheet import UnitScore
 
-__all__ = ["AdoptionEvent", "Events", "InstructionEvent", "PieceEvent", "UnitRef", "UnitScore", "score_period"]
+if TYPE_CHECKING:  # the pure scoring is imported by commands that never open the ledger (start-up time)
+    from sqlalchemy.orm import Session
+
+    from baosong.config.commissions import PeriodicDeadline
+
+__all__ = ["AdoptionEvent", "Events", "InstructionEvent", "PieceEvent", "UnitRef", "UnitScore", "ledger_scores",
+           "score_period"]
 
 
 def score_period(units: Sequence[UnitRef], events: Events, scoring: Scoring, period: Period) -> list[UnitScore]:
     """Per unit: submitted, counted, quotas, adopted, score components and total; ranked within class."""
     return score(scoring, period, units, events)
+
+
+def ledger_scores(session: Session, period: Period, scoring: Scoring, tz: ZoneInfo, *,
+                  groups: Mapping[str, str | None] | None = None, counts_for: Mapping[str, str | None] | None = None,
+                  now: datetime | None = None, periodic: Sequence[PeriodicDeadline] = (),
+                  units: Sequence[UnitRef] | None = None) -> list[UnitScore]:
+    """Score ``period`` from the ledger: its events read in SQL (``scoring_events``), then the pure regime.
+    ``groups`` and ``counts_for`` come from units.yaml; commission statuses as of ``now`` (default: the
+    current time); ``units``: the scoring units when the caller has read them already."""
+    from .scoring_events import period_events, scoring_units
+
+    if units is None:
+        units = scoring_units(session, groups, counts_for)
+    events = period_events(session, period, tz, event_window(scoring, period), now=now, periodic=periodic,
+                           pieces_by_month=not needs_days(scoring))
+    return score_period(units, events, scoring, period)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
-from itertools import repeat
+from operator import itemgetter
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import ARRAY, Connection, Integer, any_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from baosong.config.commissions import PeriodicDeadline
@@ -33,6 +34,9 @@ from .status import counting_pieces
 # the kind of a periodic deadline's outcome, for regimes whose commission points differ by kind
 PERIODIC_KIND = "定期报送"
 
+_COUNTED = PieceStatus.COUNTED.value
+_first = itemgetter(0)
+
 # pieces are read this many days either side of the period, for weeks that straddle its edges
 MARGIN_DAYS = 7
 
@@ -42,18 +46,22 @@ def scoring_units(session: Session, groups: Mapping[str, str | None] | None = No
     """The active units, in the ledger's order; ``groups`` (镇街…) and ``counts_for`` (直报点) from units.yaml."""
     groups = groups or {}
     counts_for = counts_for or {}
-    rows = session.scalars(select(Unit).where(Unit.active).order_by(Unit.id))
-    return [UnitRef(u.name, u.short, u.class_, groups.get(u.name), counts_for.get(u.name)) for u in rows]
+    rows = session.connection().execute(select(Unit.name, Unit.short, Unit.class_).where(Unit.active).order_by(Unit.id))
+    return [UnitRef(name, short, class_, groups.get(name), counts_for.get(name)) for name, short, class_ in rows]
 
 
 def _joint_units(session: Session, piece_ids: set[int]) -> dict[int, tuple[str, ...]]:
+    """The other units sharing each of these pieces. Joint items are rare: one range of the piece_id
+    index (the lowest to the highest piece asked about) is read and filtered, not an IN list per 500."""
     out: dict[int, list[str]] = {}
-    ids = sorted(piece_ids)
-    for i in range(0, len(ids), 500):
-        rows = session.execute(
-            select(PieceJointUnit.piece_id, Unit.name).join(Unit, PieceJointUnit.unit_id == Unit.id)
-            .where(PieceJointUnit.piece_id.in_(ids[i:i + 500])).order_by(PieceJointUnit.id))
-        for pid, name in rows:
+    if not piece_ids:
+        return {}
+    rows = session.connection().execute(
+        select(PieceJointUnit.piece_id, Unit.name).join(Unit, PieceJointUnit.unit_id == Unit.id)
+        .where(PieceJointUnit.piece_id >= min(piece_ids), PieceJointUnit.piece_id <= max(piece_ids))
+        .order_by(PieceJointUnit.id))
+    for pid, name in rows:
+        if pid in piece_ids:
             out.setdefault(pid, []).append(name)
     return {pid: tuple(names) for pid, names in out.items()}
 
@@ -65,48 +73,78 @@ def _fixed_offset(tz: ZoneInfo, first: date, last: date) -> timedelta | None:
     return offsets.pop() if len(offsets) == 1 else None
 
 
-def _pieces(session: Session, start: datetime, end: datetime, first: date, last: date,
-            tz: ZoneInfo, by_month: bool = False) -> list[PieceEvent]:
-    """Counted pieces received in [start, end), grouped by the database per unit, category, type and day in
-    ``tz`` (one range scan of ``ix_pieces_received_unit_category``): one shared PieceEvent per group, repeated
-    once per piece. A time zone whose offset changes inside the window is converted row by row.
+def _months_within(first: date, last: date) -> list[tuple[date, date]]:
+    """The whole calendar months inside the days [first, last), as [first day, first day of the next)."""
+    out: list[tuple[date, date]] = []
+    y, m = (first.year, first.month) if first.day == 1 else (first.year + first.month // 12, first.month % 12 + 1)
+    while True:
+        start = date(y, m, 1)
+        after = date(y + m // 12, m % 12 + 1, 1)
+        if after > last:
+            return out
+        out.append((start, after))
+        y, m = after.year, after.month
 
-    ``by_month``: the day is the first of the piece's month (enough for every regime without weekly
-    quotas: their periods are whole months), so a group holds a unit's pieces of one category in a month."""
-    db = session.connection()  # Core rows: plain values, without the ORM's result machinery
-    names = dict(db.execute(select(Unit.id, Unit.name)).all())
-    where = (Piece.received_at >= start, Piece.received_at < end, Piece.status == PieceStatus.COUNTED.value)
+
+def _pieces(db: Connection, names: Mapping[int, str], start: datetime, end: datetime, first: date, last: date,
+            tz: ZoneInfo, by_month: bool = False) -> list[PieceEvent]:
+    """Counted pieces received in [start, end), counted by the database per unit, category, type and day
+    in ``tz`` (one range scan of ``ix_pieces_received_unit_category``): one PieceEvent per group, its ``n``
+    the group's pieces. A time zone whose offset changes inside the window is converted row by row.
+
+    ``by_month``: the pieces of the whole months inside the window, one event per unit, category and
+    month, dated the first of the month (enough for every regime without weekly quotas: their periods
+    are whole months); one range query per month, no per-row date arithmetic."""
+    counted = Piece.status == _COUNTED
+    # a piece without a category tag counts under the type the office recorded for it (adopt --type)
+    if by_month:
+        pieces: list[PieceEvent] = []
+        for month_start, month_after in _months_within(first, last):
+            lo, hi = (datetime(d.year, d.month, d.day, tzinfo=tz) for d in (month_start, month_after))
+            for unit_id, category, ptype, n in db.execute(
+                    select(Piece.unit_id, Piece.category, Piece.piece_type, func.count())
+                    .where(Piece.received_at >= lo, Piece.received_at < hi, counted)
+                    .group_by(Piece.unit_id, Piece.category, Piece.piece_type)).all():
+                pieces.append(PieceEvent(names[unit_id], category or ptype, None, month_start, n=n))
+        return pieces
+    where = (Piece.received_at >= start, Piece.received_at < end, counted)
     dialect = db.dialect.name
     offset = _fixed_offset(tz, first, last)
     if dialect == "postgresql":
-        local = func.timezone(tz.key, Piece.received_at)
-        day = func.date(func.date_trunc("month", local) if by_month else local)
+        day = func.date(func.timezone(tz.key, Piece.received_at))
     elif dialect == "sqlite" and offset is not None:
-        shift = f"{int(offset.total_seconds() // 60):+d} minutes"
-        day = func.date(Piece.received_at, shift, "start of month") if by_month else func.date(Piece.received_at, shift)
+        day = func.date(Piece.received_at, f"{int(offset.total_seconds() // 60):+d} minutes")
     else:
         day = None
-    pieces: list[PieceEvent] = []
+    groups: dict[tuple[str, str | None, date], int] = {}
     if day is not None:
-        rows = db.execute(select(Piece.unit_id, Piece.category, Piece.piece_type, day, func.count())
-                          .where(*where).group_by(Piece.unit_id, Piece.category, Piece.piece_type, day)
-                          .order_by(day, Piece.unit_id))
-        for unit_id, category, ptype, on, n in rows:
-            on = on if isinstance(on, date) else date.fromisoformat(on)
-            # a piece without a category tag counts under the type the office recorded for it (adopt --type)
-            pieces.extend(repeat(PieceEvent(names[unit_id], category or ptype, None, on), n))
-        return pieces
-    shared: dict[tuple[int, str | None, date], PieceEvent] = {}
-    for unit_id, category, ptype, received in session.execute(
-            select(Piece.unit_id, Piece.category, Piece.piece_type, Piece.received_at).where(*where)
-            .order_by(Piece.received_at, Piece.id)):
-        local_day = received.astimezone(tz).date()
-        key = (unit_id, category or ptype, local_day.replace(day=1) if by_month else local_day)
-        event = shared.get(key)
-        if event is None:
-            event = shared[key] = PieceEvent(names[unit_id], key[1], None, key[2])
-        pieces.append(event)
-    return pieces
+        for unit_id, category, ptype, on, n in db.execute(
+                select(Piece.unit_id, Piece.category, Piece.piece_type, day, func.count())
+                .where(*where).group_by(Piece.unit_id, Piece.category, Piece.piece_type, day)).all():
+            key = (names[unit_id], category or ptype, on if isinstance(on, date) else date.fromisoformat(on))
+            groups[key] = groups.get(key, 0) + n
+    else:
+        for unit_id, category, ptype, received in db.execute(
+                select(Piece.unit_id, Piece.category, Piece.piece_type, Piece.received_at).where(*where)):
+            key = (names[unit_id], category or ptype, received.astimezone(tz).date())
+            groups[key] = groups.get(key, 0) + 1
+    return [PieceEvent(unit, category, None, on, n=n) for (unit, category, on), n in groups.items()]
+
+
+def _with_pieces(db: Connection, credit: tuple[Any, ...], piece: tuple[Any, ...],
+                 where: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """Credit rows (``credit``: their id and piece id first) matching ``where``, each followed by its piece's
+    ``piece`` columns, in id order. SQLite joins them through the date index and the pieces' primary key;
+    PostgreSQL's planner would hash-join a few thousand credits against a scan of every piece, so there the
+    credits come first and their pieces by primary key (one array parameter)."""
+    if db.dialect.name != "postgresql":
+        return sorted(db.execute(select(*credit, *piece).join(Piece, credit[1] == Piece.id).where(*where)).all(),
+                      key=_first)
+    rows = db.execute(select(*credit).where(*where)).all()
+    ids = sorted({r[1] for r in rows})
+    found = {r[0]: tuple(r[1:]) for r in db.execute(
+        select(Piece.id, *piece).where(Piece.id == any_(bindparam("ids", ids, type_=ARRAY(Integer)))))} if ids else {}
+    return sorted(((*r, *found[r[1]]) for r in rows), key=_first)
 
 
 def _window(period: Period | Month | tuple[date, date]) -> tuple[date, date]:
@@ -141,47 +179,52 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
     period_start, period_end = _window(period)
     first, last = window or (period_start - timedelta(days=MARGIN_DAYS), period_end + timedelta(days=MARGIN_DAYS))
     start, end = (datetime(d.year, d.month, d.day, tzinfo=tz) for d in (first, last))
-    pieces = _pieces(session, start, end, first, last, tz, pieces_by_month)
-    adoption_rows = session.execute(
-        select(Adoption.piece_id, Adoption.outlet, Adoption.adopted_on, Unit.name, Piece.piece_type, Piece.category,
-               Piece.status)
-        .join(Piece, Adoption.piece_id == Piece.id).join(Unit, Piece.unit_id == Unit.id)
-        .where(Adoption.adopted_on >= first, Adoption.adopted_on < last)
-        .order_by(Adoption.id)).all()
-    instruction_rows = session.execute(
-        select(Instruction.piece_id, Instruction.level, Instruction.instructed_on, Unit.name, Piece.status)
-        .join(Piece, Instruction.piece_id == Piece.id).join(Unit, Piece.unit_id == Unit.id)
-        .where(Instruction.instructed_on >= period_start, Instruction.instructed_on < period_end)
-        .order_by(Instruction.id)).all()
+    db = session.connection()  # Core rows: plain values, without the ORM's result machinery
+    names = dict(db.execute(select(Unit.id, Unit.name)).all())
+    pieces = _pieces(db, names, start, end, first, last, tz, pieces_by_month)
+    # credits with their pieces (unit names from ``names``), in the order they were recorded
+    adoption_rows = [(pid, outlet, on, names[unit_id], ptype, category, commission, status)
+                     for _, pid, outlet, on, unit_id, ptype, category, commission, status in _with_pieces(
+                         db, (Adoption.id, Adoption.piece_id, Adoption.outlet, Adoption.adopted_on),
+                         (Piece.unit_id, Piece.piece_type, Piece.category, Piece.commission_id, Piece.status),
+                         (Adoption.adopted_on >= first, Adoption.adopted_on < last))]
+    instruction_rows = [(pid, level, on, names[unit_id], status)
+                        for _, pid, level, on, unit_id, status in _with_pieces(
+                            db, (Instruction.id, Instruction.piece_id, Instruction.level, Instruction.instructed_on),
+                            (Piece.unit_id, Piece.status),
+                            (Instruction.instructed_on >= period_start, Instruction.instructed_on < period_end))]
     # credits on pieces that no longer count on their own: to the piece counting in their stead
-    moved: set[int] = {int(r[0]) for r in (*adoption_rows, *instruction_rows)  # type: ignore[arg-type]
-                       if r[-1] != PieceStatus.COUNTED.value}
+    moved: set[int] = {int(r[0]) for r in (*adoption_rows, *instruction_rows) if r[-1] != _COUNTED}
     counting = counting_pieces(session, moved) if moved else {}
-    targets: dict[int, tuple[str | None, str | None]] = {}
+    targets: dict[int, tuple[str | None, str | None, int | None]] = {}
     if counting:
         ids = sorted({c.piece_id for c in counting.values() if c is not None})
         for i in range(0, len(ids), 500):
-            for pid, ptype, category in session.execute(
-                    select(Piece.id, Piece.piece_type, Piece.category).where(Piece.id.in_(ids[i:i + 500]))):
-                targets[pid] = (ptype, category)
+            for pid, ptype, category, commission in db.execute(
+                    select(Piece.id, Piece.piece_type, Piece.category, Piece.commission_id)
+                    .where(Piece.id.in_(ids[i:i + 500]))):
+                targets[pid] = (ptype, category, commission)
 
-    def counted_as(pid: int, unit: str, ptype: str | None, category: str | None,
-                   status: str) -> tuple[int, str, str | None, str | None] | None:
-        if status == PieceStatus.COUNTED.value:
-            return pid, unit, ptype, category
+    def counted_as(pid: int, unit: str, ptype: str | None, category: str | None, commission: int | None,
+                   status: str) -> tuple[int, str, str | None, str | None, int | None] | None:
+        if status == _COUNTED:
+            return pid, unit, ptype, category, commission
         target = counting.get(pid)
         if target is None:
             return None
-        return (target.piece_id, target.unit, *targets.get(target.piece_id, (None, None)))
+        return (target.piece_id, target.unit, *targets.get(target.piece_id, (None, None, None)))
 
     adoption_keys: dict[tuple[int, str], tuple[int, str, date, str, str | None]] = {}
-    for pid, outlet, on, unit, ptype, category, status in adoption_rows:
-        found = counted_as(pid, unit, ptype, category, status)
+    commissioned: dict[int, tuple[str, int]] = {}  # adopted pieces answering a commission: (unit, commission)
+    for pid, outlet, on, unit, ptype, category, commission, status in adoption_rows:
+        found = counted_as(pid, unit, ptype, category, commission, status)
         if found is not None:
             adoption_keys.setdefault((found[0], outlet), (found[0], outlet, on, found[1], found[2] or found[3]))
+            if found[4] is not None:
+                commissioned[found[0]] = (found[1], found[4])
     instruction_keys: dict[tuple[int, str], tuple[int, str, date, str]] = {}
     for pid, level, on, unit, status in instruction_rows:
-        found = counted_as(pid, unit, None, None, status)
+        found = counted_as(pid, unit, None, None, None, status)
         if found is not None:
             instruction_keys.setdefault((found[0], level), (found[0], level, on, found[1]))
     joint = _joint_units(session, {k[0] for k in adoption_keys} | {k[0] for k in instruction_keys})
@@ -195,7 +238,7 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
                     for pid, level, on, unit in instruction_keys.values()]
     endorsements: list[EndorsementEvent] = []
     adjustments: list[AdjustmentEvent] = []
-    for kind, key, on, done, note, unit in session.execute(
+    for kind, key, on, done, note, unit in db.execute(
             select(UnitEntry.kind, UnitEntry.key, UnitEntry.entered_on, UnitEntry.done, UnitEntry.note, Unit.name)
             .join(Unit, UnitEntry.unit_id == Unit.id)
             .where(UnitEntry.entered_on >= period_start, UnitEntry.entered_on < period_end)
@@ -205,7 +248,7 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
         else:
             adjustments.append(AdjustmentEvent(unit, key, on, done, note))
     commissions = _commissions(session, first, last, tz, now or datetime.now(timezone.utc), periodic,
-                               [(pid, on) for pid, _, on, _, _ in adoption_keys.values()])
+                               [(pid, on) for pid, _, on, _, _ in adoption_keys.values()], commissioned)
     return Events(pieces=tuple(pieces), adoptions=tuple(adoptions), instructions=tuple(instructions),
                   commissions=tuple(commissions), endorsements=tuple(endorsements), adjustments=tuple(adjustments))
 
@@ -215,7 +258,8 @@ _SETTLED: dict[CommissionStatus, CommissionOutcome] = {CommissionStatus.ON_TIME:
 
 
 def _commissions(session: Session, first: date, last: date, tz: ZoneInfo, now: datetime,
-                 periodic: Sequence[PeriodicDeadline], adopted: Sequence[tuple[int, date]]) -> list[CommissionEvent]:
+                 periodic: Sequence[PeriodicDeadline], adopted: Sequence[tuple[int, date]],
+                 commissioned: Mapping[int, tuple[str, int]]) -> list[CommissionEvent]:
     """Commission (约稿) outcomes as the regime scores them, computed at ``now``.
 
     An addressed unit's outcome (on_time, late, missed, refused) counts on the day of the commission's
@@ -231,7 +275,8 @@ def _commissions(session: Session, first: date, last: date, tz: ZoneInfo, now: d
         if outcome is not None:
             events.append(CommissionEvent(e.unit, e.number, outcome, e.deadline.astimezone(tz).date(), e.kind))
     if periodic:
-        units = [(u.name, u.short, u.class_) for u in session.scalars(select(Unit).where(Unit.active).order_by(Unit.id))]
+        units = [(name, short, class_) for name, short, class_ in session.connection().execute(
+            select(Unit.name, Unit.short, Unit.class_).where(Unit.active).order_by(Unit.id))]
         for p in periodic_events(session, periodic, units, start, end, now, tz):
             outcome = _SETTLED.get(p.status)
             if outcome is not None:
@@ -240,13 +285,18 @@ def _commissions(session: Session, first: date, last: date, tz: ZoneInfo, now: d
     for pid, on in adopted:
         if pid not in first_adopted or on < first_adopted[pid]:
             first_adopted[pid] = on
-    ids = sorted(first_adopted)
-    for i in range(0, len(ids), 500):
-        for pid, unit, number, kind in session.execute(
-                select(Piece.id, Unit.name, Commission.number, Commission.kind)
-                .join(Unit, Piece.unit_id == Unit.id).join(Commission, Piece.commission_id == Commission.id)
-                .where(Piece.id.in_(ids[i:i + 500])).order_by(Piece.id)):
-            events.append(CommissionEvent(unit, number, "adopted", first_adopted[pid], kind))
+    # the commissions of the adopted pieces answering one (known from the adoptions' rows), in piece order
+    linked = sorted(pid for pid in first_adopted if pid in commissioned)
+    wanted = sorted({commissioned[pid][1] for pid in linked})
+    known: dict[int, tuple[str, str]] = {}
+    for i in range(0, len(wanted), 500):
+        for cid, number, kind in session.connection().execute(
+                select(Commission.id, Commission.number, Commission.kind).where(Commission.id.in_(wanted[i:i + 500]))):
+            known[cid] = (number, kind)
+    for pid in linked:
+        unit, cid = commissioned[pid]
+        number, kind = known[cid]
+        events.append(CommissionEvent(unit, number, "adopted", first_adopted[pid], kind))
     return events
 
 

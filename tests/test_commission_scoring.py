@@ -87,3 +87,24 @@ def test_commission_outcomes_and_an_adoption_score_under_tengzhou(tmp_path: Path
     rows = {r[0]: dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)}
     assert (rows[on_time.id]["约稿"], rows[on_time.id]["时效"]) == (made.number, "按时报送")
     assert (rows[late.id]["约稿"], rows[late.id]["时效"]) == (made.number, "迟报")
+
+
+def test_an_adoption_of_a_superseded_piece_scores_the_commission_of_its_revision(tmp_path: Path,
+                                                                                 office_database: str | None):
+    """The adoption was recorded on a draft that a commissioned revision later replaced: the credit moves to
+    the revision (ledger/status.py), and so does 约稿采用 (+10), through the revision's commission."""
+    config = write_office_config(tmp_path / "config", database=office_database)
+    application = App.open(config)
+    made = new_commission(application, topic="岁末年初安全稳定", classes=["B"], deadline_text="2026-12-05 17:00",
+                          send=False, now=datetime(2026, 12, 1, 9, 0, tzinfo=TZ))
+    deadline = datetime(2026, 12, 5, 17, 0, tzinfo=TZ)
+    draft = ingest(application, SHENJI, "审计局工作动态", "审计局近期工作情况", deadline - timedelta(days=2))
+    revision = ingest(application, SHENJI, f"{made.number}审计局材料", "审计局岁末安全稳定", deadline - timedelta(hours=1))
+    assert draft.commission_id is None and revision.commission_id == made.id
+    adopted = invoke(config, "adopt", str(draft.id), "枣庄普刊", "--date", "2026-12-10")
+    assert adopted.exit_code == 0, adopted.output
+    at = datetime(2026, 12, 20, 9, 0, tzinfo=TZ)
+    assert commission_points(config, at)["滕州市审计局"] == 3         # the draft answers no commission
+    replaced = invoke(config, "ledger", "supersede", str(draft.id), str(revision.id))
+    assert replaced.exit_code == 0, replaced.output
+    assert commission_points(config, at)["滕州市审计局"] == 3 + 10    # the revision's commission: adopted

@@ -265,14 +265,15 @@ def test_a_ledger_behind_is_still_migrated(ledger_url: str):
 
 
 def test_scoring_streams_nothing_per_piece_object(ledger):
-    """The events of a period hold one PieceEvent per (unit, category, day), shared by that day's pieces."""
+    """The events of a period hold one PieceEvent per (unit, category, day), its ``n`` that day's pieces."""
     with ledger() as s:
         for n in range(18, 28):  # ten more pieces of 甲镇 on one day
             record(s, n, "甲镇", datetime(2026, 10, 30, 9, n, tzinfo=TZ))
         s.commit()
         events = period_events(s, (date(2026, 9, 1), date(2027, 1, 1)), TZ, (date(2026, 9, 1), date(2027, 1, 1)))
-    assert len(events.pieces) == 27
-    assert len({id(p) for p in events.pieces}) == 17 + 1  # the fixture's pieces fall on distinct days
+    assert sum(p.n for p in events.pieces) == 27
+    assert len(events.pieces) == 17 + 1  # the fixture's pieces fall on distinct days
+    assert PieceEvent("甲镇", "工作动态", None, date(2026, 10, 30), n=10) in events.pieces
 
 
 def test_pieces_read_per_month_score_exactly_as_per_day(ledger):
@@ -286,8 +287,13 @@ def test_pieces_read_per_month_score_exactly_as_per_day(ledger):
             units = scoring_units(s)
             by_day = period_events(s, period, TZ, window)
             by_month = period_events(s, period, TZ, window, pieces_by_month=True)
-        assert len(by_month.pieces) == len(by_day.pieces)
+        # by month: the pieces of the whole months inside the window (the margins' days are never scored)
+        first, after = window[0], window[1].replace(day=1)
+        if first.day > 1:
+            first = Month(first.year, first.month).next().first_day()
+        assert sum(p.n for p in by_month.pieces) == sum(p.n for p in by_day.pieces if first <= p.day < after)
         assert {p.day for p in by_month.pieces} <= {p.day.replace(day=1) for p in by_day.pieces}
-        assert len({id(p) for p in by_month.pieces}) < len({id(p) for p in by_day.pieces})
+        assert all(p.day.day == 1 for p in by_month.pieces)
+        assert len(by_month.pieces) < len(by_day.pieces)
         day_scores = [s.as_json() for s in score_period(units, by_day, SCORING, period)]
         assert [s.as_json() for s in score_period(units, by_month, SCORING, period)] == day_scores

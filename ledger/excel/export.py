@@ -16,9 +16,8 @@ from baosong.config.schema import Scoring
 
 from ..models import Piece
 from ..periods import Month, Period
-from ..regime import event_window, needs_days
-from ..scoring import UnitScore, score_period
-from ..scoring_events import period_events, scoring_units
+from ..scoring import UnitScore, ledger_scores
+from ..scoring_events import scoring_units
 from .rows import ledger_rows
 from .span import Span, months_span
 from .summary import summary_rows
@@ -53,9 +52,7 @@ def export_ledger(session: Session, span: Span | None, path: Path, scoring: Scor
     units = scoring_units(session, groups, counts_for)
 
     def month_scores(period: Period) -> list[UnitScore]:
-        events = period_events(session, period, tz, event_window(scoring, period), now=now, periodic=periodic,
-                               pieces_by_month=not needs_days(scoring))
-        return score_period(units, events, scoring, period)
+        return ledger_scores(session, period, scoring, tz, now=now, periodic=periodic, units=units)
 
     labels = {k: (c.label or f"{k}类") for k, c in scoring.classes.items()}
     summary = summary_rows(covered, month_scores, rows, scoring, labels) if covered else []

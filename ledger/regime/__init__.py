@@ -120,19 +120,17 @@ class _ByUnit:
         self.endorsements = index(events.endorsements, lambda e: (e.unit,))
         self.adjustments = index(events.adjustments, lambda a: (a.unit,))
 
-    def slice(self, unit: UnitRef, period: Period, stage: str, scored: Period, scoring: Scoring,
-              sheet: Sheet) -> Slice:
+    def of(self, unit: UnitRef) -> dict[str, tuple]:
+        """The unit's events, as the fields of its slices (built once per unit, shared by its slices)."""
         name = unit.name
-        return Slice(
-            unit=unit, period=period, stage=stage, scored=scored, scoring=scoring,  # type: ignore[arg-type]
-            pieces=tuple(self.pieces.get(name, ())),
-            adoptions=tuple(self.adoptions.get(name, ())),
-            instructions=tuple(self.instructions.get(name, ())),
-            commissions=tuple(self.commissions.get(name, ())),
-            endorsements=tuple(self.endorsements.get(name, ())),
-            adjustments=tuple(self.adjustments.get(name, ())),
-            sheet=sheet,
-        )
+        return {
+            "pieces": tuple(self.pieces.get(name, ())),
+            "adoptions": tuple(self.adoptions.get(name, ())),
+            "instructions": tuple(self.instructions.get(name, ())),
+            "commissions": tuple(self.commissions.get(name, ())),
+            "endorsements": tuple(self.endorsements.get(name, ())),
+            "adjustments": tuple(self.adjustments.get(name, ())),
+        }
 
 
 def score(scoring: Scoring, period: Period, units: Sequence[UnitRef], events: Events) -> list[UnitScore]:
@@ -145,15 +143,20 @@ def score(scoring: Scoring, period: Period, units: Sequence[UnitRef], events: Ev
     bases = base_periods(scoring, period)
     by_unit = _ByUnit(events)
     for unit in units:
-        sheet = Sheet()
+        mine = by_unit.of(unit)
+        sheet: Sheet | None = None
         for b in bases:
             part = Sheet()
-            s = by_unit.slice(unit, b, "base", period, scoring, part)
+            s = Slice(unit=unit, period=b, stage="base", scored=period, scoring=scoring, sheet=part, **mine)
             for component in COMPONENTS:
                 component.contribute(s)
             floors.apply(part, scoring)
-            sheet.merge(part)
-        s = by_unit.slice(unit, period, "period", period, scoring, sheet)
+            if sheet is None:  # the first part is the sheet (merging it into an empty one copies it)
+                sheet = part
+            else:
+                sheet.merge(part)
+        assert sheet is not None  # base_periods is never empty
+        s = Slice(unit=unit, period=period, stage="period", scored=period, scoring=scoring, sheet=sheet, **mine)
         for component in COMPONENTS:
             component.contribute(s)
         rows.append((unit, sheet))
@@ -164,8 +167,8 @@ def score(scoring: Scoring, period: Period, units: Sequence[UnitRef], events: Ev
     counted: dict[str, int] = {}
     for p in events.pieces:
         if p.day is None or period.contains(p.day):
-            submitted[p.unit] = submitted.get(p.unit, 0) + 1
-            counted[p.unit] = counted.get(p.unit, 0) + p.counts
+            submitted[p.unit] = submitted.get(p.unit, 0) + p.n
+            counted[p.unit] = counted.get(p.unit, 0) + (p.n if p.counts else 0)
     adopted: dict[str, set[int]] = {}
     for a in events.adoptions:
         if period.contains(a.on):

@@ -31,6 +31,10 @@ class PieceEvent:
 
     ``counts`` is False for a piece that does not count toward quotas (void,
     superseded by a revision, late or poor where a regime says so).
+
+    ``n`` is how many pieces the event stands for: the ledger reads a period's pieces grouped
+    (per unit, category and day or month, ``ledger/scoring_events.py``), one event per group;
+    an event built by hand is one piece.
     """
 
     unit: str
@@ -38,6 +42,7 @@ class PieceEvent:
     piece_id: int | None = None
     day: date | None = None
     counts: bool = True
+    n: int = 1
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from .context import Slice, scoring_year_of
 
 
 def _judge(s: Slice, rule: Quota, part: Period) -> tuple[int, dict[str, int], int, int, bool]:
+    tally: Counter[str | None]
     if rule.counts == "adopted":
         # pieces published in the part (by the listed outlets), each counted once, by category
         published: dict[int, str | None] = {}
@@ -42,7 +43,10 @@ def _judge(s: Slice, rule: Quota, part: Period) -> tuple[int, dict[str, int], in
                 published.setdefault(a.piece_id, categories.get(a.piece_id, a.piece_type))
         tally = Counter(published.values())
     else:
-        tally = Counter(p.category for p in s.pieces if p.counts and (p.day is None or part.contains(p.day)))
+        tally = Counter()
+        for p in s.pieces:
+            if p.counts and (p.day is None or part.contains(p.day)):
+                tally[p.category] += p.n
     n = sum(tally.values())
     by_cat = {c: tally.get(c, 0) for c in rule.by_category}
     cat_short = sum(max(0, need - by_cat[c]) for c, need in rule.by_category.items())
