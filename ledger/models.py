@@ -367,6 +367,9 @@ class OutboxRecipient(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
+    # the process handing this recipient over right now ("host:pid:token") and since when (ledger/outbox.py)
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    claimed_at: Mapped[datetime | None]
 
 
 class Lease(Base):
