@@ -1,4 +1,5 @@
-"""outbox recipient claims: who is handing a recipient over right now, and since when
+"""outbox recipient claims: who is handing a recipient over right now, and since when; an index on
+messages.message_id (the duplicate rule asks by it for every message: without it, a full scan each)
 
 Two processes delivering the outbox at the same moment must never both send one recipient: each
 claims the recipient (``claimed_by``, ``claimed_at``) with one conditional UPDATE before the
@@ -28,9 +29,13 @@ def upgrade() -> None:
     with op.batch_alter_table('outbox_recipients', schema=None) as batch_op:
         batch_op.add_column(sa.Column('claimed_by', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_messages_message_id'), ['message_id'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_messages_message_id'))
     with op.batch_alter_table('outbox_recipients', schema=None) as batch_op:
         batch_op.drop_column('claimed_at')
         batch_op.drop_column('claimed_by')
