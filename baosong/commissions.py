@@ -205,15 +205,22 @@ def link_rules(app: App) -> LinkRules:
                      topic_ignore=frozenset(cfg.topic_ignore))
 
 
+def open_commissions(session: Session, unit: str) -> list[OpenCommission]:
+    """The commissions ``unit``'s pieces may answer, as the linking rules see them."""
+    return [OpenCommission(c.id, c.year, c.seq, c.topic,
+                           frozenset({c.message_id, *(u.message_id for u in c.units if u.message_id)}))
+            for c in open_for_unit(session, unit)]
+
+
 def links_for(app: App, session: Session, unit: str | None, message: ParsedMessage,
-              pieces: Sequence[tuple[str, str | None]]) -> tuple[Link, ...]:
-    """For each piece (file name, title) of a message from ``unit``, the commission it answers (or a flag)."""
+              pieces: Sequence[tuple[str, str | None]],
+              commissions: Sequence[OpenCommission] | None = None) -> tuple[Link, ...]:
+    """For each piece (file name, title) of a message from ``unit``, the commission it answers (or a flag).
+    ``commissions``: the unit's open commissions when the caller has them (a poll asks once per batch)."""
     if not pieces or unit is None:
         return tuple(NO_LINK for _ in pieces)
-    commissions = [
-        OpenCommission(c.id, c.year, c.seq, c.topic,
-                       frozenset({c.message_id, *(u.message_id for u in c.units if u.message_id)}))
-        for c in open_for_unit(session, unit)]
+    if commissions is None:
+        commissions = open_commissions(session, unit)
     rules = link_rules(app)
     return tuple(link_piece(in_reply_to=message.headers("In-Reply-To"), references=message.headers("References"),
                             subject=message.subject, source=source, title=title, commissions=commissions,

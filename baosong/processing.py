@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from baosong.app import App
 from baosong.archive import ArchiveBatch, archive_raw
-from baosong.commissions import links_for, queue_flag_alert
+from baosong.commissions import links_for, open_commissions, queue_flag_alert
+from baosong.intake.commission_link import OpenCommission
 from baosong.intake.documents import sha256 as sha256_of
 from baosong.intake.gate import Candidate
 from baosong.intake.judge import Judgement
@@ -39,7 +40,7 @@ from baosong.ledger.messages import (
     record_message,
     unit_pieces,
 )
-from baosong.ledger.models import Message
+from baosong.ledger.models import Message, Piece
 from baosong.ledger.outbox import enqueue, rejections_since, sent_by_us, sent_by_us_among
 from baosong.replying import build_mails
 from baosong.vocabulary import Reason, Verdict
@@ -84,9 +85,10 @@ class BatchLookups:
         self._titles: dict[str, dict[str, int]] = {}
         self._names: dict[str, dict[str, int]] = {}
         self._load_units({c.unit for c in cands if c.unit})
-        # keys of the batch's own new pieces (their ids come with the batch's flush)
-        self._new_titles: set[tuple[str, str]] = set()
-        self._new_names: set[tuple[str, str]] = set()
+        self._commissions: dict[str, list[OpenCommission]] = {}
+        # the batch's own new pieces by key, the latest last (their ids come with the batch's flush)
+        self._new_titles: dict[tuple[str, str], Piece] = {}
+        self._new_names: dict[tuple[str, str], Piece] = {}
 
     def _load_units(self, units: set[str]) -> None:
         for unit, pieces in recent_pieces(self.session, units).items():
@@ -129,40 +131,46 @@ class BatchLookups:
         self._unit(unit)
         return key in self._titles[unit] or (key, unit) in self._new_titles
 
-    def revised(self, unit: str | None, title: str | None, source: str) -> int | None:
-        """:func:`revised_piece`, from the batch's one query; a piece of the batch itself is looked up
-        by its own query (its id exists only once flushed)."""
+    def revised(self, unit: str | None, title: str | None, source: str) -> int | Piece | None:
+        """:func:`revised_piece` from the batch's one query: the id of the earlier piece, or the batch's
+        own (not yet flushed) piece, whose id :meth:`Batch.finish` fills in after the flush."""
         if unit is None:
             return None
         self._unit(unit)
         by_title = title_key(title)
-        if by_title:
-            if (by_title, unit) in self._new_titles:
-                return revised_piece(self.session, unit, title, source)
-            if by_title in self._titles[unit]:
-                return self._titles[unit][by_title]
+        if by_title:   # the same title first, then the same file name once the revision marks are dropped
+            found = self._new_titles.get((by_title, unit)) or self._titles[unit].get(by_title)
+            if found is not None:
+                return found
         by_name = title_key(source) if source != "body" else ""
         if by_name:
-            if (by_name, unit) in self._new_names:
-                return revised_piece(self.session, unit, title, source)
-            return self._names[unit].get(by_name)
+            return self._new_names.get((by_name, unit)) or self._names[unit].get(by_name)
         return None
 
-    def learn(self, verdict: Judgement) -> None:
+    def learn(self, verdict: Judgement, message: Message) -> None:
         """A message of the batch was recorded (not yet flushed): later messages see its pieces."""
         unit = verdict.unit
         if unit is None:
             return
-        for p in verdict.pieces:
+        for p, piece in zip(verdict.pieces, message.pieces, strict=True):
             self._pieces.add((p.sha256, unit))
             key = title_key(p.ledger_title)
             if key:
-                self._new_titles.add((key, unit))
+                self._new_titles[(key, unit)] = piece
             name = title_key(p.source) if p.source != "body" else ""
             if name:
-                self._new_names.add((name, unit))
+                self._new_names[(name, unit)] = piece
         if verdict.verdict is Verdict.ACCEPTED and verdict.message.message_id:
             self._mids.add((verdict.message.message_id, unit))
+
+    def commissions(self, unit: str) -> list[OpenCommission]:
+        """The unit's open commissions, asked once per batch (a poll creates none), without flushing the
+        batch's pending INSERTs."""
+        found = self._commissions.get(unit)
+        if found is None:
+            with self.session.no_autoflush:
+                found = self._commissions[unit] = open_commissions(self.session, unit)
+        return found
 
     def as_lookups(self) -> LedgerLookups:
         return LedgerLookups(seen_piece=self.seen_piece, seen_message_id=self.seen_message_id, ours=self.ours,
@@ -185,6 +193,8 @@ class Batch:
 
     # the gate's ledger questions for the batch, asked at once (set by the caller once it has examined)
     lookups: BatchLookups | None = None
+    # (new piece, the batch's own earlier piece it revises): the id is set once both are flushed
+    revisions: list[tuple[Piece, Piece]] = field(default_factory=list)
     # every message of the batch in order, and the new ones' verdicts: see finish()
     messages: list[tuple[Message, bool]] = field(default_factory=list)
     replies: list[tuple[Judgement, Message]] = field(default_factory=list)
@@ -197,6 +207,8 @@ class Batch:
     def finish(self, app: App) -> list[Outcome]:
         """Insert the batch's messages in one flush, queue their replies; their outcomes, in order."""
         self.session.flush()
+        for piece, earlier in self.revisions:   # a revision of a piece sent in this same batch
+            piece.revises_id = earlier.id
         for verdict, message in self.replies:
             _after_recording(app, self.session, verdict, message)
         self.session.flush()
@@ -289,26 +301,31 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
             verdict = judge_config(app.config, raw, lookups, size=size)
         m = verdict.message
         # the commission (约稿) each piece answers, or a flag for the office
-        links = links_for(app, session, verdict.unit, m, [(p.source, p.title) for p in verdict.pieces])
+        links = links_for(app, session, verdict.unit, m, [(p.source, p.title) for p in verdict.pieces],
+                          batch.lookups.commissions(verdict.unit)
+                          if batch is not None and batch.lookups is not None and verdict.unit else None)
+        revised = [_revises(session, verdict, p.title, p.source, batch.lookups if batch else None)
+                   for p in verdict.pieces]
         message = record_message(session, MessageRecord(
             mailbox=mailbox, uidvalidity=uidvalidity, uid=uid, sha256=sha, message_id=m.message_id,
             sender=m.sender, subject=m.subject, received_at=when, size=size or len(raw), archive_path=str(path),
             verdict=verdict.verdict.value, reason=verdict.reason.value if verdict.reason else None,
             detail=verdict.detail, unit_name=verdict.unit,
             pieces=tuple(PieceRecord(p.source, p.sha256, p.ledger_title, p.stated_unit, p.author, p.category,
-                                     p.word_count, revises_id=_revises(session, verdict, p.title, p.source,
-                                                                       batch.lookups if batch else None),
+                                     p.word_count, revises_id=revises if isinstance(revises, int) else None,
                                      commission_id=link.commission_id, commission_link=link.how,
                                      commission_candidates=link.candidates,
                                      title_source=p.title_source, unit_source=p.unit_source,
                                      approver=p.approver, commissioned=p.commissioned, flags=p.flags)
-                         for p, link in zip(verdict.pieces, links, strict=True)),
+                         for p, link, revises in zip(verdict.pieces, links, revised, strict=True)),
             rule_hits=tuple((h.rule.value, h.detail) for h in verdict.hits),
         ), flush=batch is None)
         if batch is not None:  # flushed with the whole batch; its mail queued then (the key needs its id)
             batch.known[sha] = message
+            batch.revisions.extend((piece, earlier) for piece, earlier in zip(message.pieces, revised, strict=True)
+                                   if isinstance(earlier, Piece))
             if batch.lookups is not None:
-                batch.lookups.learn(verdict)
+                batch.lookups.learn(verdict, message)
             batch.replies.append((verdict, message))
             return batch.add(message, new=True)
         _after_recording(app, session, verdict, message)
@@ -324,7 +341,7 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
 
 
 def _revises(session: Session, verdict: Judgement, title: str | None, source: str,
-             lookups: BatchLookups | None = None) -> int | None:
+             lookups: BatchLookups | None = None) -> int | Piece | None:
     """Link a revision (the gate's ``revision`` hit) to the piece it replaces."""
     if not any(h.rule is Reason.REVISION for h in verdict.hits):
         return None
