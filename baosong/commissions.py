@@ -8,7 +8,7 @@ The decisions are elsewhere: deadlines and statuses in ``ledger/timeliness.py`` 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parseaddr
@@ -25,6 +25,7 @@ from baosong.ledger.commissions import (
     next_seq,
     numbers_of,
     open_for_unit,
+    open_for_units,
     units_named,
     units_of_classes,
 )
@@ -205,11 +206,19 @@ def link_rules(app: App) -> LinkRules:
                      topic_ignore=frozenset(cfg.topic_ignore))
 
 
+def _as_open(c) -> OpenCommission:
+    return OpenCommission(c.id, c.year, c.seq, c.topic,
+                          frozenset({c.message_id, *(u.message_id for u in c.units if u.message_id)}))
+
+
 def open_commissions(session: Session, unit: str) -> list[OpenCommission]:
     """The commissions ``unit``'s pieces may answer, as the linking rules see them."""
-    return [OpenCommission(c.id, c.year, c.seq, c.topic,
-                           frozenset({c.message_id, *(u.message_id for u in c.units if u.message_id)}))
-            for c in open_for_unit(session, unit)]
+    return [_as_open(c) for c in open_for_unit(session, unit)]
+
+
+def open_commissions_of(session: Session, units: Iterable[str]) -> dict[str, list[OpenCommission]]:
+    """:func:`open_commissions` of several units in one query."""
+    return {unit: [_as_open(c) for c in found] for unit, found in open_for_units(session, units).items()}
 
 
 def links_for(app: App, session: Session, unit: str | None, message: ParsedMessage,

@@ -264,11 +264,11 @@ class _FolderPoll:
                 self.examine_rest(ahead, batch)
                 # the gate's questions for every examined message of the batch, in a few queries
                 batch.lookups = BatchLookups(session, batch.examined.values())
-                for index, f in enumerate(fetched):
+                for index, (f, sha) in enumerate(zip(fetched, ahead.shas, strict=True)):
                     if self.stop_before(index):   # the rest stay in the inbox, untouched, for the next start
                         fetched = fetched[:index]
                         break
-                    process(app, f.raw, mailbox=self.name, uidvalidity=f.uidvalidity, uid=f.uid,
+                    process(app, f.raw, mailbox=self.name, uidvalidity=f.uidvalidity, uid=f.uid, sha=sha,
                             received_at=f.internaldate, size=f.size if f.headers_only else None, batch=batch)
                 archive.sync()          # the raw bytes are durable before the ledger says they were recorded
                 # the batch's INSERTs in one flush, then the commit: the ledger's write lock is held briefly

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from baosong.app import App
 from baosong.archive import ArchiveBatch, archive_raw
-from baosong.commissions import links_for, open_commissions, queue_flag_alert
+from baosong.commissions import links_for, open_commissions, open_commissions_of, queue_flag_alert
 from baosong.intake.commission_link import OpenCommission
 from baosong.intake.documents import sha256 as sha256_of
 from baosong.intake.gate import Candidate
@@ -85,13 +85,16 @@ class BatchLookups:
         self._titles: dict[str, dict[str, int]] = {}
         self._names: dict[str, dict[str, int]] = {}
         self._load_units({c.unit for c in cands if c.unit})
-        self._commissions: dict[str, list[OpenCommission]] = {}
+        self._commissions: dict[str, list[OpenCommission]] = open_commissions_of(
+            session, {c.unit for c in cands if c.unit})
         # the batch's own new pieces by key, the latest last (their ids come with the batch's flush)
         self._new_titles: dict[tuple[str, str], Piece] = {}
         self._new_names: dict[tuple[str, str], Piece] = {}
 
     def _load_units(self, units: set[str]) -> None:
-        for unit, pieces in recent_pieces(self.session, units).items():
+        with self.session.no_autoflush:   # the batch's own pending records are learnt, not flushed
+            found = recent_pieces(self.session, units)
+        for unit, pieces in found.items():
             titles = self._titles.setdefault(unit, {})
             names = self._names.setdefault(unit, {})
             for pid, title, source in pieces:       # newest first: the latest version wins
@@ -111,21 +114,24 @@ class BatchLookups:
             return True
         if (sha, unit) in self._piece_keys:
             return False
-        return piece_seen(self.session, sha, unit) is not None
+        with self.session.no_autoflush:
+            return piece_seen(self.session, sha, unit) is not None
 
     def seen_message_id(self, message_id: str, unit: str) -> bool:
         if (message_id, unit) in self._mids:
             return True
         if (message_id, unit) in self._mid_keys:
             return False
-        return message_id_seen(self.session, message_id, unit)
+        with self.session.no_autoflush:
+            return message_id_seen(self.session, message_id, unit)
 
     def ours(self, message_id: str) -> bool:
         if message_id.strip() in self._ours:
             return True
         if message_id in self._ref_keys:
             return False
-        return sent_by_us(self.session, message_id)
+        with self.session.no_autoflush:
+            return sent_by_us(self.session, message_id)
 
     def seen_title(self, key: str, unit: str) -> bool:
         self._unit(unit)
@@ -273,10 +279,12 @@ def already_recorded(session: Session, mailbox: str, uidvalidity: int | None, ui
 
 
 def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = None, uid: int | None = None,
-            received_at: datetime | None = None, size: int | None = None, batch: Batch | None = None) -> Outcome:
+            received_at: datetime | None = None, size: int | None = None, batch: Batch | None = None,
+            sha: str | None = None) -> Outcome:
     """Archive, judge, record and queue the reply of one message; ``size`` is the message's size on the
-    server when ``raw`` holds only its header (too large to download). With ``batch`` the caller commits."""
-    sha = sha256_of(raw)
+    server when ``raw`` holds only its header (too large to download). With ``batch`` the caller commits;
+    ``sha``: the SHA-256 of ``raw`` when the caller has it already."""
+    sha = sha or sha256_of(raw)
     when = received_at or datetime.now(timezone.utc)
     if batch is not None:
         path = batch.archive.write(raw, sha, when)  # durable before the batch's commit
