@@ -29,10 +29,10 @@ from baosong.intake.documents import sha256 as sha256_of
 from baosong.intake.gate import Candidate
 from baosong.intake.mailbox import CONNECTION_ERRORS, Fetched, Mailbox, MailboxError
 from baosong.judge_pool import JudgePool, workers
+from baosong.judging import examine_raw
 from baosong.ledger.messages import mark_filed, recorded_shas, recorded_uids
 from baosong.ledger.outbox import DeliveryReport, deliver_pending
 from baosong.ledger.polls import needs_alert, note_uidvalidity, poll_state, record_poll
-from baosong.judging import examine_raw
 from baosong.processing import Batch, BatchLookups, Outcome, process
 from baosong.views import verdict_labels
 from baosong.vocabulary import DISPOSITIONS, Verdict

@@ -32,6 +32,7 @@ from baosong.ledger.messages import (
     PieceRecord,
     find_message,
     find_message_by_sha,
+    load_units,
     message_id_seen,
     message_ids_seen,
     piece_seen,
@@ -87,6 +88,7 @@ class BatchLookups:
         self._load_units({c.unit for c in cands if c.unit})
         self._commissions: dict[str, list[OpenCommission]] = open_commissions_of(
             session, {c.unit for c in cands if c.unit})
+        load_units(session, {c.unit for c in cands if c.unit})   # the units the batch records, in one query
         # the batch's own new pieces by key, the latest last (their ids come with the batch's flush)
         self._new_titles: dict[tuple[str, str], Piece] = {}
         self._new_names: dict[tuple[str, str], Piece] = {}

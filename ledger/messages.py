@@ -128,6 +128,15 @@ def _unit_named(session: Session, name: str) -> Unit | None:
     return unit
 
 
+def load_units(session: Session, names: Iterable[str]) -> None:
+    """Look up several units for :func:`record_message` in one query (a poll: the units of a batch)."""
+    cache: dict[str, Unit] = session.info.setdefault("units_by_name", {})
+    wanted = sorted(set(names) - set(cache))
+    if wanted:
+        with session.no_autoflush:
+            cache.update({u.name: u for u in session.scalars(select(Unit).where(Unit.name.in_(wanted)))})
+
+
 def pieces_seen(session: Session, pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     """Those of (document SHA-256, unit name) already recorded as accepted pieces: one query a batch."""
     wanted = set(pairs)
@@ -149,7 +158,7 @@ def message_ids_seen(session: Session, pairs: Iterable[tuple[str, str]]) -> set[
         rows = session.execute(select(Message.message_id, Unit.name).join(Unit, Message.unit_id == Unit.id)
                                .where(Message.message_id.in_(ids[i:i + 500]),
                                       Message.verdict == Verdict.ACCEPTED.value))
-        found.update((mid, name) for mid, name in rows if (mid, name) in wanted)
+        found.update((mid, name) for mid, name in rows if mid is not None and (mid, name) in wanted)
     return found
 
 

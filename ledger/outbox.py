@@ -31,7 +31,7 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 from typing import Protocol
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from baosong.vocabulary import MailKind, OutboxState, Verdict
@@ -278,7 +278,7 @@ def _claim(session: Session, due: list[OutboxRecipient], now: datetime,
             continue
         same_claim = (OutboxRecipient.claimed_by.is_(None) if row.claimed_by is None
                       else OutboxRecipient.claimed_by == row.claimed_by)
-        done = session.execute(
+        done: CursorResult = session.execute(  # type: ignore[assignment]
             update(OutboxRecipient)
             .where(OutboxRecipient.id == row.id, OutboxRecipient.status == OutboxState.PENDING.value,
                    or_(OutboxRecipient.next_attempt_at.is_(None), OutboxRecipient.next_attempt_at <= now),

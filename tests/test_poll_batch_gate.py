@@ -11,12 +11,14 @@ from sqlalchemy import select
 from test_end_to_end import DOCX, TZ
 from test_poll_imap import ARRIVED, account_box
 
-import mailcorpus as mc
 from baosong.app import App
 from baosong.demo.samples import docx_bytes as _docx_bytes
 from baosong.ledger.models import Message, Piece
 from baosong.poll import poll_mailbox
 from baosong.processing import process
+
+import mailcorpus as mc
+
 
 def docx_bytes(title: str, paras: list[str], closing: str) -> bytes:
     """The same document, the same bytes (python-docx stamps the time it was made)."""
