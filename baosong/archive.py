@@ -56,10 +56,15 @@ class ArchiveBatch:
     def __init__(self, root: Path, tz: ZoneInfo):
         self.root, self.tz = root, tz
         self._files: list[Path] = []
+        self._written: dict[tuple[str, datetime], Path] = {}   # written by this batch: not checked again
 
     def write(self, raw: bytes, sha256: str, received_at: datetime) -> Path:
+        path = self._written.get((sha256, received_at))
+        if path is not None:
+            return path
         path = _write(self.root, raw, sha256, received_at, self.tz, durable=False)
         self._files.append(path)
+        self._written[(sha256, received_at)] = path
         return path
 
     def sync(self) -> None:

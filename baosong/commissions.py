@@ -8,7 +8,7 @@ The decisions are elsewhere: deadlines and statuses in ``ledger/timeliness.py`` 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parseaddr
@@ -25,6 +25,7 @@ from baosong.ledger.commissions import (
     next_seq,
     numbers_of,
     open_for_unit,
+    open_for_units,
     units_named,
     units_of_classes,
 )
@@ -205,15 +206,30 @@ def link_rules(app: App) -> LinkRules:
                      topic_ignore=frozenset(cfg.topic_ignore))
 
 
+def _as_open(c) -> OpenCommission:
+    return OpenCommission(c.id, c.year, c.seq, c.topic,
+                          frozenset({c.message_id, *(u.message_id for u in c.units if u.message_id)}))
+
+
+def open_commissions(session: Session, unit: str) -> list[OpenCommission]:
+    """The commissions ``unit``'s pieces may answer, as the linking rules see them."""
+    return [_as_open(c) for c in open_for_unit(session, unit)]
+
+
+def open_commissions_of(session: Session, units: Iterable[str]) -> dict[str, list[OpenCommission]]:
+    """:func:`open_commissions` of several units in one query."""
+    return {unit: [_as_open(c) for c in found] for unit, found in open_for_units(session, units).items()}
+
+
 def links_for(app: App, session: Session, unit: str | None, message: ParsedMessage,
-              pieces: Sequence[tuple[str, str | None]]) -> tuple[Link, ...]:
-    """For each piece (file name, title) of a message from ``unit``, the commission it answers (or a flag)."""
+              pieces: Sequence[tuple[str, str | None]],
+              commissions: Sequence[OpenCommission] | None = None) -> tuple[Link, ...]:
+    """For each piece (file name, title) of a message from ``unit``, the commission it answers (or a flag).
+    ``commissions``: the unit's open commissions when the caller has them (a poll asks once per batch)."""
     if not pieces or unit is None:
         return tuple(NO_LINK for _ in pieces)
-    commissions = [
-        OpenCommission(c.id, c.year, c.seq, c.topic,
-                       frozenset({c.message_id, *(u.message_id for u in c.units if u.message_id)}))
-        for c in open_for_unit(session, unit)]
+    if commissions is None:
+        commissions = open_commissions(session, unit)
     rules = link_rules(app)
     return tuple(link_piece(in_reply_to=message.headers("In-Reply-To"), references=message.headers("References"),
                             subject=message.subject, source=source, title=title, commissions=commissions,

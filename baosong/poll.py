@@ -29,10 +29,11 @@ from baosong.intake.documents import sha256 as sha256_of
 from baosong.intake.gate import Candidate
 from baosong.intake.mailbox import CONNECTION_ERRORS, Fetched, Mailbox, MailboxError
 from baosong.judge_pool import JudgePool, workers
+from baosong.judging import examine_raw
 from baosong.ledger.messages import mark_filed, recorded_shas, recorded_uids
 from baosong.ledger.outbox import DeliveryReport, deliver_pending
 from baosong.ledger.polls import needs_alert, note_uidvalidity, poll_state, record_poll
-from baosong.processing import Batch, Outcome, process
+from baosong.processing import Batch, BatchLookups, Outcome, process
 from baosong.views import verdict_labels
 from baosong.vocabulary import DISPOSITIONS, Verdict
 
@@ -210,6 +211,8 @@ class _FolderPoll:
                 if pending is not None:
                     done, pending = pending, None
                     self.process_batch(done)
+                    if report.stopped:   # stopped inside that batch: the one just fetched waits too
+                        break
                 if overlap:
                     pending = ahead        # recorded after the next batch has been fetched
                 else:
@@ -241,17 +244,31 @@ class _FolderPoll:
         ahead.examined = lambda: {sha: v for (_, sha), v in zip(todo, result(), strict=True) if v is not None}
         return ahead
 
+    def stop_before(self, index: int) -> bool:
+        """Whether to stop before the batch's message ``index``: a stop (SIGTERM) is honoured per message.
+        The message in hand is finished; a batch fetched ahead is not begun once a stop was seen."""
+        if (index or self.report.stopped) and self.should_stop():
+            self.report.stopped = True
+            return True
+        return False
+
     def process_batch(self, ahead: _Ahead) -> None:
         fetched, archive = ahead.fetched, ahead.archive
-        if not fetched:
+        if not fetched or self.stop_before(0):
             return
         app = self.app
         outcomes: list[tuple[int, Outcome]] = []
         try:
             with app.sessions() as session:
                 batch = Batch(session, archive, recorded_shas(session, ahead.shas), ahead.examined())
-                for f in fetched:
-                    process(app, f.raw, mailbox=self.name, uidvalidity=f.uidvalidity, uid=f.uid,
+                self.examine_rest(ahead, batch)
+                # the gate's questions for every examined message of the batch, in a few queries
+                batch.lookups = BatchLookups(session, batch.examined.values())
+                for index, (f, sha) in enumerate(zip(fetched, ahead.shas, strict=True)):
+                    if self.stop_before(index):   # the rest stay in the inbox, untouched, for the next start
+                        fetched = fetched[:index]
+                        break
+                    process(app, f.raw, mailbox=self.name, uidvalidity=f.uidvalidity, uid=f.uid, sha=sha,
                             received_at=f.internaldate, size=f.size if f.headers_only else None, batch=batch)
                 archive.sync()          # the raw bytes are durable before the ledger says they were recorded
                 # the batch's INSERTs in one flush, then the commit: the ledger's write lock is held briefly
@@ -266,10 +283,21 @@ class _FolderPoll:
             self._count(uid, outcome)
         self.file_away([(uid, o.ledger_id, o.verdict) for uid, o in outcomes])
 
+    def examine_rest(self, ahead: _Ahead, batch: Batch) -> None:
+        """Examine (parse, read) the batch's messages the judge pool did not, each archived first; new
+        ones only. Header-only (oversize) messages are judged as they are recorded."""
+        for f, sha in zip(ahead.fetched, ahead.shas, strict=True):
+            if sha in batch.examined or sha in batch.known or f.headers_only or f.internaldate is None:
+                continue
+            ahead.archive.write(f.raw, sha, f.internaldate)   # archive before parse
+            batch.examined[sha] = examine_raw(self.app.config, f.raw)
+
     def one_by_one(self, fetched: list[Fetched]) -> None:
         cfg, report = self.cfg, self.report
         filed: list[tuple[int, int, str]] = []
-        for f in fetched:
+        for index, f in enumerate(fetched):
+            if self.stop_before(index):
+                break
             try:
                 outcome = process(self.app, f.raw, mailbox=self.name, uidvalidity=f.uidvalidity, uid=f.uid,
                                   received_at=f.internaldate, size=f.size if f.headers_only else None)

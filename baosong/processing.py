@@ -7,6 +7,8 @@ never records it twice. The reply is queued in the same transaction as the recor
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -17,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from baosong.app import App
 from baosong.archive import ArchiveBatch, archive_raw
-from baosong.commissions import links_for, queue_flag_alert
+from baosong.commissions import links_for, open_commissions, open_commissions_of, queue_flag_alert
+from baosong.intake.commission_link import OpenCommission
 from baosong.intake.documents import sha256 as sha256_of
 from baosong.intake.gate import Candidate
 from baosong.intake.judge import Judgement
@@ -29,15 +32,19 @@ from baosong.ledger.messages import (
     PieceRecord,
     find_message,
     find_message_by_sha,
+    load_units,
     message_id_seen,
+    message_ids_seen,
     piece_seen,
+    pieces_seen,
+    recent_pieces,
     record_message,
     unit_pieces,
 )
-from baosong.ledger.models import Message
-from baosong.ledger.outbox import enqueue, rejections_since, sent_by_us
+from baosong.ledger.models import Message, Piece
+from baosong.ledger.outbox import enqueue, rejections_since, sent_by_us, sent_by_us_among
 from baosong.replying import build_mails
-from baosong.vocabulary import Reason
+from baosong.vocabulary import Reason, Verdict
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,133 @@ class Outcome:
     unit: str | None
     pieces: int
     new: bool            # False when the message had been recorded before
+
+
+_MSGID = re.compile(r"<[^<>\s]+>")   # as the correspondence rule finds them in In-Reply-To / References
+
+
+class BatchLookups:
+    """The gate's questions about a whole batch, asked of the ledger in a few queries instead of several
+    per message: its documents by SHA-256, its Message-IDs, the Message-IDs it answers, its units' recent
+    titles. What the batch itself records is learnt as it goes (:meth:`learn`), so a message sees its
+    batch's earlier messages as it would see them committed. A question about something not asked in
+    advance (a header-only message, a body piece) falls back to its own query."""
+
+    def __init__(self, session: Session, candidates: Iterable[Candidate]):
+        self.session = session
+        cands = [c for c in candidates]
+        piece_pairs = {(d.sha256, c.unit) for c in cands if c.unit
+                       for d in (*c.documents, *((c.body,) if c.body is not None else ()))}
+        self._piece_keys = piece_pairs
+        self._pieces = pieces_seen(session, piece_pairs) if piece_pairs else set()
+        mid_pairs = {(c.message.message_id, c.unit) for c in cands if c.unit and c.message.message_id}
+        self._mid_keys = mid_pairs
+        self._mids = message_ids_seen(session, mid_pairs) if mid_pairs else set()
+        refs = {msgid for c in cands for header in ("In-Reply-To", "References")
+                for value in c.message.headers(header) for msgid in _MSGID.findall(value)}
+        self._ref_keys = refs
+        self._ours = sent_by_us_among(session, refs) if refs else set()
+        # per unit: title key -> its newest piece's id, file-name key -> likewise (revisions link to them)
+        self._titles: dict[str, dict[str, int]] = {}
+        self._names: dict[str, dict[str, int]] = {}
+        self._load_units({c.unit for c in cands if c.unit})
+        self._commissions: dict[str, list[OpenCommission]] = open_commissions_of(
+            session, {c.unit for c in cands if c.unit})
+        load_units(session, {c.unit for c in cands if c.unit})   # the units the batch records, in one query
+        # the batch's own new pieces by key, the latest last (their ids come with the batch's flush)
+        self._new_titles: dict[tuple[str, str], Piece] = {}
+        self._new_names: dict[tuple[str, str], Piece] = {}
+
+    def _load_units(self, units: set[str]) -> None:
+        with self.session.no_autoflush:   # the batch's own pending records are learnt, not flushed
+            found = recent_pieces(self.session, units)
+        for unit, pieces in found.items():
+            titles = self._titles.setdefault(unit, {})
+            names = self._names.setdefault(unit, {})
+            for pid, title, source in pieces:       # newest first: the latest version wins
+                key = title_key(title)              # the same TITLE (file names are too generic for the rule)
+                if key:
+                    titles.setdefault(key, pid)
+                name = title_key(source) if source != "body" else ""
+                if name:
+                    names.setdefault(name, pid)
+
+    def _unit(self, unit: str) -> None:
+        if unit not in self._titles:
+            self._load_units({unit})
+
+    def seen_piece(self, sha: str, unit: str) -> bool:
+        if (sha, unit) in self._pieces:
+            return True
+        if (sha, unit) in self._piece_keys:
+            return False
+        with self.session.no_autoflush:
+            return piece_seen(self.session, sha, unit) is not None
+
+    def seen_message_id(self, message_id: str, unit: str) -> bool:
+        if (message_id, unit) in self._mids:
+            return True
+        if (message_id, unit) in self._mid_keys:
+            return False
+        with self.session.no_autoflush:
+            return message_id_seen(self.session, message_id, unit)
+
+    def ours(self, message_id: str) -> bool:
+        if message_id.strip() in self._ours:
+            return True
+        if message_id in self._ref_keys:
+            return False
+        with self.session.no_autoflush:
+            return sent_by_us(self.session, message_id)
+
+    def seen_title(self, key: str, unit: str) -> bool:
+        self._unit(unit)
+        return key in self._titles[unit] or (key, unit) in self._new_titles
+
+    def revised(self, unit: str | None, title: str | None, source: str) -> int | Piece | None:
+        """:func:`revised_piece` from the batch's one query: the id of the earlier piece, or the batch's
+        own (not yet flushed) piece, whose id :meth:`Batch.finish` fills in after the flush."""
+        if unit is None:
+            return None
+        self._unit(unit)
+        by_title = title_key(title)
+        if by_title:   # the same title first, then the same file name once the revision marks are dropped
+            found = self._new_titles.get((by_title, unit)) or self._titles[unit].get(by_title)
+            if found is not None:
+                return found
+        by_name = title_key(source) if source != "body" else ""
+        if by_name:
+            return self._new_names.get((by_name, unit)) or self._names[unit].get(by_name)
+        return None
+
+    def learn(self, verdict: Judgement, message: Message) -> None:
+        """A message of the batch was recorded (not yet flushed): later messages see its pieces."""
+        unit = verdict.unit
+        if unit is None:
+            return
+        for p, piece in zip(verdict.pieces, message.pieces, strict=True):
+            self._pieces.add((p.sha256, unit))
+            key = title_key(p.ledger_title)
+            if key:
+                self._new_titles[(key, unit)] = piece
+            name = title_key(p.source) if p.source != "body" else ""
+            if name:
+                self._new_names[(name, unit)] = piece
+        if verdict.verdict is Verdict.ACCEPTED and verdict.message.message_id:
+            self._mids.add((verdict.message.message_id, unit))
+
+    def commissions(self, unit: str) -> list[OpenCommission]:
+        """The unit's open commissions, asked once per batch (a poll creates none), without flushing the
+        batch's pending INSERTs."""
+        found = self._commissions.get(unit)
+        if found is None:
+            with self.session.no_autoflush:
+                found = self._commissions[unit] = open_commissions(self.session, unit)
+        return found
+
+    def as_lookups(self) -> LedgerLookups:
+        return LedgerLookups(seen_piece=self.seen_piece, seen_message_id=self.seen_message_id, ours=self.ours,
+                             seen_title=self.seen_title)
 
 
 @dataclass
@@ -65,6 +199,10 @@ class Batch:
     # examined ahead by another process (``baosong.judge_pool``), by SHA-256; the gate runs here
     examined: dict[str, Candidate] = field(default_factory=dict)
 
+    # the gate's ledger questions for the batch, asked at once (set by the caller once it has examined)
+    lookups: BatchLookups | None = None
+    # (new piece, the batch's own earlier piece it revises): the id is set once both are flushed
+    revisions: list[tuple[Piece, Piece]] = field(default_factory=list)
     # every message of the batch in order, and the new ones' verdicts: see finish()
     messages: list[tuple[Message, bool]] = field(default_factory=list)
     replies: list[tuple[Judgement, Message]] = field(default_factory=list)
@@ -77,6 +215,8 @@ class Batch:
     def finish(self, app: App) -> list[Outcome]:
         """Insert the batch's messages in one flush, queue their replies; their outcomes, in order."""
         self.session.flush()
+        for piece, earlier in self.revisions:   # a revision of a piece sent in this same batch
+            piece.revises_id = earlier.id
         for verdict, message in self.replies:
             _after_recording(app, self.session, verdict, message)
         self.session.flush()
@@ -141,10 +281,12 @@ def already_recorded(session: Session, mailbox: str, uidvalidity: int | None, ui
 
 
 def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = None, uid: int | None = None,
-            received_at: datetime | None = None, size: int | None = None, batch: Batch | None = None) -> Outcome:
+            received_at: datetime | None = None, size: int | None = None, batch: Batch | None = None,
+            sha: str | None = None) -> Outcome:
     """Archive, judge, record and queue the reply of one message; ``size`` is the message's size on the
-    server when ``raw`` holds only its header (too large to download). With ``batch`` the caller commits."""
-    sha = sha256_of(raw)
+    server when ``raw`` holds only its header (too large to download). With ``batch`` the caller commits;
+    ``sha``: the SHA-256 of ``raw`` when the caller has it already."""
+    sha = sha or sha256_of(raw)
     when = received_at or datetime.now(timezone.utc)
     if batch is not None:
         path = batch.archive.write(raw, sha, when)  # durable before the batch's commit
@@ -161,29 +303,39 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
                 return batch.add(seen, new=False)
             return _outcome(seen, new=False)
         ahead = batch.examined.pop(sha, None) if batch is not None else None
-        if ahead is not None:  # parsed and read in a worker; the gate runs here, with the ledger
-            verdict = decide_raw(app.config, ahead, ledger_lookups(session))
+        lookups = (batch.lookups.as_lookups() if batch is not None and batch.lookups is not None
+                   else ledger_lookups(session))
+        if ahead is not None:  # parsed and read ahead (in a worker, or before the batch's queries)
+            verdict = decide_raw(app.config, ahead, lookups)
         else:
-            verdict = judge_raw(app, raw, session, size)
+            verdict = judge_config(app.config, raw, lookups, size=size)
         m = verdict.message
         # the commission (约稿) each piece answers, or a flag for the office
-        links = links_for(app, session, verdict.unit, m, [(p.source, p.title) for p in verdict.pieces])
+        links = links_for(app, session, verdict.unit, m, [(p.source, p.title) for p in verdict.pieces],
+                          batch.lookups.commissions(verdict.unit)
+                          if batch is not None and batch.lookups is not None and verdict.unit else None)
+        revised = [_revises(session, verdict, p.title, p.source, batch.lookups if batch else None)
+                   for p in verdict.pieces]
         message = record_message(session, MessageRecord(
             mailbox=mailbox, uidvalidity=uidvalidity, uid=uid, sha256=sha, message_id=m.message_id,
             sender=m.sender, subject=m.subject, received_at=when, size=size or len(raw), archive_path=str(path),
             verdict=verdict.verdict.value, reason=verdict.reason.value if verdict.reason else None,
             detail=verdict.detail, unit_name=verdict.unit,
             pieces=tuple(PieceRecord(p.source, p.sha256, p.ledger_title, p.stated_unit, p.author, p.category,
-                                     p.word_count, revises_id=_revises(session, verdict, p.title, p.source),
+                                     p.word_count, revises_id=revises if isinstance(revises, int) else None,
                                      commission_id=link.commission_id, commission_link=link.how,
                                      commission_candidates=link.candidates,
                                      title_source=p.title_source, unit_source=p.unit_source,
                                      approver=p.approver, commissioned=p.commissioned, flags=p.flags)
-                         for p, link in zip(verdict.pieces, links, strict=True)),
+                         for p, link, revises in zip(verdict.pieces, links, revised, strict=True)),
             rule_hits=tuple((h.rule.value, h.detail) for h in verdict.hits),
         ), flush=batch is None)
         if batch is not None:  # flushed with the whole batch; its mail queued then (the key needs its id)
             batch.known[sha] = message
+            batch.revisions.extend((piece, earlier) for piece, earlier in zip(message.pieces, revised, strict=True)
+                                   if isinstance(earlier, Piece))
+            if batch.lookups is not None:
+                batch.lookups.learn(verdict, message)
             batch.replies.append((verdict, message))
             return batch.add(message, new=True)
         _after_recording(app, session, verdict, message)
@@ -198,10 +350,13 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
         return _outcome(message, new=True)
 
 
-def _revises(session: Session, verdict: Judgement, title: str | None, source: str) -> int | None:
+def _revises(session: Session, verdict: Judgement, title: str | None, source: str,
+             lookups: BatchLookups | None = None) -> int | Piece | None:
     """Link a revision (the gate's ``revision`` hit) to the piece it replaces."""
     if not any(h.rule is Reason.REVISION for h in verdict.hits):
         return None
+    if lookups is not None:
+        return lookups.revised(verdict.unit, title, source)
     return revised_piece(session, verdict.unit, title, source)
 
 
@@ -228,7 +383,10 @@ def _queue_mail(app: App, session: Session, verdict: Judgement, message: Message
     tz = app.config.tz
     received = message.received_at.astimezone(tz).strftime("%Y年%m月%d日 %H:%M")
     day_start = datetime.now(tz).replace(hour=0, minute=0, second=0, microsecond=0)
-    today = rejections_since(session, verdict.sender, day_start) if verdict.sender else 0
+    # the rate limit counts rejection replies only: an accepted piece needs no count
+    today = (rejections_since(session, verdict.sender, day_start)
+             if verdict.sender and verdict.verdict is not Verdict.ACCEPTED and app.config.settings.smtp is not None
+             else 0)
     mails = build_mails(app.config, verdict, received_at=received, archive_path=message.archive_path,
                         rejections_today=today)
     if mails.reply is not None:

@@ -7,7 +7,7 @@ the linked pieces. :func:`commission_events` hands them to the scoring as plain 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -178,6 +178,22 @@ def open_for_unit(session: Session, unit_name: str) -> list[Commission]:
         .join(CommissionUnit, CommissionUnit.commission_id == Commission.id)
         .join(Unit, Unit.id == CommissionUnit.unit_id)
         .where(Unit.name == unit_name, Commission.closed_at.is_(None)).order_by(Commission.id)))
+
+
+def open_for_units(session: Session, unit_names: Iterable[str]) -> dict[str, list[Commission]]:
+    """:func:`open_for_unit` for several units in one query (a poll asks once per batch)."""
+    names = sorted(set(unit_names))
+    out: dict[str, list[Commission]] = {name: [] for name in names}
+    if not names:
+        return out
+    rows = session.execute(
+        select(Commission, Unit.name).options(selectinload(Commission.units))
+        .join(CommissionUnit, CommissionUnit.commission_id == Commission.id)
+        .join(Unit, Unit.id == CommissionUnit.unit_id)
+        .where(Unit.name.in_(names), Commission.closed_at.is_(None)).order_by(Commission.id))
+    for commission, name in rows:
+        out[name].append(commission)
+    return out
 
 
 def _addressed(commission: Commission, unit_id: int) -> CommissionUnit:

@@ -128,6 +128,15 @@ def _unit_named(session: Session, name: str) -> Unit | None:
     return unit
 
 
+def load_units(session: Session, names: Iterable[str]) -> None:
+    """Look up several units for :func:`record_message` in one query (a poll: the units of a batch)."""
+    cache: dict[str, Unit] = session.info.setdefault("units_by_name", {})
+    wanted = sorted(set(names) - set(cache))
+    if wanted:
+        with session.no_autoflush:
+            cache.update({u.name: u for u in session.scalars(select(Unit).where(Unit.name.in_(wanted)))})
+
+
 def pieces_seen(session: Session, pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     """Those of (document SHA-256, unit name) already recorded as accepted pieces: one query a batch."""
     wanted = set(pairs)
@@ -138,6 +147,39 @@ def pieces_seen(session: Session, pairs: Iterable[tuple[str, str]]) -> set[tuple
                                .where(Piece.sha256.in_(shas[i:i + 500])))
         found.update((sha, name) for sha, name in rows if (sha, name) in wanted)
     return found
+
+
+def message_ids_seen(session: Session, pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Those of (Message-ID, unit name) already recorded as accepted messages: one query a batch."""
+    wanted = set(pairs)
+    ids = sorted({mid for mid, _ in wanted})
+    found: set[tuple[str, str]] = set()
+    for i in range(0, len(ids), 500):
+        rows = session.execute(select(Message.message_id, Unit.name).join(Unit, Message.unit_id == Unit.id)
+                               .where(Message.message_id.in_(ids[i:i + 500]),
+                                      Message.verdict == Verdict.ACCEPTED.value))
+        found.update((mid, name) for mid, name in rows if mid is not None and (mid, name) in wanted)
+    return found
+
+
+def recent_pieces(session: Session, unit_names: Iterable[str],
+                  limit: int = 500) -> dict[str, list[tuple[int, str | None, str]]]:
+    """(id, title, source) of each unit's ``limit`` most recent pieces, newest first (as :func:`unit_pieces`
+    orders them), for several units in one query (a window function: SQLite ≥ 3.25 and PostgreSQL)."""
+    names = sorted(set(unit_names))
+    out: dict[str, list[tuple[int, str | None, str]]] = {name: [] for name in names}
+    if not names:
+        return out
+    rank = func.row_number().over(partition_by=Piece.unit_id,
+                                  order_by=(Piece.received_at.desc(), Piece.id.desc())).label("rank")
+    inner = (select(Unit.name.label("unit"), Piece.id.label("id"), Piece.title.label("title"),
+                    Piece.source.label("source"), rank)
+             .join(Unit, Piece.unit_id == Unit.id).where(Unit.name.in_(names)).subquery())
+    rows = session.execute(select(inner.c.unit, inner.c.id, inner.c.title, inner.c.source)
+                           .where(inner.c.rank <= limit).order_by(inner.c.unit, inner.c.rank))
+    for unit, pid, title, source in rows:
+        out[unit].append((pid, title, source))
+    return out
 
 
 def record_message(session: Session, rec: MessageRecord, *, flush: bool = True) -> Message:

@@ -151,7 +151,7 @@ class Message(Base):
     uidvalidity: Mapped[int | None] = mapped_column(Integer)
     uid: Mapped[int | None] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)  # raw bytes: one record per message
-    message_id: Mapped[str | None] = mapped_column(String(998))
+    message_id: Mapped[str | None] = mapped_column(String(998), index=True)   # the duplicate rule asks by it
     sender: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(Text, default="")
     received_at: Mapped[datetime]
@@ -367,6 +367,9 @@ class OutboxRecipient(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
+    # the process handing this recipient over right now ("host:pid:token") and since when (ledger/outbox.py)
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    claimed_at: Mapped[datetime | None]
 
 
 class Lease(Base):

@@ -20,7 +20,10 @@ when none is pending and one failed, else ``pending``.
 
 from __future__ import annotations
 
+import os
+import socket
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -28,7 +31,7 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 from typing import Protocol
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from baosong.vocabulary import MailKind, OutboxState, Verdict
@@ -81,6 +84,9 @@ class DeliveryPolicy:
     retry_minutes: float = 5         # first retry of a 4xx-refused recipient; doubles each attempt
     spam_retry_minutes: float = 60   # retry of a recipient refused as spam (554 DT:SPM)
     max_backoff_minutes: float = 24 * 60
+    # a recipient being handed over is claimed: another process skips it for this long, unless the
+    # claiming process is seen gone (same host, pid free); a crash mid-hand-over never loses the mail
+    claim_minutes: float = 10
 
     def backoff(self, attempts: int, *, spam: bool) -> timedelta:
         if spam:
@@ -158,6 +164,16 @@ def sent_by_us(session: Session, message_id: str) -> bool:
                                     OutboxMail.kind != MailKind.COMMISSION.value).limit(1)) is not None
 
 
+def sent_by_us_among(session: Session, message_ids: Iterable[str]) -> set[str]:
+    """Those of ``message_ids`` that :func:`sent_by_us` would answer True for: one query a batch."""
+    wanted = sorted({m.strip() for m in message_ids})
+    found: set[str] = set()
+    for i in range(0, len(wanted), 500):
+        found.update(session.scalars(select(OutboxMail.rfc_message_id).where(
+            OutboxMail.rfc_message_id.in_(wanted[i:i + 500]), OutboxMail.kind != MailKind.COMMISSION.value)))
+    return found
+
+
 def rejections_since(session: Session, address: str, since: datetime) -> int:
     """How many replies to messages that were not accepted were queued to ``address`` since ``since``
     (the rate limit of rejection replies: a forger must not turn the office into a mail cannon)."""
@@ -213,6 +229,70 @@ def _ensure_recipients(session: Session, mail: OutboxMail) -> list[OutboxRecipie
     return rows
 
 
+def claimant() -> str:
+    """This process, as a claim names it: host, pid and a token (a pid is reused after a reboot)."""
+    global _CLAIMANT
+    if _CLAIMANT is None:
+        _CLAIMANT = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    return _CLAIMANT
+
+
+_CLAIMANT: str | None = None
+
+
+def _gone(claimed_by: str) -> bool:
+    """Whether the process that made a claim is certainly gone: it ran on this host and its pid is free."""
+    host, _, rest = claimed_by.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit() or claimed_by == claimant():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:   # it exists (another user's): alive
+        return False
+    return False
+
+
+def _claimable(row: OutboxRecipient, now: datetime, policy: DeliveryPolicy) -> bool:
+    if row.claimed_by is None or row.claimed_at is None:
+        return True
+    return row.claimed_at <= now - timedelta(minutes=policy.claim_minutes) or _gone(row.claimed_by)
+
+
+def _claim(session: Session, due: list[OutboxRecipient], now: datetime,
+           policy: DeliveryPolicy) -> list[OutboxRecipient]:
+    """Claim the due recipients for one hand-over, each with one conditional UPDATE, and commit.
+
+    The UPDATE sets ``claimed_by``/``claimed_at`` only while the row is still pending, due, and carries
+    the claim read a moment ago (none, a stale one, or a dead process's): of two processes delivering
+    at the same moment, the second finds no row to update and leaves the recipient alone. SQLite serialises
+    the UPDATEs on its write lock; PostgreSQL re-checks the condition once the first has committed.
+    """
+    me = claimant()
+    session.commit()   # what was read so far; the claims then start from the database's present state
+    mine: list[OutboxRecipient] = []
+    for row in due:
+        if not _claimable(row, now, policy):
+            continue
+        same_claim = (OutboxRecipient.claimed_by.is_(None) if row.claimed_by is None
+                      else OutboxRecipient.claimed_by == row.claimed_by)
+        done: CursorResult = session.execute(  # type: ignore[assignment]
+            update(OutboxRecipient)
+            .where(OutboxRecipient.id == row.id, OutboxRecipient.status == OutboxState.PENDING.value,
+                   or_(OutboxRecipient.next_attempt_at.is_(None), OutboxRecipient.next_attempt_at <= now),
+                   same_claim)
+            .values(claimed_by=me, claimed_at=now)
+            .execution_options(synchronize_session=False))
+        if done.rowcount == 1:
+            mine.append(row)
+    session.commit()   # the claims are visible to every other process before anything is sent
+    for row in due:
+        session.refresh(row)
+    return [row for row in mine if row.status == OutboxState.PENDING and row.claimed_by == me]
+
+
 def deliver_pending(sessions: sessionmaker[Session], transport: Transport, *,
                     only_ids: set[int] | None = None, policy: DeliveryPolicy = DeliveryPolicy(),
                     clock: Callable[[], datetime] = _now, sleep: Callable[[float], None] = time.sleep,
@@ -224,8 +304,10 @@ def deliver_pending(sessions: sessionmaker[Session], transport: Transport, *,
     is retried later for that recipient only. When the server cannot be reached or logged in
     to, the run stops at once and the rest wait for the next cycle.
 
-    A crash between the server's acceptance and that commit would send that one mail again on
-    the next run (it keeps its Message-ID, so mail clients show it once).
+    Each recipient is claimed before its hand-over (:func:`_claim`), so two processes delivering at
+    the same moment never both hand one recipient over. A crash between the server's acceptance and
+    the commit of its answer would send that one mail again once the claim runs out (it keeps its
+    Message-ID, so mail clients show it once).
     """
     sent = failed = deferred = r_sent = r_failed = 0
     errors: list[str] = []
@@ -245,20 +327,32 @@ def deliver_pending(sessions: sessionmaker[Session], transport: Transport, *,
                 now = clock()
                 rows = _ensure_recipients(session, mail)
                 due = _due(rows, now)
-                if not due:  # waiting for a recipient's backoff
-                    deferred += 1
+                if not due:  # waiting for a recipient's backoff (or all handed over by another process)
+                    _settle(mail, rows, now)
+                    if mail.status == OutboxState.SENT:
+                        sent += 1
+                    elif mail.status == OutboxState.FAILED:
+                        failed += 1
+                    else:
+                        deferred += 1
                     session.commit()
                     continue
                 if interval and last_handover is not None:
                     wait = interval - (time.monotonic() - last_handover)
                     if wait > 0:
                         sleep(wait)
+                due = _claim(session, due, now, policy)
+                if not due:  # another process is handing it over right now
+                    deferred += 1
+                    continue
                 last_handover = time.monotonic()
                 mail.attempts += 1
                 try:
                     answer = transport.send(mail, [r.address for r in due])
                 except DeliveryError as exc:
                     if not exc.per_mail:
+                        for row in due:   # nobody was reached: the claim is released
+                            row.claimed_by = row.claimed_at = None
                         mail.last_error = str(exc)
                         errors.append(f"#{mail.id}《{mail.subject}》：{exc}")
                         session.commit()
@@ -269,6 +363,7 @@ def deliver_pending(sessions: sessionmaker[Session], transport: Transport, *,
                 now = clock()
                 for row in due:
                     row.attempts += 1
+                    row.claimed_by = row.claimed_at = None
                     refusal: Refusal | None = (answer.refused.get(row.address)
                                                or answer.refused.get(row.address.lower()))
                     if refusal is None:
@@ -284,6 +379,9 @@ def deliver_pending(sessions: sessionmaker[Session], transport: Transport, *,
                         r_failed += 1
                     else:
                         row.next_attempt_at = now + policy.backoff(row.attempts, spam=refusal.spam)
+                for row in rows:   # the other recipients as they are now (another process may have sent them)
+                    if row not in due:
+                        session.refresh(row)
                 _settle(mail, rows, now)
                 if mail.status == OutboxState.SENT:
                     sent += 1

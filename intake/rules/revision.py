@@ -5,6 +5,7 @@ step finds it with :func:`title_key`); both stay in the ledger. Default action: 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from baosong.vocabulary import Reason
@@ -23,6 +24,11 @@ def title_key(text: str | None) -> str:
     """A title or file name reduced to what stays the same across revisions ('' when nothing is left)."""
     if not text:
         return ""
+    return _title_key(text)
+
+
+@lru_cache(maxsize=65536)   # a poll asks it of the same units' recent titles batch after batch
+def _title_key(text: str) -> str:
     stem = text.strip()
     suffix = PurePosixPath(stem).suffix.lower()
     if suffix in (".docx", ".doc", ".wps", ".pdf", ".docm", ".txt"):

@@ -438,6 +438,13 @@ def build() -> None:
         sender="xinxike@example.com", name="信息科", subject="Re: 【待审核】10月通报 审核码：K7Q2M9",
         body="同意发送。审核码：K7Q2M9"))
 
+    # ------------------------------------------------------------ rejected: larger than the office's limit
+    # an ordinary submission (~50 KB with its .docx), judged under `limits.max_message_mb: 0.04` (the table's
+    # `settings` column): the shipped 50 MB limit would need a 50 MB file in the repository
+    put("reject-oversize.eml", submission(sender="shangwu-xx@example.org", subject="【工作动态】商务局举办消费季活动",
+                                          msgid="oversize-1", attachments=[("商务局消费季.docx", doc(
+                                              "商务局举办消费季系列活动", "（滕州市商务局 王芳）"))]))
+
     # ------------------------------------------------------------ quarantined
     put("quarantine-classified.eml", submission(sender="shangwu-xx@example.org", subject="【工作动态】秘密★1年 商务局",
                                                 attachments=[("涉密.docx", doc("商务局内部情况"))]))
