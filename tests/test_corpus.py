@@ -3,7 +3,7 @@ against ONE expectations table (expectations.tsv): verdict, reason, pieces and t
 rules that fired, and whether the reply `poll` would queue is sent or withheld.
 
 The seeds (tests/data/mail/seed/) are ingested first, so duplicates and revisions are judged
-against a ledger that holds their originals."""
+against a ledger that holds their originals: on SQLite and on PostgreSQL (``BACKENDS``)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ import csv
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import BACKENDS, create_postgres_database, drop_postgres_database
 from typer.testing import CliRunner
 
 from baosong.cli import app
@@ -65,7 +67,7 @@ def test_the_table_covers_the_corpus_and_every_rule():
 
 def overridden(config: Path, settings: str, directory: Path) -> Path:
     """A copy of the config directory whose settings.yaml has ``settings`` ("limits.max_message_mb=0.04,...")
-    applied; the copy has its own (empty) ledger."""
+    applied; on SQLite the copy has its own (empty) ledger, on PostgreSQL it shares the database (inspect writes nothing)."""
     shutil.copytree(config, directory, dirs_exist_ok=True, ignore=shutil.ignore_patterns("data"))
     data = yaml.safe_load((directory / "settings.yaml").read_text(encoding="utf-8"))
     data["data_dir"] = str(directory / "data")
@@ -80,14 +82,25 @@ def overridden(config: Path, settings: str, directory: Path) -> Path:
     return directory
 
 
-@pytest.fixture(scope="module")
-def judged(tmp_path_factory) -> dict[str, dict]:
+@pytest.fixture(scope="module", params=BACKENDS)
+def judged(request, tmp_path_factory) -> Iterator[dict[str, dict]]:
+    database = None if request.param == "sqlite" else create_postgres_database(
+        request.getfixturevalue("postgres_server"))
+    try:
+        yield judge_corpus(tmp_path_factory, database)
+    finally:
+        if database:
+            drop_postgres_database(database)
+
+
+def judge_corpus(tmp_path_factory, database: str | None) -> dict[str, dict]:
+    """Every row's inspect --json, on a ledger holding the seeds (SQLite, or ``database``)."""
     from baosong.demo.config import write_office_config
 
     class Smtp:   # replies are built, never sent: inspect queues nothing
         host, port = "127.0.0.1", 9
 
-    config = write_office_config(tmp_path_factory.mktemp("corpus") / "config", smtp=Smtp())
+    config = write_office_config(tmp_path_factory.mktemp("corpus") / "config", smtp=Smtp(), database=database)
     seeds = sorted((CORPUS / "seed").glob("*.eml"))
     seeded = runner.invoke(app, ["--config", str(config), "ingest", *map(str, seeds)])
     assert seeded.output.count("已登记") == len(seeds), seeded.output
