@@ -140,6 +140,9 @@ def test_corpus_message(judged, row):
     assert set(flags) <= set(hit_rules)
     if data["reason"]:
         assert hit_rules[0] == data["reason"] or data["reason"] in hit_rules
+    if row["detail"] != "-":
+        [deciding] = [h for h in data["hits"] if h["rule"] == data["reason"]]
+        assert row["detail"] in deciding["detail"]
     reply = "sent" if data["reply"] else ("withheld" if data["reply_withheld"] else "none")
     assert reply == row["reply"], data["reply_withheld"]
     # nothing a person reads carries a control character or an escape sequence
