@@ -1,12 +1,18 @@
 """Writes the .eml corpus of tests/data/mail/ (run once; the files are committed).
 
 Each message below is written out by hand the way the named client, provider or gateway lays it
-out: header lines as they appear on the wire, MIME structure, transfer encodings. Only the .docx
-attachments are generated (python-docx) and base64-encoded into the text. Expectations live in
-ONE table beside them: ``expectations.tsv``; ``tests/test_corpus.py`` runs each file through
-``baosong inspect --json``.
+out: header lines as they appear on the wire, MIME structure, transfer encodings. Only the documents
+are generated (python-docx; .doc and .pdf converted from those by LibreOffice, zips, winmail.dat and
+.7z written by the fixtures of ``tests/formats.py`` and py7zr) and base64-encoded into the text.
+The format cases (``format_cases``) use the client builders of ``tests/mailcorpus.py``.
+Expectations live in ONE table beside them: ``expectations.tsv``; ``tests/test_corpus.py`` runs
+each file through ``baosong inspect --json``.
 
-    .venv/bin/python tests/data/mail/build.py
+    .venv/bin/python tests/data/mail/build.py     # needs soffice, msoffcrypto-tool and py7zr
+
+Some bytes differ on every run (Message-IDs from ``hash()``, encryption salts, a random JPEG,
+LibreOffice's timestamps): when adding a case, keep the committed files of the others
+(``git checkout`` them) so their diff stays empty.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1]))   # tests/ (for nothing but clarity: no test imports needed)
+sys.path.insert(0, str(HERE.parents[1]))   # tests/: mailcorpus (clients) and formats (documents) for format_cases()
 
 from baosong.demo.samples import docx_bytes, png_bytes  # noqa: E402
 
@@ -455,6 +461,146 @@ def build() -> None:
         sender="binhu-xx@example.com", subject="回复：未受理（请阅读原因）：【工作动态】", body="请问为什么退回？"))
 
 
+def format_cases() -> None:
+    """Every format units send (issue 8), each in the mail of the client that typically carries it
+    (``tests/mailcorpus.py``): .doc/.pdf made by LibreOffice from python-docx documents, .wps as WPS
+    Office writes it, zips as Chinese Windows writes them, winmail.dat as Outlook writes it
+    (``tests/formats.py``). Needs soffice (and py7zr for the .7z) to regenerate."""
+    import mailcorpus as mc
+    from formats import (
+        article_docx,
+        as_wps,
+        empty_docx,
+        encrypted_zip_entry,
+        libreoffice_convert,
+        photo_docx,
+        set_word_flag,
+        windows_zip,
+        winmail_dat,
+    )
+
+    when = mc.datetime(2026, 10, 12, 9, 30, 0, tzinfo=mc.CST)
+    shangwu = dict(sender="shangwu-xx@example.org", sender_name="赵文静", to="tzxxk@example.gov.cn", date=when)
+    octet = "application/octet-stream"
+
+    def article(title: str) -> bytes:
+        return article_docx(title)
+
+    d_doc = article("滕州市商务局“三个聚焦”推动外贸稳中提质")
+    d_wps = article("滕州市商务局开展外贸企业走访服务")
+    d_pdf = article("滕州市商务局举办跨境电商培训班")
+    docs = libreoffice_convert({"doc.docx": d_doc, "wps.docx": d_wps, "photo.docx": photo_docx(1)}, "doc")
+    pdfs = libreoffice_convert({"pdf.docx": d_pdf, "scan.docx": photo_docx(1)}, "pdf")
+
+    # ------------------------------------------------------------ Word 97-2003 and WPS
+    put("accept-doc-foxmail.eml", mc.foxmail_gbk(
+        **shangwu, subject="【工作动态】商务局外贸稳中提质", message_id="fmt-doc@163.com",
+        attachments=[("商务局外贸.doc", docs["doc"], "application/msword")]))
+    put("accept-wps-qq.eml", mc.qq_mail(   # QQ Mail web labels a .wps application/octet-stream
+        **shangwu, subject="【工作动态】商务局走访外贸企业", message_id="fmt-wps@qq.com",
+        attachments=[("商务局走访.wps", as_wps(docs["wps"]), octet)]))
+    put("accept-doc-named-docx.eml", mc.outlook_utf8(   # a .doc renamed .docx: read for what its bytes are
+        **shangwu, subject="【工作动态】商务局外贸稳中提质（改名）", message_id="fmt-doc-named-docx@example.org",
+        attachments=[("商务局外贸.docx", docs["doc"], mc.DOCX)]))
+    put("reject-encrypted-doc.eml", mc.foxmail_gbk(   # "打开文件时的密码": the FIB's fEncrypted bit
+        **shangwu, subject="【工作动态】商务局加密稿件", message_id="fmt-doc-enc@163.com",
+        attachments=[("加密.doc", set_word_flag(docs["doc"], 0x0100), "application/msword")]))
+    put("reject-photo-only-doc.eml", mc.foxmail_gbk(
+        **shangwu, subject="【工作动态】商务局纸质稿拍照", message_id="fmt-doc-photo@163.com",
+        attachments=[("拍照.doc", docs["photo"], "application/msword")]))
+
+    # ------------------------------------------------------------ PDF
+    put("accept-pdf-text-layer-126.eml", mc.netease_126(
+        **shangwu, subject="【工作动态】商务局跨境电商培训", message_id="fmt-pdf.Coremail@126.com",
+        attachments=[("商务局跨境电商培训.pdf", pdfs["pdf"], "application/pdf")]))
+    put("reject-scanned-pdf.eml", mc.netease_126(   # a scanner's PDF: one page image, no text layer
+        **shangwu, subject="【工作动态】商务局扫描件", message_id="fmt-scan.Coremail@126.com",
+        attachments=[("扫描件.pdf", pdfs["scan"], "application/pdf")]))
+
+    # ------------------------------------------------------------ .docx edge cases
+    put("reject-empty-docx.eml", mc.foxmail_gbk(
+        **shangwu, subject="【工作动态】商务局信息", message_id="fmt-empty@163.com",
+        attachments=[("商务局信息.docx", empty_docx(), mc.DOCX)]))
+    put("reject-photo-only-docx.eml", mc.qq_mail(
+        **shangwu, subject="【工作动态】商务局纸质稿照片", message_id="fmt-photo-docx@qq.com",
+        attachments=[("照片.docx", photo_docx(), mc.DOCX)]))
+    put("accept-docm-macros-never-run.eml", mc.outlook_utf8(
+        **shangwu, subject="【工作动态】商务局老字号（启用宏的文档）", message_id="fmt-docm@example.org",
+        attachments=[("商务局老字号.docm", docm(article("滕州市商务局推动老字号创新发展")),
+                      "application/vnd.ms-word.document.macroEnabled.12")]))
+    put("accept-docx-octet-stream-misnamed.eml", mc.qq_mail(   # a .docx declared octet-stream and named .jpg
+        **shangwu, subject="【工作动态】商务局外贸新业态", message_id="fmt-misnamed@qq.com",
+        attachments=[("IMG_20261012_0930.jpg", article("滕州市商务局培育外贸新业态"), octet)]))
+
+    # ------------------------------------------------------------ archives
+    z_docx = article("滕州市商务局推进内外贸一体化")
+    put("accept-zip-outlook.eml", mc.outlook_utf8(   # Windows' 发送到→压缩(zipped)文件夹: GBK names, no UTF-8 flag
+        **shangwu, subject="【工作动态】商务局报送材料", message_id="fmt-zip@example.org",
+        attachments=[("报送材料.zip", windows_zip({"材料/商务局内外贸一体化.docx": z_docx,
+                                                    "说明.txt": "请查收".encode("gbk")}),
+                      "application/x-zip-compressed")]))
+    put("reject-encrypted-zip.eml", mc.foxmail_gbk(
+        **shangwu, subject="【工作动态】商务局加密压缩包", message_id="fmt-zip-enc@163.com",
+        attachments=[("加密.zip", encrypted_zip_entry("信息.docx", z_docx), "application/zip")]))
+    bomb = io.BytesIO()   # 25 MB of zeros in one member: about 25 KB packed, a ratio of ~1000 (limit 200)
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("炸弹.docx", b"\0" * (25 * 1024 * 1024))
+    put("reject-zip-bomb.eml", mc.foxmail_gbk(
+        **shangwu, subject="【工作动态】商务局材料", message_id="fmt-zip-bomb@163.com",
+        attachments=[("材料.zip", bomb.getvalue(), "application/zip")]))
+    many = {f"稿件{i:02d}.txt": f"第{i}篇".encode("gbk") for i in range(60)}   # 60 entries (limit 50)
+    put("reject-zip-too-many-entries.eml", mc.foxmail_gbk(
+        **shangwu, subject="【工作动态】商务局批量材料", message_id="fmt-zip-many@163.com",
+        attachments=[("批量材料.zip", windows_zip(many), "application/zip")]))
+    traversal = io.BytesIO()   # member names climbing out of any directory: only ever labels
+    with zipfile.ZipFile(traversal, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("../../../etc/cron.d/商务局信息.docx", article("滕州市商务局拓展外贸新市场"))
+    put("accept-zip-path-traversal-name.eml", mc.foxmail_gbk(
+        **shangwu, subject="【工作动态】商务局拓展新市场", message_id="fmt-zip-traversal@163.com",
+        attachments=[("拓展新市场.zip", traversal.getvalue(), "application/zip")]))
+    seven = seven_zip({"商务局信息.docx": article("滕州市商务局外贸数据分析")})
+    if seven is not None:
+        put("reject-7z-archive.eml", mc.netease_126(
+            **shangwu, subject="【工作动态】商务局稿件7z", message_id="fmt-7z.Coremail@126.com",
+            attachments=[("商务局稿件.7z", seven, "application/x-7z-compressed")]))
+
+    # ------------------------------------------------------------ Outlook's winmail.dat (Rich Text mail)
+    put("accept-winmail-dat-outlook.eml", mc.outlook_utf8(
+        **shangwu, subject="【工作动态】商务局口岸营商环境", message_id="fmt-tnef@example.org",
+        attachments=[("winmail.dat", winmail_dat([("滕州市商务局口岸营商环境.docx",
+                                                    article("滕州市商务局优化口岸营商环境"))]),
+                      "application/ms-tnef")]))
+
+
+def docm(data: bytes) -> bytes:
+    """The .docx as Word saves it "启用宏": the macro-enabled main content type and a vbaProject.bin part."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            body = src.read(item)
+            if item.filename == "[Content_Types].xml":
+                body = body.replace(
+                    b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                    b"application/vnd.ms-word.document.macroEnabled.main+xml")
+                body = body.replace(b"</Types>", b'<Default Extension="bin" ContentType='
+                                                 b'"application/vnd.ms-office.vbaProject"/></Types>')
+            dst.writestr(item, body)
+        dst.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    return out.getvalue()
+
+
+def seven_zip(files: dict[str, bytes]) -> bytes | None:
+    try:
+        import py7zr
+    except ImportError:
+        return None
+    out = io.BytesIO()
+    with py7zr.SevenZipFile(out, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(data, name)
+    return out.getvalue()
+
+
 SEEDS: dict[str, bytes] = {}
 
 
@@ -506,6 +652,7 @@ def encrypted(data: bytes) -> bytes | None:
 
 if __name__ == "__main__":
     build()
+    format_cases()
     ledger_cases()
     (HERE / "seed").mkdir(exist_ok=True)
     for old in [*HERE.glob("*.eml"), *HERE.glob("seed/*.eml")]:
