@@ -20,7 +20,35 @@ if TYPE_CHECKING:
 # the command that needs it, so `--help`, `extract` and `inspect` stay fast (bench/bench_startup.py);
 # tests/test_startup.py checks that they never import sqlalchemy.orm.
 
+def _database_down(exc: BaseException) -> str | None:
+    """The office's sentence when ``exc`` says the ledger's database cannot be reached, else None.
+
+    Checked by class name so that a command which never opens the ledger does not import the ORM."""
+    if type(exc).__name__ == "DatabaseUnavailable":
+        return str(exc)
+    if type(exc).__module__.startswith("sqlalchemy") and type(exc).__name__ in ("OperationalError",
+                                                                                "InterfaceError"):
+        from baosong.ledger.db import unavailable
+
+        return str(unavailable(_state.get("database") or "", exc))
+    return None
+
+
+class _Group(typer.core.TyperGroup):
+    """The root command: a database that cannot be reached is one message and exit 1, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            message = _database_down(exc)
+            if message is None:
+                raise
+            fail(message)
+
+
 app = typer.Typer(
+    cls=_Group,
     help="报送（baosong）：政务信息报送邮箱自动收稿、登记、计分和通报。",
     no_args_is_help=True,
     add_completion=False,
@@ -86,10 +114,12 @@ def open_app():  # -> baosong.app.App
     from baosong.config.loader import ConfigError
 
     try:
-        return App.open(_config_dir())
+        application = App.open(_config_dir())
     except ConfigError as e:
         _print_problems(e)
         raise typer.Exit(1) from None
+    _state["database"] = application.config.database_url   # named when the database cannot be reached
+    return application
 
 
 def _verdict_label(value: str) -> str:
@@ -161,8 +191,9 @@ def check_config(config_dir: ConfigOption = None) -> None:
 
 
 def _check_against_ledger(config) -> None:
-    """check-config with a ledger: refuse a config that drops a unit, outlet or instruction level events use."""
-    from baosong.config.loader import ConfigError
+    """check-config with a ledger: refuse a config that drops a unit, outlet or instruction level events use,
+    and a database that cannot be reached."""
+    from baosong.config.loader import ConfigError, Problem
     from baosong.judging import ledger_may_exist
 
     if not ledger_may_exist(config.database_url):
@@ -176,9 +207,13 @@ def _check_against_ledger(config) -> None:
             return
         with sessions() as session:
             problems = dropped_names(recorded_usage(session), config)
-    except Exception as exc:  # an unreachable database must not hide the rest of the check
-        warn(f"无法读取台账，未与台账比对：{exc.__class__.__name__}: {exc}")
-        return
+    except Exception as exc:
+        message = _database_down(exc)
+        if message is None:   # a ledger that cannot be read must not hide the rest of the check
+            warn(f"无法读取台账，未与台账比对：{exc}")
+            return
+        _print_problems(ConfigError([Problem(file="settings.yaml", line=None, key="database", message=message)]))
+        raise typer.Exit(1) from None
     if problems:
         _print_problems(ConfigError(problems))
         raise typer.Exit(1)

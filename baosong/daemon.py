@@ -185,10 +185,10 @@ class Daemon:
 
     # ------------------------------------------------------------------ plumbing
 
-    def say(self, text: str) -> None:
+    def say(self, text: str, level: int = logging.INFO) -> None:
         stamp = self.clock().astimezone(self.app.config.tz).strftime("%Y-%m-%d %H:%M:%S")
         self.console.print(f"[{stamp}] {text}", markup=False, soft_wrap=True)
-        log.info(text)
+        log.log(level, text)
 
     def should_stop(self) -> bool:
         return self.stopping.is_set()
@@ -259,12 +259,27 @@ class Daemon:
             return
         with self.lock:
             self.reload_config()
-            if not self.has_lease():
-                return
             try:
+                if not self.has_lease():
+                    return
                 job()
-            except Exception:  # a job's bug is logged, never the end of the daemon
-                log.exception("job failed")
+            except Exception as exc:  # a job's bug is logged, never the end of the daemon
+                down = self._database_down(exc)
+                if down is None:
+                    log.exception("job failed")
+                else:  # one line per failing job, no traceback: the next cycle tries again
+                    self.say(f"{down}；本轮跳过，下次按时重试。", logging.ERROR)
+
+    def _database_down(self, exc: BaseException) -> str | None:
+        """The office's sentence when ``exc`` says the ledger's database cannot be reached, else None.
+        (With the database down nothing can be queued in the outbox, so the log line is the alert.)"""
+        from baosong.ledger.db import DatabaseUnavailable, is_unreachable, unavailable
+
+        if isinstance(exc, DatabaseUnavailable):
+            return str(exc)
+        if is_unreachable(exc):
+            return str(unavailable(self.app.config.database_url, exc))
+        return None
 
     # ---------------------------------------------------------------------- jobs
 

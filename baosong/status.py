@@ -91,7 +91,7 @@ def status_lines(report: dict[str, Any]) -> list[str]:
         lines.append("邮箱：settings.yaml 中没有配置邮箱")
     for m in report["mailboxes"]:
         result = "成功" if not m["last_error"] else f"失败（连续 {m['consecutive_failures']} 次）：{m['last_error']}"
-        lines.append(f"邮箱“{m['name']}”：最近收信 {m['last_attempt'] or '从未'}，{result if m['last_attempt'] else ''}"
+        lines.append(f"邮箱“{m['name']}”：最近收信 {m['last_attempt'] or '从未'}，{result + '；' if m['last_attempt'] else ''}"
                      f"最近成功 {m['last_success'] or '从未'}" + ("  ← 超时未成功收信" if m["stale"] else ""))
     today = report["today"]
     detail = "，".join(f"{verdict_labels().get(k, k)} {v}" for k, v in today["by_verdict"].items())

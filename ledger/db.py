@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, create_engine, event, inspect
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from baosong.ledger.errors import LedgerError
 
 if TYPE_CHECKING:  # Alembic loads only when the ledger is new or behind (start-up time)
     from alembic.config import Config as AlembicConfig
@@ -24,6 +26,49 @@ VERSIONS = Path(__file__).resolve().parent / "migrations" / "versions"
 # `revision = '0020'` or, as newer Alembic templates write it, `revision: str = '0020'`
 _REVISION = re.compile(r"""^revision(?:\s*:[^=\n]+)?\s*=\s*['"]([^'"]+)['"]""", re.M)
 _DOWN = re.compile(r"""^down_revision(?:\s*:[^=\n]+)?\s*=\s*(?:['"]([^'"]+)['"]|None)""", re.M)
+
+
+class DatabaseUnavailable(LedgerError):
+    """The ledger's database cannot be reached (server down, wrong host or port, refused login)."""
+
+
+# what a driver's refusal means, for the office (the driver's own words follow, shortened)
+_REASONS = (("connection refused", "拒绝连接"), ("timeout", "连接超时"), ("timed out", "连接超时"),
+            ("password authentication failed", "用户名或密码不对"), ("does not exist", "数据库或用户不存在"),
+            ("could not translate host name", "主机名无法解析"), ("name or service not known", "主机名无法解析"),
+            ("unable to open database file", "无法打开数据库文件"), ("database is locked", "数据库被锁定"))
+
+
+def is_unreachable(exc: BaseException) -> bool:
+    """True for the errors a database that cannot be reached raises (connect refused, server gone)."""
+    return isinstance(exc, (OperationalError, InterfaceError))
+
+
+def unavailable(url: object, exc: BaseException) -> DatabaseUnavailable:
+    """One bilingual sentence for ``exc`` on ``url`` (password masked, no link, no driver class names)."""
+    from sqlalchemy.engine import make_url
+
+    from baosong.config.checks import mask_secrets
+
+    try:
+        parsed = make_url(str(url)) if not hasattr(url, "drivername") else url
+        if parsed.get_backend_name() == "sqlite":
+            where = parsed.database or ":memory:"
+        else:
+            where = f"{parsed.host or 'localhost'}" + (f":{parsed.port}" if parsed.port else "")
+    except Exception:
+        where = mask_secrets(str(url))
+    orig = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(orig).splitlines() if line.strip()]
+    detail = lines[0] if lines else type(orig).__name__
+    detail = re.sub(r"\s*\(Background on this error at:[^)]*\)", "", detail)
+    if len(detail) > 160:
+        detail = detail[:157] + "..."
+    low = str(orig).lower()
+    reason = next((zh for key, zh in _REASONS if key in low), "连接失败")
+    return DatabaseUnavailable(mask_secrets(
+        f"无法连接数据库 {where}（{reason}）：请检查 settings.yaml 的 database 设置和数据库服务是否在运行"
+        f" / cannot connect to the database {where}: {detail}"))
 
 
 @cache
@@ -136,7 +181,12 @@ def make_engine(url: str) -> Engine:
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = _engine(url)
-    if not at_head(engine):
+    try:
+        current = at_head(engine)
+    except (OperationalError, InterfaceError) as exc:
+        engine.dispose()
+        raise unavailable(engine.url, exc) from None
+    if not current:
         migrate(engine)
     return engine
 
@@ -151,7 +201,12 @@ def existing_sessionmaker(url: str) -> sessionmaker[Session] | None:
     if path is not None and not path.exists():
         return None
     engine = _engine(url)
-    if not inspect(engine).has_table("pieces"):
+    try:
+        present = inspect(engine).has_table("pieces")
+    except (OperationalError, InterfaceError) as exc:
+        engine.dispose()
+        raise unavailable(engine.url, exc) from None
+    if not present:
         engine.dispose()
         return None
     return sessionmaker(engine, expire_on_commit=False)

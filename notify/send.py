@@ -7,6 +7,7 @@ refusal is permanent and whether it concerns one mail or the whole server.
 from __future__ import annotations
 
 import smtplib
+import socket
 import ssl
 from dataclasses import dataclass
 from email.utils import parseaddr
@@ -16,9 +17,44 @@ from baosong.ledger.models import OutboxMail
 from baosong.ledger.outbox import DeliveryError, Handover, Refusal
 
 
-def _delivery_error(exc: Exception) -> DeliveryError:
-    return DeliveryError(f"{type(exc).__name__}: {exc}", permanent=_permanent(exc), per_mail=_per_mail(exc),
+def _delivery_error(exc: Exception, host: str = "", port: int = 0) -> DeliveryError:
+    return DeliveryError(describe(exc, host, port), permanent=_permanent(exc), per_mail=_per_mail(exc),
                          spam=_spam(exc))
+
+
+def _detail(exc: BaseException) -> str:
+    """The technical detail, short: the error's own first line (no Python class name)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    text = lines[0] if lines else type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def describe(exc: BaseException, host: str = "", port: int = 0) -> str:
+    """What went wrong talking to the SMTP server, for the office: a Chinese sentence naming the
+    server, then the short technical detail (what the outbox report and ``status`` show)."""
+    server = f"{host}:{port}" if host else "发信服务器"
+    if isinstance(exc, smtplib.SMTPResponseException):   # the server answered with a refusal code
+        answer = _answer(exc.smtp_code, exc.smtp_error)
+        if isinstance(exc, smtplib.SMTPAuthenticationError):
+            return f"发信服务器 {server} 拒绝登录，请检查 smtp 的用户名和授权码 / SMTP login refused: {answer}"
+        return f"发信服务器 {server} 拒收 / SMTP refused: {answer}"
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return f"发信服务器 {server} 断开了连接 / SMTP server disconnected: {_detail(exc)}"
+    if isinstance(exc, smtplib.SMTPException):
+        return f"与发信服务器 {server} 通信出错 / SMTP error: {_detail(exc)}"
+    if isinstance(exc, ConnectionRefusedError):
+        reason = "拒绝连接"
+    elif isinstance(exc, (TimeoutError, socket.timeout)):
+        reason = "连接超时"
+    elif isinstance(exc, socket.gaierror):
+        reason = "主机名无法解析"
+    elif isinstance(exc, ssl.SSLError):
+        reason = "SSL/TLS 握手失败，请检查 smtp 的 port 和 ssl/starttls"
+    elif isinstance(exc, OSError):
+        reason = "网络错误"
+    else:
+        reason = "出错"
+    return f"无法连接发信服务器 {server}（{reason}） / cannot connect to SMTP: {_detail(exc)}"
 
 
 def _answer(code: int, text: bytes | str) -> str:
@@ -78,7 +114,7 @@ class SmtpTransport:
         except (smtplib.SMTPException, OSError) as exc:
             if not _per_mail(exc):
                 self._drop()  # a broken connection is not reused
-            raise _delivery_error(exc) from exc
+            raise _delivery_error(exc, self.host, self.port) from exc
         return Handover({a: refusal(code, text) for a, (code, text) in refused.items()})
 
     def _drop(self) -> None:
@@ -112,7 +148,7 @@ class FolderTransport:
             tmp.write_bytes(mail.raw)
             tmp.replace(target)
         except OSError as exc:  # a full disk or a missing permission: stop the run, keep the mail pending
-            raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
+            raise DeliveryError(f"无法写入文件夹 {self.folder}：{exc.strerror or exc} / cannot write: {exc}") from exc
         return Handover()
 
     def close(self) -> None:

@@ -44,6 +44,9 @@ def no_traceback(result) -> None:
 
 
 PG8000_MISSING = importlib.util.find_spec("pg8000") is None
+PSYCOPG_MISSING = importlib.util.find_spec("psycopg") is None
+# nothing listens on port 1: the connection is refused at once
+UNREACHABLE = "postgresql+psycopg://u:Secr3t-pw@127.0.0.1:1/db"
 
 
 @pytest.mark.parametrize("key,value,expected", [
@@ -73,6 +76,41 @@ def test_postgresql_without_its_driver_is_a_clear_message_with_the_password_mask
         assert result.exit_code == 1
         assert "数据库驱动 pg8000 没有安装" in result.output
         assert "s3cret-pw" not in result.output
+
+
+@pytest.mark.skipif(PSYCOPG_MISSING, reason="the psycopg PostgreSQL driver is not installed here")
+@pytest.mark.parametrize("command", [("check-config",), ("status",), ("score", "--month", "2026-10"),
+                                     ("ledger", "list"), ("poll", "--once")])
+def test_an_unreachable_database_is_one_clear_message(config_dir: Path, command):
+    set_key(config_dir, "database", f'"{UNREACHABLE}"')
+    result = invoke(config_dir, *command)
+    no_traceback(result)
+    assert result.exit_code == 1
+    assert "无法连接数据库 127.0.0.1:1（拒绝连接）" in result.output
+    assert "cannot connect to the database" in result.output
+    assert "Secr3t-pw" not in result.output and "sqlalche.me" not in result.output
+    assert "OperationalError" not in result.output and "配置正确" not in result.output
+
+
+@pytest.mark.skipif(PSYCOPG_MISSING, reason="the psycopg PostgreSQL driver is not installed here")
+def test_the_daemon_logs_one_line_per_job_while_the_database_is_down(config_dir: Path, caplog):
+    import io
+
+    from rich.console import Console
+
+    from baosong.app import App
+    from baosong.daemon import Daemon
+
+    set_key(config_dir, "database", f'"{UNREACHABLE}"')
+    console = io.StringIO()
+    daemon = Daemon(App.open(config_dir), Console(file=console, width=300), holder="test")
+    with caplog.at_level(logging.INFO):
+        daemon.run_all_once()   # poll, notice, commission deadlines, reminders: each fails on the ledger
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 4
+    assert all("无法连接数据库 127.0.0.1:1" in r.getMessage() and r.exc_info is None for r in errors)
+    assert "Traceback" not in caplog.text and "Secr3t-pw" not in caplog.text + console.getvalue()
+    assert console.getvalue().count("无法连接数据库") == 4
 
 
 def test_an_unreadable_settings_file_is_a_message(config_dir: Path):

@@ -106,3 +106,23 @@ def test_a_failing_mailbox_is_alerted_once_and_status_exits_non_zero(tmp_path: P
     assert healthy.exit_code == 0 and json.loads(healthy.output)["ok"] is True
     assert json.loads(healthy.output)["today"]["received"] == 0
     assert datetime.fromisoformat(json.loads(healthy.output)["now"]).tzinfo is not None
+
+
+def test_status_text_separates_each_mailbox_result_from_its_last_success():
+    from baosong.status import status_lines
+
+    def box(name, error, attempt="2026-11-30T10:24:00+08:00", success="2026-11-30T09:00:00+08:00"):
+        return {"name": name, "last_attempt": attempt, "last_success": success, "last_error": error,
+                "consecutive_failures": 2 if error else 0, "stale": bool(error)}
+
+    report = {"ok": False, "now": "2026-11-30T10:30:00+08:00",
+              "mailboxes": [box("旧邮箱", "无法连接收信服务器 / cannot connect"), box("报送邮箱", None),
+                            box("新邮箱", None, attempt=None, success=None)],
+              "today": {"received": 0, "by_verdict": {}},
+              "outbox": {"pending": 0, "failed": 0, "pending_recipients": 0, "failed_recipients": 0, "failures": []},
+              "failed_messages": 0, "next_jobs": [], "lease": None}
+    lines = status_lines(report)
+    assert ("邮箱“旧邮箱”：最近收信 2026-11-30T10:24:00+08:00，失败（连续 2 次）：无法连接收信服务器 / cannot connect；"
+            "最近成功 2026-11-30T09:00:00+08:00  ← 超时未成功收信") in lines
+    assert "邮箱“报送邮箱”：最近收信 2026-11-30T10:24:00+08:00，成功；最近成功 2026-11-30T09:00:00+08:00" in lines
+    assert "邮箱“新邮箱”：最近收信 从未，最近成功 从未" in lines

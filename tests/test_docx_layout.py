@@ -91,7 +91,8 @@ def test_the_registry_chooses_by_bytes():
     assert reader_for(png_bytes()) is None
     assert reader_for(b"%PDF-1.7\n").kind is DocKind.PDF
     # an OLE signature alone is no Word file (the .doc/.wps readers look for a WordDocument stream)
-    assert reader_for(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504) is None
+    # the OLE signature on a broken compound file: a damaged .doc/.wps (read as corrupt_document)
+    assert reader_for(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504).name == "doc-damaged"
     zipped = io.BytesIO()
     import zipfile
     with zipfile.ZipFile(zipped, "w") as z:
@@ -148,7 +149,8 @@ def test_kind_of_by_bytes_and_by_name():
     assert kind_of(att("稿件.pdf", docx_data, "application/pdf")) is DocKind.DOCX
     assert kind_of(att("稿件.docx", png_bytes())) is DocKind.IMAGE
     assert kind_of(att("scan", b"\xff\xd8\xff\xe0" + b"\0" * 64)) is DocKind.IMAGE
-    assert kind_of(att("稿件.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)) is DocKind.UNSUPPORTED
+    assert kind_of(att("稿件.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)) is DocKind.DOC  # damaged
+    assert kind_of(att("稿件.doc", b"not a Word file at all")) is DocKind.UNSUPPORTED
     assert kind_of(att("稿件.bin", b"%PDF-1.7\n")) is DocKind.PDF
     assert kind_of(att("材料.docx", b"Rar!\x1a\x07\x01\x00" + b"\0" * 16)) is DocKind.ARCHIVE
     assert kind_of(att("名片.vcf", b"BEGIN:VCARD")) is DocKind.IGNORABLE

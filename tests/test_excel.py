@@ -273,6 +273,12 @@ def test_import_of_something_that_is_not_a_workbook(office_config: Path, tmp_pat
     bogus.write_bytes(b"not a zip")
     result = invoke(office_config, "ledger", "import", str(bogus))
     assert result.exit_code == 1 and "不是有效的 .xlsx 文件" in result.output and "Traceback" not in result.output
+    for name in ("hostname", "台账.txt"):   # not even named .xlsx: openpyxl's English sentence stays out
+        other = tmp_path / name
+        other.write_text("baosong-host\n", encoding="utf-8")
+        result = invoke(office_config, "ledger", "import", str(other))
+        assert result.exit_code == 1 and "不是有效的 .xlsx 文件" in result.output
+        assert "openpyxl" not in result.output and "does not support" not in result.output
     missing = invoke(office_config, "ledger", "import", str(tmp_path / "无.xlsx"))
     assert missing.exit_code == 1 and "找不到文件" in missing.output
 

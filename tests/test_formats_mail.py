@@ -251,5 +251,5 @@ def test_replies_offer_the_formats_now_accepted(reason):
 
 def test_registries_hold_the_formats():
     names = [r.name for r in READERS]
-    assert names == ["docx", "doc-libreoffice", "wps-libreoffice", "doc-ole", "wps-ole", "pdf"]
+    assert names == ["docx", "doc-libreoffice", "wps-libreoffice", "doc-ole", "wps-ole", "doc-damaged", "pdf"]
     assert [c.name for c in CONTAINERS] == ["zip", "rar-7z", "tnef"]

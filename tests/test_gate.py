@@ -75,10 +75,20 @@ def test_cloud_link_transfer_is_an_offline_file():
     assert (v.verdict, v.reason) == (Verdict.REJECTED, "offline_file")
 
 
-def test_old_formats_are_unsupported():
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # the compound-file signature every .doc/.wps starts with
+
+
+def test_damaged_old_formats_are_corrupt_not_unsupported():
+    """Bytes that carry a .doc/.wps/.pdf signature but cannot be read are a damaged file (resend a good
+    copy), not a format the office does not take; bytes with no known signature are unsupported."""
+    for name, ctype, data in (("稿件.doc", "application/msword", OLE + b"\0" * 600),
+                              ("稿件.wps", "application/kswps", OLE + b"cut short"),
+                              ("稿件.pdf", "application/pdf", b"%PDF-1.7\n1 0 obj cut short")):
+        v = run(registered(attachments=[(name, data, ctype)]))
+        assert (v.verdict, v.reason) == (Verdict.REJECTED, "corrupt_document") and name in v.detail
     for name, ctype in (("稿件.doc", "application/msword"), ("稿件.wps", "application/kswps"),
                         ("稿件.pdf", "application/pdf")):
-        v = run(registered(attachments=[(name, b"\xd0\xcf\x11\xe0 not docx", ctype)]))
+        v = run(registered(attachments=[(name, b"\xd0\xcf\x11\xe0 not docx", ctype)]))  # no full signature
         assert (v.verdict, v.reason, v.detail) == (Verdict.REJECTED, "unsupported_format", name)
 
 

@@ -169,3 +169,12 @@ def test_python_m_baosong_in_a_checkout_that_was_never_installed_says_so():
                          text=True, timeout=120)
     assert run.returncode == 1
     assert "pip install -e ." in run.stderr and "Traceback" not in run.stderr
+
+
+def test_no_test_times_code():
+    """Speed targets live in bench/ as ratios against a reference measured in the same run; a timed assert
+    in tests/ fails whenever the machine is busy. Deadlines for waiting (time.monotonic) are fine."""
+    timers = ("perf_counter", "process_time", "thread_time", "timeit")
+    offenders = [f"{path.name}: {timer}" for path in sorted((ROOT / "tests").glob("*.py"))
+                 for timer in timers if timer in path.read_text(encoding="utf-8") and path.name != "test_layout.py"]
+    assert offenders == []

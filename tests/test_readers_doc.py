@@ -216,6 +216,22 @@ def test_truncated_doc_never_crashes(docs):
             pass
 
 
+@pytest.mark.parametrize("name", ["稿件.doc", "稿件.wps"])
+def test_a_truncated_doc_is_a_corrupt_document_not_an_unsupported_format(docs, name):
+    """A real LibreOffice .doc cut short (as a broken transfer leaves it) is answered "damaged, send it
+    again", never "not a format we read" (the unit would resend the same file)."""
+    from baosong.intake.documents import examine_attachment
+    from baosong.intake.message import Attachment
+    from baosong.intake.wordcount import CountOptions
+    from baosong.vocabulary import Reason
+
+    data = docs["article"]
+    for cut in (600, 5000, len(data) // 2):
+        att = Attachment(filename=name, content_type="application/msword", data=data[:cut], inline=False)
+        doc = examine_attachment(att, subject="", categories=(), options=CountOptions())
+        assert doc.not_read_because is Reason.CORRUPT_DOCUMENT, (cut, doc)
+
+
 def test_find_soffice():
     assert find_soffice("/nonexistent/soffice") is None
     assert find_soffice("sh") is not None

@@ -34,6 +34,35 @@ def test_every_example_directory_is_a_complete_valid_config(name):
     assert {u.class_ for u in config.units} == set(config.scoring.classes)
 
 
+# the dated deadlines each seed regime repeats: (name, every, one year's deadlines in the office's time)
+PERIODIC = {
+    "tobacco": ("季度政务信息和宣传报道情况", "quarter",      # 每季度最后一个月的20日前
+                ["2026-03-20", "2026-06-20", "2026-09-20", "2026-12-20"]),
+    "changzhou-jiguan": ("外媒刊用目录", "year", ["2026-12-10"]),   # 每年12月10日前
+}
+
+
+@pytest.mark.parametrize("name", REGIMES)
+def test_every_example_ships_its_regimes_periodic_deadlines(name):
+    """The seeds' own repeating deadlines are in the example config, and fall where the regulation puts them."""
+    from datetime import datetime
+
+    from baosong.ledger.periodic import occurrences_due
+
+    config = load_config(EXAMPLES / name)
+    specs = config.settings.commissions.periodic
+    if name not in PERIODIC:   # Tengzhou, 文化常州 and 长春高新区 set quotas, not dated deadlines
+        assert specs == []
+        return
+    title, every, days = PERIODIC[name]
+    [spec] = specs
+    assert (spec.name, spec.every) == (title, every) and spec.match.keywords
+    tz = config.tz
+    due = occurrences_due(spec, datetime(2026, 1, 1, tzinfo=tz), datetime(2027, 1, 1, tzinfo=tz), tz)
+    assert [o.deadline.date().isoformat() for o in due] == days
+    assert all((o.deadline.hour, o.deadline.minute) == (23, 59) for o in due)   # the whole day counts
+
+
 def test_the_shipped_config_is_the_tengzhou_example():
     """config/ is what runs by default; config/examples/tengzhou/ is the copy an admin starts from."""
     for name in ("settings.yaml", "units.yaml", "scoring.yaml"):

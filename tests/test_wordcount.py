@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from baosong.intake.wordcount import CountOptions, Counts, count, is_always_non_asian, word_count
@@ -132,12 +130,8 @@ def test_is_always_non_asian():
         assert not is_always_non_asian(ch), repr(ch)
 
 
-def test_fast_enough_for_the_hot_path():
+def test_a_typical_piece_counts_as_word_does():
+    """2,000 字 of a typical piece (its speed is a benchmark: bench/bench_wordcount.py, as a ratio)."""
     piece = ("\u3000\u3000今年以来，滕州市商务局坚持\u201c稳外贸、扩内需\u201d工作主线，"
              "2026年1-3月全市实现进出口总额35.6亿元，同比增长12.5%。\n") * 40
     assert word_count(piece) == 2000
-    start = time.perf_counter()
-    for _ in range(100):
-        word_count(piece)
-    per_call = (time.perf_counter() - start) / 100
-    assert per_call < 0.002  # measured ~0.1 ms; generous for slow CI machines

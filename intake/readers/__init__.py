@@ -14,6 +14,7 @@ from baosong.vocabulary import DocKind
 
 from .base import DocumentText, EncryptedDocument, Paragraph, Reader, UnreadableDocument
 from .container import Container
+from .damagedole import DamagedOleReader
 from .doc import LibreOfficeWordReader, OleWordReader
 from .docx import DocxReader
 from .otherarchives import RarSevenZipContainer
@@ -30,6 +31,7 @@ READERS: tuple[Reader, ...] = (
     LibreOfficeWordReader(DocKind.WPS),
     OleWordReader(DocKind.DOC),           # else straight from the OLE file (no layout from styles)
     OleWordReader(DocKind.WPS),
+    DamagedOleReader(),                   # the OLE signature but no readable Word file: corrupt_document
     PdfReader(),
 )
 

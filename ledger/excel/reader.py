@@ -29,8 +29,10 @@ def _open(path: Path):
     except FileNotFoundError:
         raise LedgerError(f"找不到文件 {path} / file not found") from None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise LedgerError(f"无法读取 {path}：不是有效的 .xlsx 文件（{exc}）；WPS 或 Excel 中“另存为 .xlsx”后再导入"
-                          f" / not a readable .xlsx file") from None
+        # openpyxl's own English sentence says nothing the Chinese one does not; an OS error's reason does
+        reason = f": {exc.strerror}" if isinstance(exc, OSError) and exc.strerror else ""
+        raise LedgerError(f"无法读取 {path}：不是有效的 .xlsx 文件；WPS 或 Excel 中“另存为 .xlsx”后再导入"
+                          f" / not a readable .xlsx file{reason}") from None
 
 
 def _text(value: Any) -> str:
