@@ -24,6 +24,7 @@ import os
 import socket
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -204,7 +205,8 @@ def _due(rows: list[OutboxRecipient], now: datetime) -> list[OutboxRecipient]:
             and (r.next_attempt_at is None or r.next_attempt_at <= now)]
 
 
-def _settle(mail: OutboxMail, rows: list[OutboxRecipient], now: datetime) -> None:
+def _settle(mail: OutboxMail, rows: list[OutboxRecipient], now: datetime) -> str:
+    """Set the mail's state from its recipients'; returns it."""
     states = {r.status for r in rows}
     if OutboxState.PENDING.value in states:
         mail.status = OutboxState.PENDING.value
@@ -216,6 +218,7 @@ def _settle(mail: OutboxMail, rows: list[OutboxRecipient], now: datetime) -> Non
         mail.status = OutboxState.SENT.value
         mail.sent_at = now
         mail.last_error = None
+    return mail.status
 
 
 def _ensure_recipients(session: Session, mail: OutboxMail) -> list[OutboxRecipient]:
@@ -309,7 +312,8 @@ def deliver_pending(sessions: sessionmaker[Session], transport: Transport, *,
     the commit of its answer would send that one mail again once the claim runs out (it keeps its
     Message-ID, so mail clients show it once).
     """
-    sent = failed = deferred = r_sent = r_failed = 0
+    deferred = r_sent = r_failed = 0
+    outcomes: Counter[str] = Counter()   # mails by the state each hand-over left them in
     errors: list[str] = []
     interval = 60.0 / policy.per_minute if policy.per_minute > 0 else 0.0
     last_handover: float | None = None
@@ -328,13 +332,7 @@ def deliver_pending(sessions: sessionmaker[Session], transport: Transport, *,
                 rows = _ensure_recipients(session, mail)
                 due = _due(rows, now)
                 if not due:  # waiting for a recipient's backoff (or all handed over by another process)
-                    _settle(mail, rows, now)
-                    if mail.status == OutboxState.SENT:
-                        sent += 1
-                    elif mail.status == OutboxState.FAILED:
-                        failed += 1
-                    else:
-                        deferred += 1
+                    outcomes[_settle(mail, rows, now)] += 1
                     session.commit()
                     continue
                 if interval and last_handover is not None:
@@ -382,17 +380,12 @@ def deliver_pending(sessions: sessionmaker[Session], transport: Transport, *,
                 for row in rows:   # the other recipients as they are now (another process may have sent them)
                     if row not in due:
                         session.refresh(row)
-                _settle(mail, rows, now)
-                if mail.status == OutboxState.SENT:
-                    sent += 1
-                elif mail.status == OutboxState.FAILED:
-                    failed += 1
-                else:
-                    deferred += 1
+                outcomes[_settle(mail, rows, now)] += 1
                 session.commit()
     finally:
         transport.close()
-    return DeliveryReport(sent, failed, deferred, tuple(errors), r_sent, r_failed)
+    return DeliveryReport(outcomes[OutboxState.SENT.value], outcomes[OutboxState.FAILED.value],
+                          deferred + outcomes[OutboxState.PENDING.value], tuple(errors), r_sent, r_failed)
 
 
 @dataclass(frozen=True)
