@@ -72,6 +72,23 @@ def empty_docx() -> bytes:
 
 # ------------------------------------------------------------------ LibreOffice
 
+def docm(data: bytes) -> bytes:
+    """The .docx as Word saves it "启用宏": the macro-enabled main content type and a vbaProject.bin part."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            body = src.read(item)
+            if item.filename == "[Content_Types].xml":
+                body = body.replace(
+                    b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                    b"application/vnd.ms-word.document.macroEnabled.main+xml")
+                body = body.replace(b"</Types>", b'<Default Extension="bin" ContentType='
+                                                 b'"application/vnd.ms-office.vbaProject"/></Types>')
+            dst.writestr(item, body)
+        dst.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    return out.getvalue()
+
+
 def soffice_or_skip() -> str:
     """The soffice binary; skip when it is missing, except in CI, where its absence is a failure."""
     path = shutil.which("soffice") or shutil.which("libreoffice")

@@ -470,6 +470,7 @@ def format_cases() -> None:
     from formats import (
         article_docx,
         as_wps,
+        docm,
         empty_docx,
         encrypted_zip_entry,
         libreoffice_convert,
@@ -570,23 +571,6 @@ def format_cases() -> None:
         attachments=[("winmail.dat", winmail_dat([("滕州市商务局口岸营商环境.docx",
                                                     article("滕州市商务局优化口岸营商环境"))]),
                       "application/ms-tnef")]))
-
-
-def docm(data: bytes) -> bytes:
-    """The .docx as Word saves it "启用宏": the macro-enabled main content type and a vbaProject.bin part."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            body = src.read(item)
-            if item.filename == "[Content_Types].xml":
-                body = body.replace(
-                    b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-                    b"application/vnd.ms-word.document.macroEnabled.main+xml")
-                body = body.replace(b"</Types>", b'<Default Extension="bin" ContentType='
-                                                 b'"application/vnd.ms-office.vbaProject"/></Types>')
-            dst.writestr(item, body)
-        dst.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
-    return out.getvalue()
 
 
 def seven_zip(files: dict[str, bytes]) -> bytes | None:
