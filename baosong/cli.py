@@ -723,13 +723,17 @@ def _delivery_exit(delivery) -> None:
 
 
 def _preview(application, period, folder: Path) -> None:
-    from baosong.notices import NoticeError, preview
+    from baosong.notices import NoticeError, preview, refusal
 
     try:
         written = preview(application, period, folder)
     except NoticeError as exc:
         fail(str(exc))
     out.print(f"{period.label}通报预览：{len(written)} 封邮件写入 {folder}（未发送，也不记为已发送）", markup=False)
+    # the preview applies no guard (the office may look at any period), but says when the real run would refuse
+    why = refusal(application, period)
+    if why:
+        out.print(f"提醒：实际运行不会发送本期通报：{why}", markup=False, soft_wrap=True)
 
 
 @notify_app.command("preview")

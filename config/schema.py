@@ -542,8 +542,9 @@ class Interviews(_Model):
     bottom: int = Field(default=3, ge=1, le=50)
     consecutive_months: int = Field(default=2, ge=1, le=12)
     classes: list[str] = Field(default_factory=list)
-    # the class rule needs this many units in the class (a class of 3 would otherwise all be interviewed)
-    min_class_size: int = Field(default=1, ge=1)
+    # the class rule needs this many units in the class; None (the default): more than ``bottom``, so a
+    # class of 3 is never "bottom 3" as a whole and its first-ranked unit is not summoned
+    min_class_size: int | None = Field(default=None, ge=1)
 
 
 class Scoring(_Model):

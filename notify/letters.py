@@ -6,7 +6,8 @@ Seed 004 (滕州): "市政府办公室对连续两个月排名后三位的镇街
 - the group rule: a unit of ``group`` (镇街) that is in the group's bottom ``bottom`` (3) in each of the
   last ``consecutive_months`` (2) months, this month included, ranked within the group;
 - the class rule: a unit in the bottom ``bottom`` (3) of its class this month, for each class listed
-  in ``classes`` (empty: every class), when the class has at least ``min_class_size`` units;
+  in ``classes`` (empty: every class), when the class has at least ``min_class_size`` units (None: more
+  than ``bottom``, so a class of 3 never sends its first-ranked unit a letter for being "in the bottom 3");
 - "bottom N" counts ties: every unit whose score is no higher than the N-th lowest score of its
   group or class (units tied at the boundary cannot be told apart, so all are written to);
 - a unit chosen by both rules receives one letter naming both reasons.
@@ -36,7 +37,12 @@ class InterviewRule:
     bottom: int = 3
     consecutive_months: int = 2
     classes: tuple[str, ...] = ()        # empty: every class
-    min_class_size: int = 1
+    min_class_size: int | None = None    # None: more than ``bottom`` units
+
+    @property
+    def class_size_needed(self) -> int:
+        """How many units a class needs before its bottom ``bottom`` are interviewed."""
+        return self.bottom + 1 if self.min_class_size is None else self.min_class_size
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,7 @@ def interviewed(rule: InterviewRule, history: Sequence[Sequence[UnitScore]]) -> 
     classes = rule.classes or tuple(dict.fromkeys(s.class_ for s in current))
     for klass in classes:
         members = [s for s in current if s.class_ == klass]
-        if len(members) >= rule.min_class_size:
+        if len(members) >= rule.class_size_needed:
             for unit in bottom(members, rule.bottom):
                 reasons.setdefault(unit, []).append(CLASS)
     return [Selection(s.unit, tuple(reasons[s.unit])) for s in current if s.unit in reasons]

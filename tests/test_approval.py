@@ -25,7 +25,7 @@ from baosong.daemon import Daemon
 from baosong.demo.samples import DOCX_TYPE, docx_bytes, mail
 from baosong.ledger.outbox import deliver_pending
 from baosong.ledger.periods import Month
-from baosong.notices import approved, preview, send_monthly
+from baosong.notices import approved, notice_sent, preview, send_monthly
 from baosong.processing import process
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -132,6 +132,23 @@ def test_guards_start_month_and_no_intake(tmp_path: Path, smtp_sink):
     nothing = invoke(config, "notify", "monthly", "--month", "2026-12")
     assert nothing.exit_code == 1 and "没有收到任何邮件" in nothing.output
     assert not notices(smtp_sink)
+    # a preview of a refused period is still written (a pure preview), but says the real run will not send it
+    # (audit A6), for every kind of period and both preview commands; a period the guards let through: no word
+    for args, why in ((("notify", "monthly", "--month", "2026-10"), "start_month"),
+                      (("notify", "preview", "--month", "2026-10"), "start_month"),
+                      (("notify", "monthly", "--month", "2026-12"), "没有收到任何邮件"),
+                      (("notify", "preview", "--quarter", "2026Q3"), "start_month"),
+                      (("notify", "preview", "--quarter", "2027Q1"), "没有收到任何邮件"),
+                      (("notify", "monthly", "--half", "2027H1"), "没有收到任何邮件"),
+                      (("notify", "preview", "--year", "2025"), "start_month")):
+        folder = tmp_path / "-".join(args[1:]).replace("--", "")
+        result = invoke(config, *args, "--outbox", str(folder))
+        assert result.exit_code == 0 and list(folder.glob("*.eml")), (args, result.output)
+        assert "提醒：实际运行不会发送本期通报" in result.output and why in result.output, (args, result.output)
+    submit(app, datetime(2026, 11, 12, 10, 0, tzinfo=TZ))
+    passes = invoke(config, "notify", "preview", "--month", "2026-11", "--outbox", str(tmp_path / "ok"))
+    assert passes.exit_code == 0 and "提醒" not in passes.output, passes.output
+    assert not notices(smtp_sink) and not notice_sent(app, Month(2026, 10)) and not notice_sent(app, Month(2026, 11))
 
 
 def test_preview_marks_nothing_and_html_is_autoescaped_and_templates_overridable(tmp_path: Path, smtp_sink):

@@ -56,6 +56,34 @@ def test_class_rule_and_both_reasons_and_class_size():
         Selection("甲镇", (CLASS,)), Selection("体育局", (CLASS,))]
 
 
+def test_a_class_no_larger_than_bottom_has_no_bottom_by_default():
+    """Seed 004: "A、B、C三类后三位的单位" — a class of three has no "bottom three": the shipped default does not
+    summon its first-ranked unit (the audit's A7: 商务局, 第1名（共3个单位）, got a letter)."""
+    a3 = [s("商务局", 30, "A", rank=1), s("审计局", 20, "A", rank=2), s("统计局", 10, "A", rank=3)]
+    b5 = [s(f"B{i}", 10 * i, "B", rank=6 - i) for i in range(1, 6)]
+    default = InterviewRule(group=None, bottom=3)
+    # class A (3 units, not more than bottom) is not judged; class B (5 units): its lowest three
+    assert interviewed(default, [a3 + b5]) == [Selection(f"B{i}", (CLASS,)) for i in (1, 2, 3)]
+    assert default.class_size_needed == 4
+    # a class of exactly bottom + 1 is judged: its first-ranked unit stays out
+    a4 = a3 + [s("体育局", 0, "A", rank=4)]
+    assert [x.unit for x in interviewed(default, [a4])] == ["审计局", "统计局", "体育局"]
+    # the literal reading stays available as config
+    assert [x.unit for x in interviewed(InterviewRule(group=None, bottom=3, min_class_size=1), [a3])] == [
+        "商务局", "审计局", "统计局"]
+    # the config's default is the same rule, and the shipped scoring.yaml says it explicitly
+    base = {"classes": {"A": {"quota": {"total": 10}}}, "outlets": {"上报": 7}}
+    assert Scoring.model_validate(base).interviews.min_class_size is None
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[1] / "config"
+    for path in (root / "scoring.yaml", root / "examples" / "tengzhou" / "scoring.yaml"):
+        i = yaml.safe_load(path.read_text(encoding="utf-8"))["interviews"]
+        assert i["enabled"] and i.get("min_class_size", i["bottom"] + 1) > i["bottom"], path
+
+
 def test_interviews_config_is_checked():
     base = {"classes": {"A": {"quota": {"total": 10}}}, "outlets": {"上报": 7}, "groups": {"镇街": "镇街"}}
     assert Scoring.model_validate(base).interviews.bottom == 3

@@ -56,6 +56,15 @@ def test_a_simulated_month(tmp_path: Path, smtp_sink, imap_account):
     settings["notices"] = {"start_month": "2026-11", "require_approval": True}
     settings["daemon"] = {"check_minutes": 360}
     path.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    # The demo office has three units per class: under the shipped rule (min_class_size 4, more than the
+    # bottom three) no class of three has a "bottom three", and November is the ledger's first month, so
+    # the group rule (two months running) cannot apply either: no letter would go out. This office opts into
+    # the literal reading (every class's bottom three, min_class_size: 1) so the month still carries letters
+    # through the draft, the release and delivery; the default itself is tested in tests/test_letters_rule.py.
+    scoring = config / "scoring.yaml"
+    text = scoring.read_text(encoding="utf-8")
+    assert "  min_class_size: 4\n" in text
+    scoring.write_text(text.replace("  min_class_size: 4\n", "  min_class_size: 1\n"), encoding="utf-8")
     app = App.open(config)
     clock = Clock(datetime(2026, 11, 1, 0, 0, tzinfo=TZ))
     daemon = Daemon(app, clock=clock, holder="simulated")
@@ -136,8 +145,9 @@ def test_a_simulated_month(tmp_path: Path, smtp_sink, imap_account):
     assert len(notices) == 7  # the office and six principals, each once
     office = next(m for m in notices if "xinxike@example.com" in m["To"])
     assert "商务局" in office.get_body(("plain",)).get_content()
-    # Interview letters (seed 004: the bottom three of each class; here every class has three units, so each
-    # unit is in its class's bottom three). One letter per unit, in the same draft, released by the same reply:
+    # Interview letters (seed 004: the bottom three of each class; with min_class_size: 1 above, every class
+    # of three units is its own bottom three, so each unit gets one). One letter per unit, in the same draft,
+    # released by the same reply:
     # to the principal with the office in copy, exactly once, after the release (a unit without a principal:
     # to the office, who forwards it by hand).
     principals = {u.name: u.principal for u in app.config.units if u.principal is not None}
