@@ -809,13 +809,16 @@ def notify_letters(
     now = _parse_when(at, application.config.tz) if at else None
     if outbox is not None:  # a pure preview: every letter written as it would go out, nothing queued or marked
         from baosong.letters import build_letters
-        from baosong.notices import preview_mails
+        from baosong.notices import preview_mails, refusal
 
         try:
             written = preview_mails(application, build_letters(application, period, now=now), outbox)
         except NoticeError as exc:
             fail(str(exc))
         out.print(f"{period.label}反馈函预览：{len(written)} 封写入 {outbox}（未发送，也不记为已发出）")
+        why = refusal(application, period)   # the preview applies no guard, but says when sending would be refused
+        if why:
+            out.print(f"提醒：实际运行不会发送本月反馈函：{why}", markup=False, soft_wrap=True)
         return
     try:
         result = send_letters(application, period, transport=None, now=now)

@@ -352,3 +352,19 @@ def test_a_quarter_notice_has_its_own_label_key_and_number(two_months: Path):
     docx = next(a for a in mail.attachments if a.filename.endswith(".docx"))
     text = docx_text(docx.data)[1]
     assert "滕政办信〔2027〕1号" in text and "2026年第四季度" in text
+
+
+def test_sending_letters_keeps_the_notices_guards(two_months: Path, tmp_path: Path, smtp_sink):
+    """`notify letters` sends nothing the notice run would not: no letters for a month with no intake,
+    none before the office approved the month (require_approval is the default here)."""
+    assert yaml.safe_load((two_months / "settings.yaml").read_text(encoding="utf-8"))["notices"].get(
+        "require_approval", True) is True
+    no_intake = invoke(two_months, "notify", "letters", "--month", "2026-08")
+    assert no_intake.exit_code == 1 and "没有收到任何邮件" in no_intake.output and "反馈函" in no_intake.output
+    preview = invoke(two_months, "notify", "letters", "--month", "2026-08", "--outbox", str(tmp_path / "aug"))
+    assert preview.exit_code == 0 and "提醒：实际运行不会发送本月反馈函" in preview.output
+    unapproved = invoke(two_months, "notify", "letters", "--month", "2026-10")
+    assert unapproved.exit_code == 1 and "尚未批准" in unapproved.output, unapproved.output
+    assert "notify approve 2026-10" in unapproved.output
+    handed_over = [BytesParser(policy=policy.default).parsebytes(r.data)["Subject"] for r in smtp_sink.wait_for(0)]
+    assert handed_over and not [s for s in handed_over if "反馈函" in s]   # receipts went out, no letter
