@@ -4,7 +4,8 @@ Seed 004 (滕州): "市政府办公室对连续两个月排名后三位的镇街
 单位主要负责人寄发《滕州市政务信息工作反馈函》". The reading implemented (scoring.yaml ``interviews:``):
 
 - the group rule: a unit of ``group`` (镇街) that is in the group's bottom ``bottom`` (3) in each of the
-  last ``consecutive_months`` (2) months, this month included, ranked within the group;
+  last ``consecutive_months`` (2) months, this month included, ranked within the group, in months when
+  the group is as large as a class must be (below);
 - the class rule: a unit in the bottom ``bottom`` (3) of its class this month, for each class listed
   in ``classes`` (empty: every class), when the class has at least ``min_class_size`` units (None: more
   than ``bottom``, so a class of 3 never sends its first-ranked unit a letter for being "in the bottom 3");
@@ -69,8 +70,9 @@ def interviewed(rule: InterviewRule, history: Sequence[Sequence[UnitScore]]) -> 
     current = history[-1]
     reasons: dict[str, list[str]] = {}
     if rule.group and len(history) >= rule.consecutive_months:
-        sets = [bottom([s for s in month if s.group == rule.group], rule.bottom)
-                for month in history[-rule.consecutive_months:]]
+        groups = [[s for s in month if s.group == rule.group] for month in history[-rule.consecutive_months:]]
+        sets = [bottom(members, rule.bottom) if len(members) >= rule.class_size_needed else set()
+                for members in groups]
         for unit in set.intersection(*sets):
             reasons.setdefault(unit, []).append(GROUP)
     classes = rule.classes or tuple(dict.fromkeys(s.class_ for s in current))

@@ -44,16 +44,23 @@ def test_group_rule_needs_every_one_of_the_consecutive_months():
     assert interviewed(rule, [sep]) == []
     three = InterviewRule(group="镇街", bottom=2, consecutive_months=3, classes=("B",))
     assert interviewed(three, [aug, sep]) == []
+    # a group of three has no "bottom three" either (the class rule's size, audit A7): all three towns
+    # would be summoned every month; the literal reading stays available as config
+    rule3 = InterviewRule(group="镇街", bottom=3, consecutive_months=2, classes=("B",))
+    assert interviewed(rule3, [aug, sep]) == []
+    literal = InterviewRule(group="镇街", bottom=3, consecutive_months=2, classes=("B",), min_class_size=1)
+    assert [x.unit for x in interviewed(literal, [aug, sep])] == ["甲镇", "乙镇", "丙镇"]
 
 
 def test_class_rule_and_both_reasons_and_class_size():
     rule = InterviewRule(group="镇街", bottom=1, consecutive_months=1, min_class_size=3)
     month = [s("甲镇", 0, "A", "镇街"), s("商务局", 5, "A"), s("审计局", 9, "A"),
-             s("体育局", 1, "B"), s("信访局", 2, "B")]
-    # 甲镇: the group's lowest (group of one) and class A's lowest; class B has 2 < 3 units: not judged
+             s("乙镇", 3, "C", "镇街"), s("丙镇", 4, "C", "镇街"), s("体育局", 1, "B"), s("信访局", 2, "B")]
+    # 甲镇: the group's lowest (3 towns) and class A's lowest; class B has 2 < 3 units: not judged;
+    # class C's lowest, 乙镇, is in the group but not its lowest
     assert interviewed(rule, [month]) == [Selection("甲镇", (GROUP, CLASS))]
     assert interviewed(InterviewRule(group=None, bottom=1, min_class_size=1), [month]) == [
-        Selection("甲镇", (CLASS,)), Selection("体育局", (CLASS,))]
+        Selection("甲镇", (CLASS,)), Selection("乙镇", (CLASS,)), Selection("体育局", (CLASS,))]
 
 
 def test_a_class_no_larger_than_bottom_has_no_bottom_by_default():
