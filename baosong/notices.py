@@ -43,9 +43,7 @@ from baosong.ledger.outbox import (
     queued_with_prefix,
 )
 from baosong.ledger.periods import Month, Period
-from baosong.ledger.regime import event_window, needs_days
-from baosong.ledger.scoring import UnitScore, score_period
-from baosong.ledger.scoring_events import period_events, scoring_units
+from baosong.ledger.scoring import UnitScore
 from baosong.ledger.units import active_units
 from baosong.notify.compose import compose
 from baosong.notify.monthly import notice_mails
@@ -103,14 +101,7 @@ def parse_period(app: App, text: str) -> NoticePeriod:
 def period_scores(app: App, period: Period, now: datetime | None = None) -> list[UnitScore]:
     """Score any period (month, quarter, half-year, year) under the configured regime; commission statuses
     as of ``now`` (default: the current time)."""
-    groups = {u.name: u.group for u in app.config.units}
-    counts_for = {u.name: u.counts_for for u in app.config.units}
-    with app.sessions() as session:
-        units = scoring_units(session, groups, counts_for)
-        events = period_events(session, period, app.config.tz, event_window(app.config.scoring, period), now=now,
-                               periodic=app.config.settings.commissions.periodic,
-                               pieces_by_month=not needs_days(app.config.scoring))
-    return score_period(units, events, app.config.scoring, period)
+    return app.period_scores(period, now)
 
 
 def month_scores(app: App, month: Month) -> list[UnitScore]:
