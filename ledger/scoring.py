@@ -7,7 +7,8 @@ concept); this module keeps the names the rest of the code imports.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -23,8 +24,8 @@ if TYPE_CHECKING:  # the pure scoring is imported by commands that never open th
 
     from baosong.config.commissions import PeriodicDeadline
 
-__all__ = ["AdoptionEvent", "Events", "InstructionEvent", "PieceEvent", "UnitRef", "UnitScore", "ledger_scores",
-           "score_period"]
+__all__ = ["AdoptionEvent", "Events", "InstructionEvent", "PieceEvent", "UnitRef", "UnitScore", "as_of_day",
+           "ledger_scores", "score_period"]
 
 
 def score_period(units: Sequence[UnitRef], events: Events, scoring: Scoring, period: Period) -> list[UnitScore]:
@@ -37,12 +38,20 @@ def ledger_scores(session: Session, period: Period, scoring: Scoring, tz: ZoneIn
                   now: datetime | None = None, periodic: Sequence[PeriodicDeadline] = (),
                   units: Sequence[UnitRef] | None = None) -> list[UnitScore]:
     """Score ``period`` from the ledger: its events read in SQL (``scoring_events``), then the pure regime.
-    ``groups`` and ``counts_for`` come from units.yaml; commission statuses as of ``now`` (default: the
-    current time); ``units``: the scoring units when the caller has read them already."""
+    ``groups`` and ``counts_for`` come from units.yaml; ``now`` (default: the current time) is the scoring
+    instant: commission statuses as of then, and only quota sub-periods ended by then are judged
+    (``Events.as_of``, regime/quotas.py); ``units``: the scoring units when the caller has read them already."""
     from .scoring_events import period_events, scoring_units
 
+    if now is None:
+        now = datetime.now(tz)
     if units is None:
         units = scoring_units(session, groups, counts_for)
     events = period_events(session, period, tz, event_window(scoring, period), now=now, periodic=periodic,
                            pieces_by_month=not needs_days(scoring))
-    return score_period(units, events, scoring, period)
+    return score_period(units, replace(events, as_of=as_of_day(now, tz)), scoring, period)
+
+
+def as_of_day(instant: datetime, tz: ZoneInfo) -> date:
+    """The scoring instant as the office's calendar day (a naive time is taken as the office's)."""
+    return (instant if instant.tzinfo else instant.replace(tzinfo=tz)).astimezone(tz).date()

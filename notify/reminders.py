@@ -64,7 +64,10 @@ def behind_pace(scores: Sequence[UnitScore], addresses: dict[str, tuple[str, ...
     """Units whose total so far is below ``ceil(required × day / days_in_month)`` for the month's quota."""
     out: list[Pace] = []
     for s in scores:
-        quota = next((q for q in s.quotas if q.category is None and q.judged and q.periods == 1), None)
+        # the month's own total task: while the month runs it is progress only (judged false, 0 periods
+        # judged: ledger/regime/quotas.py), once it has ended it is judged once
+        quota = next((q for q in s.quotas if q.category is None and q.period == "month"
+                      and q.periods == (1 if q.judged else 0)), None)
         if quota is None or quota.required <= 0:
             continue
         expected = math.ceil(quota.required * day / days_in_month)

@@ -16,6 +16,7 @@ from baosong.demo.samples import DOCX_TYPE, docx_bytes, mail
 
 TZ = ZoneInfo("Asia/Shanghai")
 runner = CliRunner()
+AFTER_2026 = "2027-01-04 09:00"  # a scoring instant after every period of 2026 has ended
 
 
 def invoke(config: Path, *args: str):
@@ -34,14 +35,15 @@ def ingest(config: Path, tmp_path: Path, sender: str, subject: str, title: str, 
     return next(r["id"] for r in rows if r["source"] == f"{name}.docx")
 
 
-def by_unit(config: Path, *period: str) -> dict:
-    result = invoke(config, "score", *period, "--json")
+def by_unit(config: Path, *period: str, at: str | None = None) -> dict:
+    result = invoke(config, "score", *period, "--json", *(("--at", at) if at else ()))
     assert result.exit_code == 0, result.output
     return {row["unit"]: row for row in json.loads(result.stdout)}
 
 
 def test_score_a_month_quarter_half_and_year(office_config: Path, tmp_path: Path):
-    """滕州市气象局 (class C, 3 a month): October 3 pieces + 枣庄普刊; November 1 piece + 上报."""
+    """滕州市气象局 (class C, 3 a month): October 3 pieces + 枣庄普刊; November 1 piece + 上报.
+    Scored after the year (``--at``): every month has ended and is judged."""
     sender = "qixiang-xx@example.net"
     ids = [ingest(office_config, tmp_path, sender, "【工作动态】气象", f"气象服务第{i}期", f"2026-10-1{i} 09:00+08:00",
                   f"oct{i}") for i in range(3)]
@@ -49,19 +51,19 @@ def test_score_a_month_quarter_half_and_year(office_config: Path, tmp_path: Path
     assert invoke(office_config, "adopt", str(ids[0]), "枣庄普刊", "--date", "2026-10-20").exit_code == 0
     assert invoke(office_config, "adopt", str(nov), "上报", "--date", "2026-11-20").exit_code == 0
 
-    october = by_unit(office_config, "--month", "2026-10")["滕州市气象局"]
+    october = by_unit(office_config, "--month", "2026-10", at=AFTER_2026)["滕州市气象局"]
     assert october["score"] == 15 + 5 == 20 and october["counted"] == 3
     assert {q["category"]: q["met"] for q in october["quotas"]} == {None: True, "工作动态": True}
-    november = by_unit(office_config, "--month", "2026-11")["滕州市气象局"]
+    november = by_unit(office_config, "--month", "2026-11", at=AFTER_2026)["滕州市气象局"]
     assert november["score"] == 7 - 2 == 5
     # December: nothing sent, 3 short, stops at 0. The quarter sums the months.
-    quarter = by_unit(office_config, "--quarter", "2026Q4")["滕州市气象局"]
+    quarter = by_unit(office_config, "--quarter", "2026Q4", at=AFTER_2026)["滕州市气象局"]
     assert quarter["score"] == 20 + 5 + 0 == 25
     assert (quarter["submitted"], quarter["adopted"]) == (4, 2)
-    assert by_unit(office_config, "--half", "2026H2")["滕州市气象局"]["score"] == 25
-    assert by_unit(office_config, "--year", "2026")["滕州市气象局"]["score"] == 25
+    assert by_unit(office_config, "--half", "2026H2", at=AFTER_2026)["滕州市气象局"]["score"] == 25
+    assert by_unit(office_config, "--year", "2026", at=AFTER_2026)["滕州市气象局"]["score"] == 25
     # the table names the period and shows the components
-    table = invoke(office_config, "score", "--quarter", "2026Q4")
+    table = invoke(office_config, "score", "--quarter", "2026Q4", "--at", AFTER_2026)
     assert table.exit_code == 0 and "2026年第四季度" in table.output and "滕州市气象局" in table.output
 
 
@@ -185,3 +187,54 @@ def test_a_regime_without_endorsements_refuses_them(tmp_path: Path, office_datab
     best = 80 - 2 * 13 - 5
     assert row["score"] == round(raw * 100 / best, 2) == 79.59
     assert by_unit(config, "--quarter", "2026Q1")["高新区管委会招商局"]["score"] == 100
+
+
+def _quarter_of_qixiang(config: Path, tmp_path: Path) -> None:
+    """滕州市气象局 (class C, 3 a month): October 3 pieces + 枣庄普刊; November 1 piece + 上报; December nothing."""
+    sender = "qixiang-xx@example.net"
+    ids = [ingest(config, tmp_path, sender, "【工作动态】气象", f"气象服务第{i}期", f"2026-10-1{i} 09:00+08:00",
+                  f"oct{i}") for i in range(3)]
+    nov = ingest(config, tmp_path, sender, "【工作动态】气象", "十一月气象服务", "2026-11-03 09:00+08:00", "nov")
+    assert invoke(config, "adopt", str(ids[0]), "枣庄普刊", "--date", "2026-10-20").exit_code == 0
+    assert invoke(config, "adopt", str(nov), "上报", "--date", "2026-11-20").exit_code == 0
+
+
+def test_a_quarter_scored_mid_quarter_judges_only_the_months_that_ended(office_config: Path, tmp_path: Path):
+    """Audit A8: on 30 November, November (running) and December (not begun) are progress, not shortfalls."""
+    _quarter_of_qixiang(office_config, tmp_path)
+    mid = by_unit(office_config, "--quarter", "2026Q4", at="2026-11-30 10:00")["滕州市气象局"]
+    # October judged (15 枣庄普刊 + 5 met); November's 上报 7 counts; nothing deducted for November or December
+    assert mid["score"] == 15 + 5 + 7 == 27
+    assert "quota_missing" not in {c["key"] for c in mid["components"]}
+    total = next(q for q in mid["quotas"] if q["category"] is None)
+    assert (total["judged"], total["periods"], total["periods_met"], total["met"]) == (True, 1, 1, True)
+    assert (total["required"], total["done"]) == (3 + 3 + 3, 4)  # progress: the quarter's task, pieces so far
+
+    # after the quarter: all three months judged, November and December 少报
+    after = by_unit(office_config, "--quarter", "2026Q4", at=AFTER_2026)["滕州市气象局"]
+    assert after["score"] == 20 + 5 + 0 == 25
+    missing = next(c for c in after["components"] if c["key"] == "quota_missing")
+    assert [d[:8] for d in missing["detail"]] == ["2026年11月", "2026年12月"]
+    assert all("少报" in d for d in missing["detail"])
+    total = next(q for q in after["quotas"] if q["category"] is None)
+    assert (total["judged"], total["periods"], total["periods_met"], total["met"]) == (True, 3, 1, False)
+    assert (total["required"], total["done"]) == (9, 4)
+
+    # the month ends at midnight in the office's time zone: 17:00 UTC on 30 November is 1 December in 滕州
+    early = by_unit(office_config, "--quarter", "2026Q4", at="2026-11-30T17:00:00+00:00")["滕州市气象局"]
+    total = next(q for q in early["quotas"] if q["category"] is None)
+    assert (total["periods"], total["periods_met"]) == (2, 1)
+    details = next(c for c in early["components"] if c["key"] == "quota_missing")["detail"]
+    assert len(details) == 1 and details[0].startswith("2026年11月") and "少报 2 篇" in details[0]
+
+    # a month not yet ended: progress only, judged false, not met, nothing deducted
+    december = by_unit(office_config, "--month", "2026-12", at="2026-11-30 10:00")["滕州市气象局"]
+    assert december["score"] == 0 and "quota_missing" not in {c["key"] for c in december["components"]}
+    assert all((q["judged"], q["met"], q["periods"], q["periods_met"]) == (False, False, 0, 0)
+               for q in december["quotas"])
+
+    # the JSON keeps its keys (the pinned ones first), mid-period or after
+    for row in (mid, after, early, december):
+        assert list(row)[:6] == ["unit", "class", "submitted", "adopted", "score", "rank"]
+        assert list(row) == list(after)
+        assert all(list(q) == list(after["quotas"][0]) for q in row["quotas"])

@@ -14,10 +14,12 @@ from regime_helpers import EXAMPLES, ROOT, components, example, run, sent, year
 
 from baosong.config.loader import load_config
 from baosong.ledger.periods import Period
+from baosong.ledger.regime import score
 from baosong.ledger.regime.events import (
     AdjustmentEvent,
     AdoptionEvent,
     CommissionEvent,
+    Events,
     InstructionEvent,
     PieceEvent,
     UnitRef,
@@ -346,3 +348,25 @@ def test_random_ledgers_keep_the_invariants(name):
             for b in rows.values():
                 if a.class_ == b.class_ and a.score > b.score:
                     assert a.rank < b.rank
+
+
+def test_changchun_weeks_and_the_quarterly_quota_not_yet_ended_are_progress_only():
+    """Q1 2026 scored on Wednesday 18 February: the seven weeks ending by Monday 16 February are judged; the
+    week of 16 February is running and the quarterly 调研类 quota's quarter has not ended (no −5 yet)."""
+    scoring = example("changchun-hitech")
+    unit = UnitRef("组织人事处", None, "综合部门")
+    q1 = Period.quarter(2026, 1)
+    mondays = [date(2025, 12, 29) + timedelta(weeks=i) for i in range(7)]
+    pieces = tuple(_weekly("组织人事处", mondays))
+    (mid,) = score(scoring, q1, [unit], Events(pieces=pieces, as_of=date(2026, 2, 18)))
+    weekly = next(q for q in mid.quotas if q.name == "每周任务")
+    assert (weekly.judged, weekly.periods, weekly.periods_met, weekly.met) == (True, 7, 7, True)
+    quarterly = next(q for q in mid.quotas if q.period == "quarter")
+    assert (quarterly.judged, quarterly.periods, quarterly.met) == (False, 0, False)
+    assert "quota_missing" not in components(mid)
+
+    # after the quarter: 6 weeks missing (−2 each) and no 调研类 (−5)
+    (after,) = score(scoring, q1, [unit], Events(pieces=pieces, as_of=date(2026, 4, 1)))
+    weekly = next(q for q in after.quotas if q.name == "每周任务")
+    assert (weekly.periods, weekly.periods_met) == (13, 7)
+    assert components(after)["quota_missing"] == -2 * 6 - 5

@@ -234,3 +234,57 @@ def test_direct_reporting_points_count_for_their_town_at_year_end(scoring):
     assert whole["甲镇某村直报点"].score == 33
     assert whole["甲镇"].score == 5 + (15 + 20)
     assert whole["甲镇"].component("direct_points") == 35
+
+
+def _quarter(scoring, as_of: date | None):
+    """Class C 甲 in 2026Q4: October 3 pieces (2 工作动态) + 枣庄普刊, November 1 piece + 上报, December none."""
+    from baosong.ledger.regime import score
+    from baosong.ledger.regime.events import Events
+
+    oct_pieces = sent("甲", D, "工作动态", "工作动态", "问题建议")
+    nov_pieces = sent("甲", date(2026, 11, 3), "工作动态")
+    events = Events(pieces=tuple(oct_pieces + nov_pieces), adoptions=(
+        AdoptionEvent(oct_pieces[0].piece_id, "甲", "枣庄普刊", date(2026, 10, 20)),
+        AdoptionEvent(nov_pieces[0].piece_id, "甲", "上报", date(2026, 11, 20)),
+    ), as_of=as_of)
+    (row,) = score(scoring, Period.quarter(2026, 4), [C("甲")], events)
+    return row, {q.category: q for q in row.quotas}
+
+
+def test_a_quarter_scored_mid_quarter_judges_only_the_months_that_have_ended(scoring):
+    """Audit A8: on 30 November, November (running) and December (not begun) are progress only."""
+    row, quotas = _quarter(scoring, date(2026, 11, 30))
+    # October: 15 + 5 (task done); November: 上报 7, its shortfall not judged yet; December nothing
+    assert row.score == 15 + 5 + 7 == 27
+    assert components(row) == {"outlets": 15 + 7, "quota_met": 5}
+    total, category = quotas[None], quotas["工作动态"]
+    assert (total.judged, total.periods, total.periods_met, total.met) == (True, 1, 1, True)
+    assert (total.required, total.done) == (3 * 3, 4)
+    assert (category.periods, category.periods_met, category.required, category.done) == (1, 1, 2 * 3, 3)
+
+    # 1 December (the office's day): November has ended and is judged, December is not
+    row, quotas = _quarter(scoring, date(2026, 12, 1))
+    assert row.score == 20 + (7 - 2 * 1) == 25
+    assert components(row) == {"outlets": 22, "quota_met": 5, "quota_missing": -2}
+    assert (quotas[None].periods, quotas[None].periods_met, quotas[None].met) == (2, 1, False)
+
+
+def test_a_quarter_scored_after_its_end_judges_every_month_as_before(scoring):
+    """After the quarter (or with no instant: the pure functions' default) all three months are judged."""
+    for as_of in (date(2027, 1, 1), date(2027, 6, 30), None):
+        row, quotas = _quarter(scoring, as_of)
+        # October 20; November 7 − 2 = 5; December 0 − 3 stops at 0 (扣完为止)
+        assert row.score == 20 + 5 + 0 == 25
+        assert components(row) == {"outlets": 22, "quota_met": 5, "quota_missing": -2 - 3, "floor": 3}
+        assert [d[:8] for d in next(c for c in row.components if c.key == "quota_missing").detail] == [
+            "2026年11月", "2026年12月"]
+        assert (quotas[None].judged, quotas[None].periods, quotas[None].periods_met) == (True, 3, 1)
+
+
+def test_a_period_none_of_whose_months_has_ended_is_progress_only(scoring):
+    row, quotas = _quarter(scoring, date(2026, 9, 30))  # before the quarter begins
+    assert row.score == 22 and "quota_missing" not in components(row) and "quota_met" not in components(row)
+    for q in quotas.values():
+        assert (q.judged, q.met, q.periods, q.periods_met) == (False, False, 0, 0)
+        assert q.as_json()["judged"] is False
+    assert (quotas[None].required, quotas[None].done) == (9, 4)

@@ -147,7 +147,8 @@ def score(scoring: Scoring, period: Period, units: Sequence[UnitRef], events: Ev
         sheet: Sheet | None = None
         for b in bases:
             part = Sheet()
-            s = Slice(unit=unit, period=b, stage="base", scored=period, scoring=scoring, sheet=part, **mine)
+            s = Slice(unit=unit, period=b, stage="base", scored=period, scoring=scoring, sheet=part,
+                      as_of=events.as_of, **mine)
             for component in COMPONENTS:
                 component.contribute(s)
             floors.apply(part, scoring)
@@ -156,7 +157,8 @@ def score(scoring: Scoring, period: Period, units: Sequence[UnitRef], events: Ev
             else:
                 sheet.merge(part)
         assert sheet is not None  # base_periods is never empty
-        s = Slice(unit=unit, period=period, stage="period", scored=period, scoring=scoring, sheet=sheet, **mine)
+        s = Slice(unit=unit, period=period, stage="period", scored=period, scoring=scoring, sheet=sheet,
+                  as_of=events.as_of, **mine)
         for component in COMPONENTS:
             component.contribute(s)
         rows.append((unit, sheet))

@@ -44,6 +44,11 @@ class Slice:
     endorsements: tuple[EndorsementEvent, ...]
     adjustments: tuple[AdjustmentEvent, ...]
     sheet: Sheet
+    as_of: date | None = None  # the scoring instant's day (Events.as_of); None: every sub-period has ended
+
+    def ended(self, part: Period) -> bool:
+        """Whether ``part`` has ended at the scoring instant (the day after its last day has come)."""
+        return self.as_of is None or self.as_of >= part.end
 
     def within(self, day: date | None) -> bool:
         return day is None or self.period.contains(day)

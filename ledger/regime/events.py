@@ -139,3 +139,6 @@ class Events:
     commissions: tuple[CommissionEvent, ...] = ()
     endorsements: tuple[EndorsementEvent, ...] = ()
     adjustments: tuple[AdjustmentEvent, ...] = field(default=())
+    # the scoring instant as the office's calendar day (``score --at``, else today): a quota's sub-period
+    # that has not ended by then is progress only (regime/quotas.py); None judges every sub-period
+    as_of: date | None = None

@@ -7,6 +7,16 @@ longer than the regime's own period is judged inside each of those; a longer one
 whole periods of its length, and otherwise reported as progress only (from the start
 of the quota's period to the end of the scored one: 年度进度), without points.
 
+Only a sub-period that has ended at the scoring instant is judged (``Events.as_of``: the
+office's calendar day of ``score --at``, or of now; the regime never reads the clock). A
+month, week, quarter … still running or not yet begun — November and December of a
+quarter scored on 30 November — is progress only: its pieces and its requirement count
+in ``done``/``required``, but it deducts nothing, earns no ``met`` or ``per_extra``
+points and does not count in ``periods``/``periods_met``. A quota none of whose
+sub-periods has ended is reported with ``judged: false``, like a longer quota. Scored
+after its end, a period is judged whole, exactly as before; ``as_of`` None (the pure
+functions called without an instant) judges every sub-period.
+
 A quota counts pieces submitted (``counts: submitted``, the default) or pieces adopted in the period
 (``counts: adopted``: 刊用数, by the ``outlets`` listed or by any), each piece once.
 
@@ -88,9 +98,12 @@ def contribute(s: Slice) -> None:
             enclosing = Period.enclosing(kind, s.period.start, scoring_year_of(s.scoring))
             start = enclosing.start if enclosing is not None else s.period.start
             parts = [Period(start, s.period.end, kind, s.period.name)]
+        # a sub-period still running (or not begun) at the scoring instant: progress only
+        ended = [judged and s.ended(part) for part in parts]
+        judged = any(ended)
         total_status = s.sheet.quota((index, None), name, kind, None, judged)
         cat_status = {c: s.sheet.quota((index, c), name, kind, c, judged) for c in rule.by_category}
-        for part in parts:
+        for part, part_judged in zip(parts, ended, strict=True):
             n, by_cat, missing, extra, met = _judge(s, rule, part)
             if rule.total is not None:
                 total_status.required += rule.total
@@ -98,10 +111,10 @@ def contribute(s: Slice) -> None:
             for c, need in rule.by_category.items():
                 cat_status[c].required += need
                 cat_status[c].done += by_cat[c]
-                if judged:
+                if part_judged:
                     cat_status[c].periods += 1
                     cat_status[c].periods_met += by_cat[c] >= need
-            if not judged:
+            if not part_judged:
                 continue
             total_status.periods += 1
             total_status.periods_met += met

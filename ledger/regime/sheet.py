@@ -26,7 +26,8 @@ class QuotaStatus:
     done: int = 0
     periods: int = 0          # sub-periods judged in the scored period
     periods_met: int = 0
-    judged: bool = True       # False: the quota's period is longer than the one scored; progress only
+    judged: bool = True       # False: progress only (the quota's period is longer than the one scored,
+                              # or none of its sub-periods had ended at the scoring instant)
 
     @property
     def met(self) -> bool:
@@ -71,6 +72,7 @@ class Sheet:
             self.lines[line.key].points += line.points
         for ident, q in other.quotas.items():
             mine = self.quota(ident, q.name, q.period, q.category, q.judged)
+            mine.judged = mine.judged or q.judged  # judged when any of its sub-periods has ended
             mine.required += q.required
             mine.done += q.done
             mine.periods += q.periods
