@@ -645,7 +645,7 @@ def score(
     half: Annotated[Optional[str], typer.Option("--half", help="半年，例如 2026H2（下半年）。", show_default=False)] = None,
     year: Annotated[Optional[str], typer.Option("--year", help="年度，例如 2026（按 scoring.yaml 的计分年度）。", show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
-    at: Annotated[Optional[str], typer.Option("--at", help="按这个时间计算约稿状态（默认现在），例如 2026-12-06 09:00。")] = None,
+    at: Annotated[Optional[str], typer.Option("--at", help="按这个时间计算约稿状态和报送任务（尚未结束的月份只计进度，不扣分；默认现在），例如 2026-12-06 09:00。")] = None,
 ) -> None:
     """计算某月（季度、半年、年度）各单位得分、任务完成情况和分类排名。"""
     application = open_app()

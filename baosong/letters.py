@@ -46,7 +46,7 @@ def build_letters(app: App, month: Month, *, now: datetime | None = None) -> lis
     months = [month]
     while len(months) < max(rule.consecutive_months, 3):
         months.insert(0, months[0].previous())
-    history: list[tuple[Month, list[UnitScore]]] = [(m, month_scores(app, m)) for m in months]
+    history: list[tuple[Month, list[UnitScore]]] = [(m, month_scores(app, m, now)) for m in months]
     # a month before the ledger's first intake is not a month "in the bottom three"
     scored = [(m, s) for m, s in history if any(x.submitted for x in s) or m == month]
     chosen = interviewed(rule, [s for _, s in scored])

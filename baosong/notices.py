@@ -104,16 +104,17 @@ def period_scores(app: App, period: Period, now: datetime | None = None) -> list
     return app.period_scores(period, now)
 
 
-def month_scores(app: App, month: Month) -> list[UnitScore]:
-    return period_scores(app, Period.of_month(month))
+def month_scores(app: App, month: Month, now: datetime | None = None) -> list[UnitScore]:
+    return period_scores(app, Period.of_month(month), now)
 
 
-def notice_history(app: App, month: Month, scores: list[UnitScore]) -> list[tuple[Month, list[UnitScore]]]:
+def notice_history(app: App, month: Month, scores: list[UnitScore],
+                   now: datetime | None = None) -> list[tuple[Month, list[UnitScore]]]:
     """The scores of the months before ``month`` (settings.yaml notices.trend_months in all), oldest first."""
     months = [month]
     while len(months) < app.config.settings.notices.trend_months:
         months.insert(0, months[0].previous())
-    return [(m, scores if m == month else month_scores(app, m)) for m in months]
+    return [(m, scores if m == month else month_scores(app, m, now)) for m in months]
 
 
 def notice_sent(app: App, period: NoticePeriod) -> bool:
@@ -185,7 +186,8 @@ def period_mails(app: App, period: NoticePeriod, issued_on: datetime | None = No
         raise NoticeError("settings.yaml 中没有 smtp 设置，无法发送通报 / no smtp settings")
     monthly = isinstance(period, Month)
     month = last_month(period)
-    scores = month_scores(app, month) if monthly else period_scores(app, as_period(period))
+    # scored as of the run's clock (the daemon's, or now): what has ended by then is judged
+    scores = month_scores(app, month, issued_on) if monthly else period_scores(app, as_period(period), issued_on)
     by_unit = {s.unit: s for s in scores}
     with app.sessions() as session:
         principals = [Principal(u.name, u.principal_name, u.principal_email) for u in active_units(session)]
@@ -198,7 +200,7 @@ def period_mails(app: App, period: NoticePeriod, issued_on: datetime | None = No
     labels = class_labels(app.config.scoring.classes)
     issued = (issued_on or datetime.now(app.config.tz)).astimezone(app.config.tz).date()
     # the trend is monthly whatever the period: it ends with the period's last month
-    history = notice_history(app, month, scores if monthly else month_scores(app, month))
+    history = notice_history(app, month, scores if monthly else month_scores(app, month, issued_on), issued_on)
     extras = notice_extras(app, month, scores, issued_on=issued, history=history,
                            period=None if monthly else as_period(period))
     mails = notice_mails(month=month, scores=scores, recipients=recipients, office_name=settings.office.name,

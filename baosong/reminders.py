@@ -48,7 +48,7 @@ def pace_reminders(app: App, now: datetime) -> list[NoticeMail]:
         return []
     month = Month(local.year, local.month)
     addresses = {u.name: tuple(u.addresses) for u in app.config.units}
-    behind = behind_pace(month_scores(app, month), addresses, day=local.day,
+    behind = behind_pace(month_scores(app, month, now), addresses, day=local.day,
                          days_in_month=calendar.monthrange(local.year, local.month)[1])
     office = app.config.settings.office
     return pace_mails(behind, month=month, office_name=office.name, department=office.department)
