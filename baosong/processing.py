@@ -30,8 +30,11 @@ from baosong.judging import judge_raw as judge_config
 from baosong.ledger.messages import (
     MessageRecord,
     PieceRecord,
+    StagedMessage,
+    StagedPiece,
     find_message,
     find_message_by_sha,
+    insert_staged,
     load_units,
     message_id_seen,
     message_ids_seen,
@@ -39,9 +42,10 @@ from baosong.ledger.messages import (
     pieces_seen,
     recent_pieces,
     record_message,
+    stage_message,
     unit_pieces,
 )
-from baosong.ledger.models import Message, Piece
+from baosong.ledger.models import Message
 from baosong.ledger.outbox import enqueue, rejections_since, sent_by_us, sent_by_us_among
 from baosong.replying import build_mails
 from baosong.vocabulary import Reason, Verdict
@@ -90,8 +94,8 @@ class BatchLookups:
             session, {c.unit for c in cands if c.unit})
         load_units(session, {c.unit for c in cands if c.unit})   # the units the batch records, in one query
         # the batch's own new pieces by key, the latest last (their ids come with the batch's flush)
-        self._new_titles: dict[tuple[str, str], Piece] = {}
-        self._new_names: dict[tuple[str, str], Piece] = {}
+        self._new_titles: dict[tuple[str, str], StagedPiece] = {}
+        self._new_names: dict[tuple[str, str], StagedPiece] = {}
 
     def _load_units(self, units: set[str]) -> None:
         with self.session.no_autoflush:   # the batch's own pending records are learnt, not flushed
@@ -139,9 +143,9 @@ class BatchLookups:
         self._unit(unit)
         return key in self._titles[unit] or (key, unit) in self._new_titles
 
-    def revised(self, unit: str | None, title: str | None, source: str) -> int | Piece | None:
+    def revised(self, unit: str | None, title: str | None, source: str) -> int | StagedPiece | None:
         """:func:`revised_piece` from the batch's one query: the id of the earlier piece, or the batch's
-        own (not yet flushed) piece, whose id :meth:`Batch.finish` fills in after the flush."""
+        own (not yet inserted) piece, whose id :meth:`Batch.finish` links once the batch is inserted."""
         if unit is None:
             return None
         self._unit(unit)
@@ -155,8 +159,8 @@ class BatchLookups:
             return self._new_names.get((by_name, unit)) or self._names[unit].get(by_name)
         return None
 
-    def learn(self, verdict: Judgement, message: Message) -> None:
-        """A message of the batch was recorded (not yet flushed): later messages see its pieces."""
+    def learn(self, verdict: Judgement, message: StagedMessage) -> None:
+        """A message of the batch was staged (not yet inserted): later messages see its pieces."""
         unit = verdict.unit
         if unit is None:
             return
@@ -195,28 +199,26 @@ class Batch:
 
     session: Session
     archive: ArchiveBatch
-    known: dict[str, Message] = field(default_factory=dict)
+    known: dict[str, Message | StagedMessage] = field(default_factory=dict)
     # examined ahead by another process (``baosong.judge_pool``), by SHA-256; the gate runs here
     examined: dict[str, Candidate] = field(default_factory=dict)
 
     # the gate's ledger questions for the batch, asked at once (set by the caller once it has examined)
     lookups: BatchLookups | None = None
-    # (new piece, the batch's own earlier piece it revises): the id is set once both are flushed
-    revisions: list[tuple[Piece, Piece]] = field(default_factory=list)
-    # every message of the batch in order, and the new ones' verdicts: see finish()
-    messages: list[tuple[Message, bool]] = field(default_factory=list)
-    replies: list[tuple[Judgement, Message]] = field(default_factory=list)
+    # every message of the batch in order (new ones staged, inserted by finish()), and the new ones' verdicts
+    messages: list[tuple[Message | StagedMessage, bool]] = field(default_factory=list)
+    staged: list[StagedMessage] = field(default_factory=list)
+    replies: list[tuple[Judgement, StagedMessage]] = field(default_factory=list)
 
-    def add(self, message: Message, *, new: bool) -> Outcome:
+    def add(self, message: Message | StagedMessage, *, new: bool) -> Outcome:
         """Note a message of the batch; its outcome (with its ledger id) comes from :meth:`finish`."""
         self.messages.append((message, new))
         return Outcome(-1, message.verdict, message.reason, message.sender, None, len(message.pieces), new)
 
     def finish(self, app: App) -> list[Outcome]:
-        """Insert the batch's messages in one flush, queue their replies; their outcomes, in order."""
-        self.session.flush()
-        for piece, earlier in self.revisions:   # a revision of a piece sent in this same batch
-            piece.revises_id = earlier.id
+        """Insert the batch's messages and pieces (two Core INSERT ... RETURNING), queue their replies;
+        their outcomes, in order."""
+        insert_staged(self.session, self.staged)
         for verdict, message in self.replies:
             _after_recording(app, self.session, verdict, message)
         self.session.flush()
@@ -270,7 +272,7 @@ def judge_raw(app: App, raw: bytes, session: Session | None = None, size: int | 
     return judge_config(app.config, raw, ledger_lookups(session) if session is not None else None, size=size)
 
 
-def _outcome(message: Message, new: bool) -> Outcome:
+def _outcome(message: Message | StagedMessage, new: bool) -> Outcome:
     return Outcome(message.id, message.verdict, message.reason, message.sender,
                    message.unit.name if message.unit else None, len(message.pieces), new)
 
@@ -316,7 +318,7 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
                           if batch is not None and batch.lookups is not None and verdict.unit else None)
         revised = [_revises(session, verdict, p.title, p.source, batch.lookups if batch else None)
                    for p in verdict.pieces]
-        message = record_message(session, MessageRecord(
+        record = MessageRecord(
             mailbox=mailbox, uidvalidity=uidvalidity, uid=uid, sha256=sha, message_id=m.message_id,
             sender=m.sender, subject=m.subject, received_at=when, size=size or len(raw), archive_path=str(path),
             verdict=verdict.verdict.value, reason=verdict.reason.value if verdict.reason else None,
@@ -329,15 +331,19 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
                                      approver=p.approver, commissioned=p.commissioned, flags=p.flags)
                          for p, link, revises in zip(verdict.pieces, links, revised, strict=True)),
             rule_hits=tuple((h.rule.value, h.detail) for h in verdict.hits),
-        ), flush=batch is None)
-        if batch is not None:  # flushed with the whole batch; its mail queued then (the key needs its id)
-            batch.known[sha] = message
-            batch.revisions.extend((piece, earlier) for piece, earlier in zip(message.pieces, revised, strict=True)
-                                   if isinstance(earlier, Piece))
+        )
+        if batch is not None:  # inserted with the whole batch; its mail queued then (the key needs its id)
+            staged = stage_message(session, record)
+            for piece, earlier in zip(staged.pieces, revised, strict=True):
+                if isinstance(earlier, StagedPiece):   # a revision of a piece sent in this same batch
+                    piece.revises = earlier
+            batch.known[sha] = staged
+            batch.staged.append(staged)
             if batch.lookups is not None:
-                batch.lookups.learn(verdict, message)
-            batch.replies.append((verdict, message))
-            return batch.add(message, new=True)
+                batch.lookups.learn(verdict, staged)
+            batch.replies.append((verdict, staged))
+            return batch.add(staged, new=True)
+        message = record_message(session, record)
         _after_recording(app, session, verdict, message)
         try:
             session.commit()
@@ -351,7 +357,7 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
 
 
 def _revises(session: Session, verdict: Judgement, title: str | None, source: str,
-             lookups: BatchLookups | None = None) -> int | Piece | None:
+             lookups: BatchLookups | None = None) -> int | StagedPiece | None:
     """Link a revision (the gate's ``revision`` hit) to the piece it replaces."""
     if not any(h.rule is Reason.REVISION for h in verdict.hits):
         return None
@@ -360,7 +366,7 @@ def _revises(session: Session, verdict: Judgement, title: str | None, source: st
     return revised_piece(session, verdict.unit, title, source)
 
 
-def _after_recording(app: App, session: Session, verdict: Judgement, message: Message) -> None:
+def _after_recording(app: App, session: Session, verdict: Judgement, message: Message | StagedMessage) -> None:
     """What follows a recorded message, in its own transaction: the mail its verdict calls for, an
     alert for a piece that could answer several commissions, a notice released by the office's reply."""
     _queue_mail(app, session, verdict, message)
@@ -378,7 +384,7 @@ def release_by_reply(session: Session, code: str, sender: str | None) -> bool:
     return row is not None and approve(session, row, sender or "")
 
 
-def _queue_mail(app: App, session: Session, verdict: Judgement, message: Message) -> None:
+def _queue_mail(app: App, session: Session, verdict: Judgement, message: Message | StagedMessage) -> None:
     """Queue what the verdict's disposition asks for: a reply to the sender, an alert to the office."""
     tz = app.config.tz
     received = message.received_at.astimezone(tz).strftime("%Y年%m月%d日 %H:%M")
