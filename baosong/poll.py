@@ -34,7 +34,7 @@ from baosong.judging import examine_raw
 from baosong.ledger.messages import mark_filed, recorded_shas, recorded_uids
 from baosong.ledger.outbox import DeliveryReport, deliver_pending
 from baosong.ledger.polls import needs_alert, note_uidvalidity, poll_state, record_poll
-from baosong.processing import Batch, BatchLookups, Outcome, process
+from baosong.processing import Batch, BatchLookups, Outcome, RecentPieces, process
 from baosong.views import verdict_labels
 from baosong.vocabulary import DISPOSITIONS, Verdict
 
@@ -134,6 +134,7 @@ class _FolderPoll:
         self.max_bytes = int(app.config.settings.limits.max_message_mb * 1024 * 1024)
         self.pool: JudgePool | None = None
         self.prefetch: Future[list[Fetched]] | None = None   # the FETCH of a batch ahead (helper thread)
+        self.recent = RecentPieces()   # the units' recent pieces (revision rule), across this folder's batches
 
     def tick(self, n: int) -> None:
         self.done += n
@@ -288,7 +289,7 @@ class _FolderPoll:
                 batch = Batch(session, archive, recorded_shas(session, ahead.shas), ahead.examined())
                 self.examine_rest(ahead, batch)
                 # the gate's questions for every examined message of the batch, in a few queries
-                batch.lookups = BatchLookups(session, batch.examined.values())
+                batch.lookups = BatchLookups(session, batch.examined.values(), self.recent)
                 for index, (f, sha) in enumerate(zip(fetched, ahead.shas, strict=True)):
                     if self.stop_before(index):   # the rest stay in the inbox, untouched, for the next start
                         fetched = fetched[:index]
@@ -299,8 +300,10 @@ class _FolderPoll:
                 # the batch's INSERTs in one flush, then the commit: the ledger's write lock is held briefly
                 outcomes = list(zip([f.uid for f in fetched], batch.finish(app), strict=True))
                 session.commit()        # the ledger before the move
+            self.recent.learn(batch.staged)   # the next batches know this one's pieces without asking
         except Exception:  # a message that fails, or a race lost to another poller: one at a time
             log.debug("batch of %d messages of %s goes one at a time", len(fetched), self.name, exc_info=True)
+            self.recent.forget()    # what the careful path records is read from the ledger again
             archive.sync()
             self.one_by_one(fetched)
             return

@@ -65,6 +65,54 @@ class Outcome:
 _MSGID = re.compile(r"<[^<>\s]+>")   # as the correspondence rule finds them in In-Reply-To / References
 
 
+class RecentPieces:
+    """Each unit's recent pieces by title key and by file-name key (the revision rule and the link to the
+    piece revised), kept across the batches of one poll: a unit's latest pieces are asked of the ledger once
+    (:func:`recent_pieces`), then each committed batch's new pieces are added (:meth:`learn`). The newest by
+    (received date, id) wins, as the ledger's query orders them. A batch that fails (recorded one at a time
+    instead) clears it (:meth:`forget`): the next batch asks the ledger again."""
+
+    def __init__(self) -> None:
+        self.titles: dict[str, dict[str, tuple[datetime, int]]] = {}
+        self.names: dict[str, dict[str, tuple[datetime, int]]] = {}
+
+    def load(self, session: Session, units: set[str]) -> None:
+        missing = units - self.titles.keys()
+        if not missing:
+            return
+        with session.no_autoflush:   # the batch's own pending records are learnt, not flushed
+            found = recent_pieces(session, missing)
+        for unit in missing:
+            titles = self.titles.setdefault(unit, {})
+            names = self.names.setdefault(unit, {})
+            for pid, title, source, received in found.get(unit, ()):   # newest first: the latest version wins
+                key = title_key(title)              # the same TITLE (file names are too generic for the rule)
+                if key:
+                    titles.setdefault(key, (received, pid))
+                name = title_key(source) if source != "body" else ""
+                if name:
+                    names.setdefault(name, (received, pid))
+
+    def learn(self, staged: Iterable[StagedMessage]) -> None:
+        """A batch was committed: its pieces (with their ids) join their units' recent pieces."""
+        for message in staged:
+            unit = message.unit.name if message.unit is not None else None
+            if unit is None or unit not in self.titles:   # a unit not loaded yet reads them from the ledger
+                continue
+            for piece in message.pieces:
+                stamp = (message.received_at, piece.id)
+                key = title_key(piece.title)
+                if key and (key not in self.titles[unit] or self.titles[unit][key] < stamp):
+                    self.titles[unit][key] = stamp
+                name = title_key(piece.source) if piece.source != "body" else ""
+                if name and (name not in self.names[unit] or self.names[unit][name] < stamp):
+                    self.names[unit][name] = stamp
+
+    def forget(self) -> None:
+        self.titles.clear()
+        self.names.clear()
+
+
 class BatchLookups:
     """The gate's questions about a whole batch, asked of the ledger in a few queries instead of several
     per message: its documents by SHA-256, its Message-IDs, the Message-IDs it answers, its units' recent
@@ -72,8 +120,9 @@ class BatchLookups:
     batch's earlier messages as it would see them committed. A question about something not asked in
     advance (a header-only message, a body piece) falls back to its own query."""
 
-    def __init__(self, session: Session, candidates: Iterable[Candidate]):
+    def __init__(self, session: Session, candidates: Iterable[Candidate], recent: RecentPieces | None = None):
         self.session = session
+        self._recent = recent if recent is not None else RecentPieces()
         cands = [c for c in candidates]
         piece_pairs = {(d.sha256, c.unit) for c in cands if c.unit
                        for d in (*c.documents, *((c.body,) if c.body is not None else ()))}
@@ -86,10 +135,11 @@ class BatchLookups:
                 for value in c.message.headers(header) for msgid in _MSGID.findall(value)}
         self._ref_keys = refs
         self._ours = sent_by_us_among(session, refs) if refs else set()
-        # per unit: title key -> its newest piece's id, file-name key -> likewise (revisions link to them)
-        self._titles: dict[str, dict[str, int]] = {}
-        self._names: dict[str, dict[str, int]] = {}
-        self._load_units({c.unit for c in cands if c.unit})
+        # per unit: title key -> its newest piece's (received_at, id), file-name key -> likewise (revisions
+        # link to them); kept across a poll's batches
+        self._titles = self._recent.titles
+        self._names = self._recent.names
+        self._recent.load(session, {c.unit for c in cands if c.unit})
         self._commissions: dict[str, list[OpenCommission]] = open_commissions_of(
             session, {c.unit for c in cands if c.unit})
         load_units(session, {c.unit for c in cands if c.unit})   # the units the batch records, in one query
@@ -97,23 +147,9 @@ class BatchLookups:
         self._new_titles: dict[tuple[str, str], StagedPiece] = {}
         self._new_names: dict[tuple[str, str], StagedPiece] = {}
 
-    def _load_units(self, units: set[str]) -> None:
-        with self.session.no_autoflush:   # the batch's own pending records are learnt, not flushed
-            found = recent_pieces(self.session, units)
-        for unit, pieces in found.items():
-            titles = self._titles.setdefault(unit, {})
-            names = self._names.setdefault(unit, {})
-            for pid, title, source in pieces:       # newest first: the latest version wins
-                key = title_key(title)              # the same TITLE (file names are too generic for the rule)
-                if key:
-                    titles.setdefault(key, pid)
-                name = title_key(source) if source != "body" else ""
-                if name:
-                    names.setdefault(name, pid)
-
     def _unit(self, unit: str) -> None:
         if unit not in self._titles:
-            self._load_units({unit})
+            self._recent.load(self.session, {unit})
 
     def seen_piece(self, sha: str, unit: str) -> bool:
         if (sha, unit) in self._pieces:
@@ -151,12 +187,19 @@ class BatchLookups:
         self._unit(unit)
         by_title = title_key(title)
         if by_title:   # the same title first, then the same file name once the revision marks are dropped
-            found = self._new_titles.get((by_title, unit)) or self._titles[unit].get(by_title)
+            staged = self._new_titles.get((by_title, unit))
+            if staged is not None:
+                return staged
+            found = self._titles[unit].get(by_title)
             if found is not None:
-                return found
+                return found[1]
         by_name = title_key(source) if source != "body" else ""
         if by_name:
-            return self._new_names.get((by_name, unit)) or self._names[unit].get(by_name)
+            staged = self._new_names.get((by_name, unit))
+            if staged is not None:
+                return staged
+            found = self._names[unit].get(by_name)
+            return found[1] if found is not None else None
         return None
 
     def learn(self, verdict: Judgement, message: StagedMessage) -> None:

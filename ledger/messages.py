@@ -164,22 +164,22 @@ def message_ids_seen(session: Session, pairs: Iterable[tuple[str, str]]) -> set[
 
 
 def recent_pieces(session: Session, unit_names: Iterable[str],
-                  limit: int = 500) -> dict[str, list[tuple[int, str | None, str]]]:
-    """(id, title, source) of each unit's ``limit`` most recent pieces, newest first (as :func:`unit_pieces`
+                  limit: int = 500) -> dict[str, list[tuple[int, str | None, str, datetime]]]:
+    """(id, title, source, received_at) of each unit's ``limit`` most recent pieces, newest first (as :func:`unit_pieces`
     orders them), for several units in one query (a window function: SQLite ≥ 3.25 and PostgreSQL)."""
     names = sorted(set(unit_names))
-    out: dict[str, list[tuple[int, str | None, str]]] = {name: [] for name in names}
+    out: dict[str, list[tuple[int, str | None, str, datetime]]] = {name: [] for name in names}
     if not names:
         return out
     rank = func.row_number().over(partition_by=Piece.unit_id,
                                   order_by=(Piece.received_at.desc(), Piece.id.desc())).label("rank")
     inner = (select(Unit.name.label("unit"), Piece.id.label("id"), Piece.title.label("title"),
-                    Piece.source.label("source"), rank)
+                    Piece.source.label("source"), Piece.received_at.label("received_at"), rank)
              .join(Unit, Piece.unit_id == Unit.id).where(Unit.name.in_(names)).subquery())
-    rows = session.execute(select(inner.c.unit, inner.c.id, inner.c.title, inner.c.source)
+    rows = session.execute(select(inner.c.unit, inner.c.id, inner.c.title, inner.c.source, inner.c.received_at)
                            .where(inner.c.rank <= limit).order_by(inner.c.unit, inner.c.rank))
-    for unit, pid, title, source in rows:
-        out[unit].append((pid, title, source))
+    for unit, pid, title, source, received_at in rows:
+        out[unit].append((pid, title, source, received_at))
     return out
 
 
