@@ -30,6 +30,7 @@ from baosong.ledger.commissions import (
     units_of_classes,
 )
 from baosong.ledger.errors import LedgerError
+from baosong.ledger.messages import StagedMessage
 from baosong.ledger.models import Message, Unit
 from baosong.ledger.outbox import DeliveryReport, deliver_pending, enqueue
 from baosong.ledger.timeliness import Deadline, parse_deadline, working_days_deadline
@@ -237,7 +238,7 @@ def links_for(app: App, session: Session, unit: str | None, message: ParsedMessa
                  for source, title in pieces)
 
 
-def queue_flag_alert(app: App, session: Session, message: Message) -> None:
+def queue_flag_alert(app: App, session: Session, message: Message | StagedMessage) -> None:
     """Tell the office (once per message) about its pieces flagged for a decision on their commission."""
     flagged = [p for p in message.pieces if p.commission_candidates is not None]
     smtp = app.config.settings.smtp

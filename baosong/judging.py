@@ -13,7 +13,7 @@ from pathlib import Path
 
 from baosong.config.loader import Config
 from baosong.config.schema import gate_overrides
-from baosong.intake.chain import configured
+from baosong.intake.chain import Link, configured
 from baosong.intake.gate import Candidate, GateContext
 from baosong.intake.judge import Judgement, decide, examine
 from baosong.intake.units_match import UnitRegistry
@@ -88,10 +88,21 @@ def examine_raw(config: Config, raw: bytes, size: int | None = None) -> Candidat
                    registry=registry_of(config), category_aliases=config.scoring.category_aliases, size=size)
 
 
+_last_chain: tuple[Config, tuple[Link, ...]] | None = None
+
+
+def chain_of(config: Config) -> tuple[Link, ...]:
+    """The gate chain with the office's actions, built once per loaded config (a poll decides many messages)."""
+    global _last_chain
+    if _last_chain is None or _last_chain[0] is not config:
+        _last_chain = (config, configured(gate_overrides(config.settings.gate)))
+    return _last_chain[1]
+
+
 def decide_raw(config: Config, candidate: Candidate,
                lookups: LedgerLookups | SeenPiece | None = None) -> Judgement:
     """The office's gate over an examined message, with the ledger's answers."""
-    return decide(candidate, gate_context(config, lookups), configured(gate_overrides(config.settings.gate)))
+    return decide(candidate, gate_context(config, lookups), chain_of(config))
 
 
 def judge_raw(config: Config, raw: bytes, lookups: LedgerLookups | SeenPiece | None = None,

@@ -17,6 +17,7 @@ import json
 import logging
 import traceback
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -33,7 +34,7 @@ from baosong.judging import examine_raw
 from baosong.ledger.messages import mark_filed, recorded_shas, recorded_uids
 from baosong.ledger.outbox import DeliveryReport, deliver_pending
 from baosong.ledger.polls import needs_alert, note_uidvalidity, poll_state, record_poll
-from baosong.processing import Batch, BatchLookups, Outcome, process
+from baosong.processing import Batch, BatchLookups, Outcome, RecentPieces, process
 from baosong.views import verdict_labels
 from baosong.vocabulary import DISPOSITIONS, Verdict
 
@@ -132,6 +133,8 @@ class _FolderPoll:
         self.total = 0
         self.max_bytes = int(app.config.settings.limits.max_message_mb * 1024 * 1024)
         self.pool: JudgePool | None = None
+        self.prefetch: Future[list[Fetched]] | None = None   # the FETCH of a batch ahead (helper thread)
+        self.recent = RecentPieces()   # the units' recent pieces (revision rule), across this folder's batches
 
     def tick(self, n: int) -> None:
         self.done += n
@@ -142,6 +145,7 @@ class _FolderPoll:
         """Move (uid, ledger id, verdict) messages to their verdict's folders, then mark them filed.
 
         Called only once they are in the ledger: then they may leave the folder."""
+        self.settle()   # the connection is free: the FETCH ahead has finished
         by_folder: dict[str, list[tuple[int, int]]] = {}
         for uid, ledger_id, verdict in filed:
             by_folder.setdefault(folder_for(self.cfg, verdict), []).append((uid, ledger_id))
@@ -191,18 +195,21 @@ class _FolderPoll:
 
     def fetch_all(self, todo: list[int], sizes: dict[int, int]) -> None:
         """Fetch batch after batch. With the judge pool, batch N+1 is fetched and handed to the workers
-        before batch N is recorded and filed, so the protocol, the judging and the ledger overlap."""
+        before batch N is recorded and filed, so the protocol, the judging and the ledger overlap; and
+        batch N+2 is fetched by a helper thread while batch N is recorded (the IMAP connection is used by
+        one thread at a time: batch N is moved only once that FETCH is in)."""
         box, report = self.box, self.report
         pending: _Ahead | None = None
+        groups = list(batches(todo, sizes))
+        fetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="baosong-prefetch") if self.pool else None
         try:
-            for batch in batches(todo, sizes):
+            for index, batch in enumerate(groups):
                 if self.should_stop():  # SIGTERM: finish the batch in hand, leave the rest for the next start
                     report.stopped = True
                     break
                 box.check_deadline()
-                whole = [uid for uid in batch if sizes[uid] <= self.max_bytes]
-                heads = [uid for uid in batch if sizes[uid] > self.max_bytes]
-                fetched = list(box.fetch(whole)) + list(box.fetch(heads, headers_only=True))
+                prefetched, self.prefetch = self.prefetch, None
+                fetched = prefetched.result() if prefetched is not None else self.fetch(batch, sizes)
                 self.total -= len(batch) - len(fetched)
                 report.fetched += len(fetched)
                 report.oversize += sum(1 for f in fetched if f.headers_only)
@@ -210,6 +217,10 @@ class _FolderPoll:
                 overlap = self.pool is not None and all(len(f.raw) <= POOL_MAX_BYTES for f in fetched)
                 if pending is not None:
                     done, pending = pending, None
+                    following = groups[index + 1] if index + 1 < len(groups) else None
+                    if (fetcher is not None and overlap and following is not None
+                            and all(sizes[uid] <= POOL_MAX_BYTES for uid in following)):
+                        self.prefetch = fetcher.submit(self.fetch, following, sizes)
                     self.process_batch(done)
                     if report.stopped:   # stopped inside that batch: the one just fetched waits too
                         break
@@ -218,8 +229,23 @@ class _FolderPoll:
                 else:
                     self.process_batch(ahead)   # large messages: one batch in memory at a time
         finally:
+            self.settle()
+            self.prefetch = None     # fetched ahead but not begun (a stop, an error): left in the inbox
+            if fetcher is not None:
+                fetcher.shutdown(wait=True)
             if pending is not None and not box.watchdog.fired:
                 self.process_batch(pending)   # fetched and judged: record it before stopping
+
+    def fetch(self, batch: list[int], sizes: dict[int, int]) -> list[Fetched]:
+        """One batch's messages: whole, or the header alone of those above the size limit."""
+        whole = [uid for uid in batch if sizes[uid] <= self.max_bytes]
+        heads = [uid for uid in batch if sizes[uid] > self.max_bytes]
+        return list(self.box.fetch(whole)) + list(self.box.fetch(heads, headers_only=True))
+
+    def settle(self) -> None:
+        """Wait until the FETCH running ahead (if any) is done: the IMAP connection is free again."""
+        if self.prefetch is not None:
+            wait([self.prefetch])
 
     def _count(self, uid: int, outcome: Outcome) -> None:
         log_message(self.name, uid, outcome)
@@ -263,7 +289,7 @@ class _FolderPoll:
                 batch = Batch(session, archive, recorded_shas(session, ahead.shas), ahead.examined())
                 self.examine_rest(ahead, batch)
                 # the gate's questions for every examined message of the batch, in a few queries
-                batch.lookups = BatchLookups(session, batch.examined.values())
+                batch.lookups = BatchLookups(session, batch.examined.values(), self.recent)
                 for index, (f, sha) in enumerate(zip(fetched, ahead.shas, strict=True)):
                     if self.stop_before(index):   # the rest stay in the inbox, untouched, for the next start
                         fetched = fetched[:index]
@@ -274,8 +300,10 @@ class _FolderPoll:
                 # the batch's INSERTs in one flush, then the commit: the ledger's write lock is held briefly
                 outcomes = list(zip([f.uid for f in fetched], batch.finish(app), strict=True))
                 session.commit()        # the ledger before the move
+            self.recent.learn(batch.staged)   # the next batches know this one's pieces without asking
         except Exception:  # a message that fails, or a race lost to another poller: one at a time
             log.debug("batch of %d messages of %s goes one at a time", len(fetched), self.name, exc_info=True)
+            self.recent.forget()    # what the careful path records is read from the ledger again
             archive.sync()
             self.one_by_one(fetched)
             return

@@ -30,8 +30,11 @@ from baosong.judging import judge_raw as judge_config
 from baosong.ledger.messages import (
     MessageRecord,
     PieceRecord,
+    StagedMessage,
+    StagedPiece,
     find_message,
     find_message_by_sha,
+    insert_staged,
     load_units,
     message_id_seen,
     message_ids_seen,
@@ -39,9 +42,10 @@ from baosong.ledger.messages import (
     pieces_seen,
     recent_pieces,
     record_message,
+    stage_message,
     unit_pieces,
 )
-from baosong.ledger.models import Message, Piece
+from baosong.ledger.models import Message
 from baosong.ledger.outbox import enqueue, rejections_since, sent_by_us, sent_by_us_among
 from baosong.replying import build_mails
 from baosong.vocabulary import Reason, Verdict
@@ -61,6 +65,54 @@ class Outcome:
 _MSGID = re.compile(r"<[^<>\s]+>")   # as the correspondence rule finds them in In-Reply-To / References
 
 
+class RecentPieces:
+    """Each unit's recent pieces by title key and by file-name key (the revision rule and the link to the
+    piece revised), kept across the batches of one poll: a unit's latest pieces are asked of the ledger once
+    (:func:`recent_pieces`), then each committed batch's new pieces are added (:meth:`learn`). The newest by
+    (received date, id) wins, as the ledger's query orders them. A batch that fails (recorded one at a time
+    instead) clears it (:meth:`forget`): the next batch asks the ledger again."""
+
+    def __init__(self) -> None:
+        self.titles: dict[str, dict[str, tuple[datetime, int]]] = {}
+        self.names: dict[str, dict[str, tuple[datetime, int]]] = {}
+
+    def load(self, session: Session, units: set[str]) -> None:
+        missing = units - self.titles.keys()
+        if not missing:
+            return
+        with session.no_autoflush:   # the batch's own pending records are learnt, not flushed
+            found = recent_pieces(session, missing)
+        for unit in missing:
+            titles = self.titles.setdefault(unit, {})
+            names = self.names.setdefault(unit, {})
+            for pid, title, source, received in found.get(unit, ()):   # newest first: the latest version wins
+                key = title_key(title)              # the same TITLE (file names are too generic for the rule)
+                if key:
+                    titles.setdefault(key, (received, pid))
+                name = title_key(source) if source != "body" else ""
+                if name:
+                    names.setdefault(name, (received, pid))
+
+    def learn(self, staged: Iterable[StagedMessage]) -> None:
+        """A batch was committed: its pieces (with their ids) join their units' recent pieces."""
+        for message in staged:
+            unit = message.unit.name if message.unit is not None else None
+            if unit is None or unit not in self.titles:   # a unit not loaded yet reads them from the ledger
+                continue
+            for piece in message.pieces:
+                stamp = (message.received_at, piece.id)
+                key = title_key(piece.title)
+                if key and (key not in self.titles[unit] or self.titles[unit][key] < stamp):
+                    self.titles[unit][key] = stamp
+                name = title_key(piece.source) if piece.source != "body" else ""
+                if name and (name not in self.names[unit] or self.names[unit][name] < stamp):
+                    self.names[unit][name] = stamp
+
+    def forget(self) -> None:
+        self.titles.clear()
+        self.names.clear()
+
+
 class BatchLookups:
     """The gate's questions about a whole batch, asked of the ledger in a few queries instead of several
     per message: its documents by SHA-256, its Message-IDs, the Message-IDs it answers, its units' recent
@@ -68,8 +120,9 @@ class BatchLookups:
     batch's earlier messages as it would see them committed. A question about something not asked in
     advance (a header-only message, a body piece) falls back to its own query."""
 
-    def __init__(self, session: Session, candidates: Iterable[Candidate]):
+    def __init__(self, session: Session, candidates: Iterable[Candidate], recent: RecentPieces | None = None):
         self.session = session
+        self._recent = recent if recent is not None else RecentPieces()
         cands = [c for c in candidates]
         piece_pairs = {(d.sha256, c.unit) for c in cands if c.unit
                        for d in (*c.documents, *((c.body,) if c.body is not None else ()))}
@@ -82,34 +135,21 @@ class BatchLookups:
                 for value in c.message.headers(header) for msgid in _MSGID.findall(value)}
         self._ref_keys = refs
         self._ours = sent_by_us_among(session, refs) if refs else set()
-        # per unit: title key -> its newest piece's id, file-name key -> likewise (revisions link to them)
-        self._titles: dict[str, dict[str, int]] = {}
-        self._names: dict[str, dict[str, int]] = {}
-        self._load_units({c.unit for c in cands if c.unit})
+        # per unit: title key -> its newest piece's (received_at, id), file-name key -> likewise (revisions
+        # link to them); kept across a poll's batches
+        self._titles = self._recent.titles
+        self._names = self._recent.names
+        self._recent.load(session, {c.unit for c in cands if c.unit})
         self._commissions: dict[str, list[OpenCommission]] = open_commissions_of(
             session, {c.unit for c in cands if c.unit})
         load_units(session, {c.unit for c in cands if c.unit})   # the units the batch records, in one query
         # the batch's own new pieces by key, the latest last (their ids come with the batch's flush)
-        self._new_titles: dict[tuple[str, str], Piece] = {}
-        self._new_names: dict[tuple[str, str], Piece] = {}
-
-    def _load_units(self, units: set[str]) -> None:
-        with self.session.no_autoflush:   # the batch's own pending records are learnt, not flushed
-            found = recent_pieces(self.session, units)
-        for unit, pieces in found.items():
-            titles = self._titles.setdefault(unit, {})
-            names = self._names.setdefault(unit, {})
-            for pid, title, source in pieces:       # newest first: the latest version wins
-                key = title_key(title)              # the same TITLE (file names are too generic for the rule)
-                if key:
-                    titles.setdefault(key, pid)
-                name = title_key(source) if source != "body" else ""
-                if name:
-                    names.setdefault(name, pid)
+        self._new_titles: dict[tuple[str, str], StagedPiece] = {}
+        self._new_names: dict[tuple[str, str], StagedPiece] = {}
 
     def _unit(self, unit: str) -> None:
         if unit not in self._titles:
-            self._load_units({unit})
+            self._recent.load(self.session, {unit})
 
     def seen_piece(self, sha: str, unit: str) -> bool:
         if (sha, unit) in self._pieces:
@@ -139,24 +179,31 @@ class BatchLookups:
         self._unit(unit)
         return key in self._titles[unit] or (key, unit) in self._new_titles
 
-    def revised(self, unit: str | None, title: str | None, source: str) -> int | Piece | None:
+    def revised(self, unit: str | None, title: str | None, source: str) -> int | StagedPiece | None:
         """:func:`revised_piece` from the batch's one query: the id of the earlier piece, or the batch's
-        own (not yet flushed) piece, whose id :meth:`Batch.finish` fills in after the flush."""
+        own (not yet inserted) piece, whose id :meth:`Batch.finish` links once the batch is inserted."""
         if unit is None:
             return None
         self._unit(unit)
         by_title = title_key(title)
         if by_title:   # the same title first, then the same file name once the revision marks are dropped
-            found = self._new_titles.get((by_title, unit)) or self._titles[unit].get(by_title)
+            staged = self._new_titles.get((by_title, unit))
+            if staged is not None:
+                return staged
+            found = self._titles[unit].get(by_title)
             if found is not None:
-                return found
+                return found[1]
         by_name = title_key(source) if source != "body" else ""
         if by_name:
-            return self._new_names.get((by_name, unit)) or self._names[unit].get(by_name)
+            staged = self._new_names.get((by_name, unit))
+            if staged is not None:
+                return staged
+            found = self._names[unit].get(by_name)
+            return found[1] if found is not None else None
         return None
 
-    def learn(self, verdict: Judgement, message: Message) -> None:
-        """A message of the batch was recorded (not yet flushed): later messages see its pieces."""
+    def learn(self, verdict: Judgement, message: StagedMessage) -> None:
+        """A message of the batch was staged (not yet inserted): later messages see its pieces."""
         unit = verdict.unit
         if unit is None:
             return
@@ -195,28 +242,26 @@ class Batch:
 
     session: Session
     archive: ArchiveBatch
-    known: dict[str, Message] = field(default_factory=dict)
+    known: dict[str, Message | StagedMessage] = field(default_factory=dict)
     # examined ahead by another process (``baosong.judge_pool``), by SHA-256; the gate runs here
     examined: dict[str, Candidate] = field(default_factory=dict)
 
     # the gate's ledger questions for the batch, asked at once (set by the caller once it has examined)
     lookups: BatchLookups | None = None
-    # (new piece, the batch's own earlier piece it revises): the id is set once both are flushed
-    revisions: list[tuple[Piece, Piece]] = field(default_factory=list)
-    # every message of the batch in order, and the new ones' verdicts: see finish()
-    messages: list[tuple[Message, bool]] = field(default_factory=list)
-    replies: list[tuple[Judgement, Message]] = field(default_factory=list)
+    # every message of the batch in order (new ones staged, inserted by finish()), and the new ones' verdicts
+    messages: list[tuple[Message | StagedMessage, bool]] = field(default_factory=list)
+    staged: list[StagedMessage] = field(default_factory=list)
+    replies: list[tuple[Judgement, StagedMessage]] = field(default_factory=list)
 
-    def add(self, message: Message, *, new: bool) -> Outcome:
+    def add(self, message: Message | StagedMessage, *, new: bool) -> Outcome:
         """Note a message of the batch; its outcome (with its ledger id) comes from :meth:`finish`."""
         self.messages.append((message, new))
         return Outcome(-1, message.verdict, message.reason, message.sender, None, len(message.pieces), new)
 
     def finish(self, app: App) -> list[Outcome]:
-        """Insert the batch's messages in one flush, queue their replies; their outcomes, in order."""
-        self.session.flush()
-        for piece, earlier in self.revisions:   # a revision of a piece sent in this same batch
-            piece.revises_id = earlier.id
+        """Insert the batch's messages and pieces (two Core INSERT ... RETURNING), queue their replies;
+        their outcomes, in order."""
+        insert_staged(self.session, self.staged)
         for verdict, message in self.replies:
             _after_recording(app, self.session, verdict, message)
         self.session.flush()
@@ -270,7 +315,7 @@ def judge_raw(app: App, raw: bytes, session: Session | None = None, size: int | 
     return judge_config(app.config, raw, ledger_lookups(session) if session is not None else None, size=size)
 
 
-def _outcome(message: Message, new: bool) -> Outcome:
+def _outcome(message: Message | StagedMessage, new: bool) -> Outcome:
     return Outcome(message.id, message.verdict, message.reason, message.sender,
                    message.unit.name if message.unit else None, len(message.pieces), new)
 
@@ -316,7 +361,7 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
                           if batch is not None and batch.lookups is not None and verdict.unit else None)
         revised = [_revises(session, verdict, p.title, p.source, batch.lookups if batch else None)
                    for p in verdict.pieces]
-        message = record_message(session, MessageRecord(
+        record = MessageRecord(
             mailbox=mailbox, uidvalidity=uidvalidity, uid=uid, sha256=sha, message_id=m.message_id,
             sender=m.sender, subject=m.subject, received_at=when, size=size or len(raw), archive_path=str(path),
             verdict=verdict.verdict.value, reason=verdict.reason.value if verdict.reason else None,
@@ -329,15 +374,19 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
                                      approver=p.approver, commissioned=p.commissioned, flags=p.flags)
                          for p, link, revises in zip(verdict.pieces, links, revised, strict=True)),
             rule_hits=tuple((h.rule.value, h.detail) for h in verdict.hits),
-        ), flush=batch is None)
-        if batch is not None:  # flushed with the whole batch; its mail queued then (the key needs its id)
-            batch.known[sha] = message
-            batch.revisions.extend((piece, earlier) for piece, earlier in zip(message.pieces, revised, strict=True)
-                                   if isinstance(earlier, Piece))
+        )
+        if batch is not None:  # inserted with the whole batch; its mail queued then (the key needs its id)
+            staged = stage_message(session, record)
+            for piece, earlier in zip(staged.pieces, revised, strict=True):
+                if isinstance(earlier, StagedPiece):   # a revision of a piece sent in this same batch
+                    piece.revises = earlier
+            batch.known[sha] = staged
+            batch.staged.append(staged)
             if batch.lookups is not None:
-                batch.lookups.learn(verdict, message)
-            batch.replies.append((verdict, message))
-            return batch.add(message, new=True)
+                batch.lookups.learn(verdict, staged)
+            batch.replies.append((verdict, staged))
+            return batch.add(staged, new=True)
+        message = record_message(session, record)
         _after_recording(app, session, verdict, message)
         try:
             session.commit()
@@ -351,7 +400,7 @@ def process(app: App, raw: bytes, *, mailbox: str, uidvalidity: int | None = Non
 
 
 def _revises(session: Session, verdict: Judgement, title: str | None, source: str,
-             lookups: BatchLookups | None = None) -> int | Piece | None:
+             lookups: BatchLookups | None = None) -> int | StagedPiece | None:
     """Link a revision (the gate's ``revision`` hit) to the piece it replaces."""
     if not any(h.rule is Reason.REVISION for h in verdict.hits):
         return None
@@ -360,7 +409,7 @@ def _revises(session: Session, verdict: Judgement, title: str | None, source: st
     return revised_piece(session, verdict.unit, title, source)
 
 
-def _after_recording(app: App, session: Session, verdict: Judgement, message: Message) -> None:
+def _after_recording(app: App, session: Session, verdict: Judgement, message: Message | StagedMessage) -> None:
     """What follows a recorded message, in its own transaction: the mail its verdict calls for, an
     alert for a piece that could answer several commissions, a notice released by the office's reply."""
     _queue_mail(app, session, verdict, message)
@@ -378,7 +427,7 @@ def release_by_reply(session: Session, code: str, sender: str | None) -> bool:
     return row is not None and approve(session, row, sender or "")
 
 
-def _queue_mail(app: App, session: Session, verdict: Judgement, message: Message) -> None:
+def _queue_mail(app: App, session: Session, verdict: Judgement, message: Message | StagedMessage) -> None:
     """Queue what the verdict's disposition asks for: a reply to the sender, an alert to the office."""
     tz = app.config.tz
     received = message.received_at.astimezone(tz).strftime("%Y年%m月%d日 %H:%M")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from baosong.vocabulary import Verdict
+from baosong.vocabulary import PieceStatus, Verdict
 
 from .errors import LedgerError
 from .models import Adoption, Commission, Instruction, Message, Piece, Unit
@@ -163,22 +164,22 @@ def message_ids_seen(session: Session, pairs: Iterable[tuple[str, str]]) -> set[
 
 
 def recent_pieces(session: Session, unit_names: Iterable[str],
-                  limit: int = 500) -> dict[str, list[tuple[int, str | None, str]]]:
-    """(id, title, source) of each unit's ``limit`` most recent pieces, newest first (as :func:`unit_pieces`
+                  limit: int = 500) -> dict[str, list[tuple[int, str | None, str, datetime]]]:
+    """(id, title, source, received_at) of each unit's ``limit`` most recent pieces, newest first (as :func:`unit_pieces`
     orders them), for several units in one query (a window function: SQLite ≥ 3.25 and PostgreSQL)."""
     names = sorted(set(unit_names))
-    out: dict[str, list[tuple[int, str | None, str]]] = {name: [] for name in names}
+    out: dict[str, list[tuple[int, str | None, str, datetime]]] = {name: [] for name in names}
     if not names:
         return out
     rank = func.row_number().over(partition_by=Piece.unit_id,
                                   order_by=(Piece.received_at.desc(), Piece.id.desc())).label("rank")
     inner = (select(Unit.name.label("unit"), Piece.id.label("id"), Piece.title.label("title"),
-                    Piece.source.label("source"), rank)
+                    Piece.source.label("source"), Piece.received_at.label("received_at"), rank)
              .join(Unit, Piece.unit_id == Unit.id).where(Unit.name.in_(names)).subquery())
-    rows = session.execute(select(inner.c.unit, inner.c.id, inner.c.title, inner.c.source)
+    rows = session.execute(select(inner.c.unit, inner.c.id, inner.c.title, inner.c.source, inner.c.received_at)
                            .where(inner.c.rank <= limit).order_by(inner.c.unit, inner.c.rank))
-    for unit, pid, title, source in rows:
-        out[unit].append((pid, title, source))
+    for unit, pid, title, source, received_at in rows:
+        out[unit].append((pid, title, source, received_at))
     return out
 
 
@@ -210,6 +211,98 @@ def record_message(session: Session, rec: MessageRecord, *, flush: bool = True) 
     if flush:
         session.flush()
     return message
+
+
+@dataclass(eq=False)
+class StagedPiece:
+    """A piece of a batch, not yet in the ledger: :func:`insert_staged` gives it its id."""
+
+    record: PieceRecord
+    unit_id: int
+    revises: StagedPiece | None = None   # a piece of the same batch it revises (its id comes with the insert)
+    id: int = -1
+
+    @property
+    def title(self) -> str | None:
+        return self.record.title
+
+    @property
+    def source(self) -> str:
+        return self.record.source
+
+    @property
+    def commission_candidates(self) -> list[int] | None:
+        c = self.record.commission_candidates
+        return list(c) if c is not None else None
+
+
+@dataclass(eq=False)
+class StagedMessage:
+    """A message of a batch, checked and staged like :func:`record_message` would add it, inserted with the
+    batch's others in two Core ``INSERT ... RETURNING`` statements (:func:`insert_staged`): no ORM objects
+    to build, track and flush for each of a poll's messages. Read like a :class:`Message` by its callers
+    (verdict, reason, sender, subject, received_at, archive_path, unit, pieces, id)."""
+
+    record: MessageRecord
+    unit: Unit | None
+    pieces: list[StagedPiece]
+    id: int = -1
+
+    verdict = property(lambda self: self.record.verdict)
+    reason = property(lambda self: self.record.reason)
+    sender = property(lambda self: self.record.sender)
+    subject = property(lambda self: self.record.subject)
+    received_at = property(lambda self: self.record.received_at)
+    archive_path = property(lambda self: self.record.archive_path)
+
+
+def stage_message(session: Session, rec: MessageRecord) -> StagedMessage:
+    """:func:`record_message` for a batch: the same checks, the rows left to :func:`insert_staged`."""
+    unit = _unit_named(session, rec.unit_name) if rec.unit_name else None
+    if rec.unit_name and unit is None:
+        raise LedgerError(f"账本中没有单位“{rec.unit_name}” / unit not in ledger (sync units first)")
+    if rec.pieces and unit is None:
+        raise LedgerError("没有单位的邮件不能登记稿件 / pieces need a unit")
+    return StagedMessage(rec, unit, [StagedPiece(p, unit.id) for p in rec.pieces] if unit is not None else [])
+
+
+def insert_staged(session: Session, staged: list[StagedMessage]) -> None:
+    """Insert a batch's staged messages, then their pieces, each in one executemany with RETURNING
+    (SQLAlchemy's "insertmanyvalues": SQLite >= 3.35, PostgreSQL); the ids are set on the staged objects.
+    A piece revising another piece of the batch gets that piece's id once both are in."""
+    if not staged:
+        return
+    now = datetime.now(timezone.utc)
+    db = session.connection()
+    mt, pt = cast(Table, Message.__table__), cast(Table, Piece.__table__)
+    rows = [{"mailbox": r.mailbox, "uidvalidity": r.uidvalidity, "uid": r.uid, "sha256": r.sha256,
+             "message_id": r.message_id, "sender": r.sender, "subject": r.subject, "received_at": r.received_at,
+             "size": r.size, "archive_path": r.archive_path, "verdict": r.verdict, "reason": r.reason,
+             "detail": r.detail, "unit_id": s.unit.id if s.unit is not None else None,
+             "rule_hits": [{"rule": rule, "detail": detail} for rule, detail in r.rule_hits],
+             "recorded_at": now, "filed_at": None}
+            for s in staged for r in (s.record,)]
+    ids = db.execute(insert(mt).returning(mt.c.id, sort_by_parameter_order=True), rows).scalars().all()
+    for s, mid in zip(staged, ids, strict=True):
+        s.id = mid
+    pieces = [(s, p) for s in staged for p in s.pieces]
+    if not pieces:
+        return
+    prow = [{"message_id": s.id, "unit_id": p.unit_id, "source": r.source, "sha256": r.sha256, "title": r.title,
+             "stated_unit": r.stated_unit, "author": r.author, "category": r.category, "word_count": r.word_count,
+             "received_at": s.record.received_at, "piece_type": None, "revises_id": r.revises_id,
+             "commission_id": r.commission_id, "commission_link": r.commission_link,
+             "commission_candidates": list(r.commission_candidates) if r.commission_candidates is not None else None,
+             "title_source": r.title_source, "unit_source": r.unit_source, "approver": r.approver,
+             "commissioned": r.commissioned, "flags": ",".join(r.flags) or None,
+             "status": PieceStatus.COUNTED.value, "replaced_by": None}
+            for s, p in pieces for r in (p.record,)]
+    pids = db.execute(insert(pt).returning(pt.c.id, sort_by_parameter_order=True), prow).scalars().all()
+    for (_, p), pid in zip(pieces, pids, strict=True):
+        p.id = pid
+    links = [{"pid": p.id, "rid": p.revises.id} for _, p in pieces if p.revises is not None]
+    if links:
+        db.execute(update(pt).where(pt.c.id == bindparam("pid")).values(revises_id=bindparam("rid")), links)
 
 
 def pieces_in(session: Session, month: Month | None, tz: ZoneInfo) -> list[Piece]:

@@ -100,3 +100,36 @@ def test_one_batch_judges_as_one_message_at_a_time(tmp_path: Path, imap_account)
     assert batch[6][0] == "accepted"
     assert batch[7][2][0][1] == "滨湖镇推进农村人居环境整治"    # the newest version of that title
     assert batch[8][:2] == ("rejected", "duplicate")
+
+
+def test_batches_of_one_poll_judge_as_one_message_at_a_time(tmp_path: Path, imap_account, monkeypatch):
+    """One poll in batches of two, judged on the pool with the next batch fetched ahead: duplicates and
+    revisions across batches (the units' recent pieces kept from batch to batch) as one at a time."""
+    import baosong.poll as poll
+
+    whole = poll.batches
+    monkeypatch.setattr(poll, "batches", lambda uids, sizes: whole(uids, sizes, max_messages=2))
+    monkeypatch.setattr(poll, "POOL_MIN_MESSAGES", 1)
+    raws = [*_messages(),
+            _mail("【工作动态】人居环境整治（终稿）", "人居环境-终稿.docx", docx_bytes(
+                "滨湖镇推进农村人居环境整治", [*PARAS, "终稿。"], "（滨湖镇 张三）"), "b1@foxmail.example"),
+            _mail("【工作动态】安全生产", "安全生产-补发.docx", docx_bytes("滨湖镇开展安全生产大检查", PARAS, "（滨湖镇 张三）"),
+                  "b2@foxmail.example")]
+    polled = write_office_config(tmp_path / "polled", mailboxes=[account_box(imap_account)])
+    client = imap_account.client()
+    for i, raw in enumerate(raws):
+        client.append("INBOX", raw, msg_time=ARRIVED.replace(minute=i))
+    app = App.open(polled)
+    report = poll_mailbox(app, app.config.settings.mailboxes[0])
+    assert report.ok and report.new == len(raws), report.errors
+    assert client.select_folder("INBOX")[b"EXISTS"] == 0   # every batch filed
+
+    single = write_office_config(tmp_path / "single")
+    one = App.open(single)
+    for i, raw in enumerate(raws):
+        process(one, raw, mailbox="test", received_at=ARRIVED.replace(minute=i).astimezone(TZ))
+
+    batch, alone = _ledger(polled), _ledger(single)
+    assert batch == alone
+    assert batch[7][2][0][1] == "滨湖镇推进农村人居环境整治"    # revision of a piece two batches back
+    assert batch[8][:2] == ("rejected", "duplicate")           # duplicate of a piece three batches back
