@@ -8,7 +8,7 @@ from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ARRAY, Connection, Integer, any_, bindparam, func, select
+from sqlalchemy import ARRAY, Connection, Integer, any_, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from baosong.config.commissions import PeriodicDeadline
@@ -147,6 +147,44 @@ def _with_pieces(db: Connection, credit: tuple[Any, ...], piece: tuple[Any, ...]
     return sorted(((*r, *found[r[1]]) for r in rows), key=_first)
 
 
+def _credits(db: Connection, names: Mapping[int, str], adopted: tuple[date, date], instructed: tuple[date, date],
+             ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Adoptions dated in ``adopted`` and instructions dated in ``instructed``, each with its piece, in id
+    order: (piece id, outlet, date, unit, type, category, commission, status) and (piece id, level, date, unit,
+    status). On PostgreSQL one statement (each client/server round trip waits for the server to be
+    scheduled): both kinds of credit in one ``UNION ALL``, their pieces by primary key (``id = ANY(ARRAY(...))``,
+    so the planner never hash-joins them against a scan of every piece)."""
+    a_where = (Adoption.adopted_on >= adopted[0], Adoption.adopted_on < adopted[1])
+    i_where = (Instruction.instructed_on >= instructed[0], Instruction.instructed_on < instructed[1])
+    if db.dialect.name != "postgresql":
+        adoption_rows = [(pid, outlet, on, names[unit_id], ptype, category, commission, status)
+                         for _, pid, outlet, on, unit_id, ptype, category, commission, status in _with_pieces(
+                             db, (Adoption.id, Adoption.piece_id, Adoption.outlet, Adoption.adopted_on),
+                             (Piece.unit_id, Piece.piece_type, Piece.category, Piece.commission_id, Piece.status),
+                             a_where)]
+        instruction_rows = [(pid, level, on, names[unit_id], status)
+                            for _, pid, level, on, unit_id, status in _with_pieces(
+                                db, (Instruction.id, Instruction.piece_id, Instruction.level, Instruction.instructed_on),
+                                (Piece.unit_id, Piece.status), i_where)]
+        return adoption_rows, instruction_rows
+    credits = union_all(
+        select(literal(0).label("kind"), Adoption.id.label("id"), Adoption.piece_id.label("piece_id"),
+               Adoption.outlet.label("what"), Adoption.adopted_on.label("on")).where(*a_where),
+        select(literal(1), Instruction.id, Instruction.piece_id, Instruction.level, Instruction.instructed_on)
+        .where(*i_where)).cte("credits")
+    rows = db.execute(
+        select(credits.c.kind, credits.c.id, credits.c.piece_id, credits.c.what, credits.c.on, Piece.unit_id,
+               Piece.piece_type, Piece.category, Piece.commission_id, Piece.status)
+        .join(Piece, Piece.id == credits.c.piece_id)
+        .where(Piece.id == any_(func.array(select(credits.c.piece_id).scalar_subquery())))).all()
+    rows.sort(key=itemgetter(0, 1))
+    adoption_rows = [(pid, what, on, names[unit_id], ptype, category, commission, status)
+                     for kind, _, pid, what, on, unit_id, ptype, category, commission, status in rows if kind == 0]
+    instruction_rows = [(pid, what, on, names[unit_id], status)
+                        for kind, _, pid, what, on, unit_id, _, _, _, status in rows if kind == 1]
+    return adoption_rows, instruction_rows
+
+
 def _window(period: Period | Month | tuple[date, date]) -> tuple[date, date]:
     if isinstance(period, Month):
         return period.first_day(), period.next().first_day()
@@ -183,16 +221,7 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
     names = dict(db.execute(select(Unit.id, Unit.name)).all())
     pieces = _pieces(db, names, start, end, first, last, tz, pieces_by_month)
     # credits with their pieces (unit names from ``names``), in the order they were recorded
-    adoption_rows = [(pid, outlet, on, names[unit_id], ptype, category, commission, status)
-                     for _, pid, outlet, on, unit_id, ptype, category, commission, status in _with_pieces(
-                         db, (Adoption.id, Adoption.piece_id, Adoption.outlet, Adoption.adopted_on),
-                         (Piece.unit_id, Piece.piece_type, Piece.category, Piece.commission_id, Piece.status),
-                         (Adoption.adopted_on >= first, Adoption.adopted_on < last))]
-    instruction_rows = [(pid, level, on, names[unit_id], status)
-                        for _, pid, level, on, unit_id, status in _with_pieces(
-                            db, (Instruction.id, Instruction.piece_id, Instruction.level, Instruction.instructed_on),
-                            (Piece.unit_id, Piece.status),
-                            (Instruction.instructed_on >= period_start, Instruction.instructed_on < period_end))]
+    adoption_rows, instruction_rows = _credits(db, names, (first, last), (period_start, period_end))
     # credits on pieces that no longer count on their own: to the piece counting in their stead
     moved: set[int] = {int(r[0]) for r in (*adoption_rows, *instruction_rows) if r[-1] != _COUNTED}
     counting = counting_pieces(session, moved) if moved else {}
