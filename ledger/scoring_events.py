@@ -163,11 +163,12 @@ def _with_pieces(db: Connection, credit: tuple[Any, ...], piece: tuple[Any, ...]
 
 
 def _credits(db: Connection, adopted: tuple[date, date], instructed: tuple[date, date],
-             ) -> tuple[dict[int, str], list[tuple[Any, ...]], list[tuple[Any, ...]], dict[int, tuple[str, ...]] | None]:
+             ) -> tuple[dict[int, str], list[tuple[Any, ...]], list[tuple[Any, ...]], dict[int, tuple[str, ...]] | None,
+                        list[tuple[Any, ...]] | None]:
     """The units' names by id; adoptions dated in ``adopted`` and instructions dated in ``instructed``, each
     with its piece, in id order: (piece id, outlet, date, unit, type, category, commission, status) and
     (piece id, level, date, unit, status); and, on PostgreSQL, the joint units of the credited pieces
-    (as :func:`_joint_units`; None elsewhere).
+    (as :func:`_joint_units`) and the unit entries dated in ``instructed`` (as :func:`_entries`; None elsewhere).
 
     On PostgreSQL all of it is one statement (each client/server round trip waits for the server to be
     scheduled): typed rows in one ``UNION ALL``, the credits' pieces by primary key (``id = ANY(ARRAY(...))``,
@@ -185,7 +186,7 @@ def _credits(db: Connection, adopted: tuple[date, date], instructed: tuple[date,
                             for _, pid, level, on, unit_id, status in _with_pieces(
                                 db, (Instruction.id, Instruction.piece_id, Instruction.level, Instruction.instructed_on),
                                 (Piece.unit_id, Piece.status), i_where)]
-        return names, adoption_rows, instruction_rows, None
+        return names, adoption_rows, instruction_rows, None, None
     credits = union_all(
         select(literal(0).label("kind"), Adoption.id.label("id"), Adoption.piece_id.label("piece_id"),
                Adoption.outlet.label("what"), Adoption.adopted_on.label("on")).where(*a_where),
@@ -197,12 +198,15 @@ def _credits(db: Connection, adopted: tuple[date, date], instructed: tuple[date,
         select(credits.c.kind, credits.c.id, credits.c.piece_id, credits.c.what, credits.c.on, Piece.unit_id,
                Piece.piece_type, Piece.category, Piece.commission_id, Piece.status)
         .join(Piece, Piece.id == credits.c.piece_id).where(Piece.id == credited),
-        # the credited pieces' joint units (kind 2) and every unit's name (kind 3)
+        # the credited pieces' joint units (kind 2), every unit's name (kind 3), the unit entries (kind 4)
         select(literal(2), PieceJointUnit.id, PieceJointUnit.piece_id, Unit.name, null().cast(Date), none_int,
                none_str, none_str, none_int, none_str)
         .join(Unit, PieceJointUnit.unit_id == Unit.id).where(PieceJointUnit.piece_id == credited),
         select(literal(3), Unit.id, none_int, Unit.name, null().cast(Date), none_int, none_str, none_str, none_int,
-               none_str))).all()
+               none_str),
+        select(literal(4), UnitEntry.id, none_int, UnitEntry.kind, UnitEntry.entered_on, UnitEntry.unit_id,
+               UnitEntry.key, UnitEntry.note, UnitEntry.done.cast(Integer), none_str)
+        .where(UnitEntry.entered_on >= instructed[0], UnitEntry.entered_on < instructed[1]))).all()
     rows.sort(key=itemgetter(0, 1))
     names = {uid: name for kind, uid, _, name, *_ in rows if kind == 3}
     joint: dict[int, list[str]] = {}
@@ -213,7 +217,19 @@ def _credits(db: Connection, adopted: tuple[date, date], instructed: tuple[date,
                      for kind, _, pid, what, on, unit_id, ptype, category, commission, status in rows if kind == 0]
     instruction_rows = [(pid, what, on, names[unit_id], status)
                         for kind, _, pid, what, on, unit_id, _, _, _, status in rows if kind == 1]
-    return names, adoption_rows, instruction_rows, {pid: tuple(found) for pid, found in joint.items()}
+    entries = [(what, key, on, None if done is None else bool(done), note, names[unit_id])
+               for kind, _, _, what, on, unit_id, key, note, done, _ in rows if kind == 4]
+    return names, adoption_rows, instruction_rows, {pid: tuple(found) for pid, found in joint.items()}, entries
+
+
+def _entries(db: Connection, first: date, after: date) -> list[tuple[Any, ...]]:
+    """Unit entries (endorsements, adjustments) dated in [first, after), in id order:
+    (kind, key, date, done, note, unit)."""
+    return db.execute(
+        select(UnitEntry.kind, UnitEntry.key, UnitEntry.entered_on, UnitEntry.done, UnitEntry.note, Unit.name)
+        .join(Unit, UnitEntry.unit_id == Unit.id)
+        .where(UnitEntry.entered_on >= first, UnitEntry.entered_on < after)
+        .order_by(UnitEntry.id)).all()
 
 
 def _window(period: Period | Month | tuple[date, date]) -> tuple[date, date]:
@@ -250,8 +266,9 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
     start, end = (datetime(d.year, d.month, d.day, tzinfo=tz) for d in (first, last))
     db = session.connection()  # Core rows: plain values, without the ORM's result machinery
     # the units' names; credits with their pieces, in the order they were recorded (and on PostgreSQL the
-    # credited pieces' joint units)
-    names, adoption_rows, instruction_rows, credited_joint = _credits(db, (first, last), (period_start, period_end))
+    # credited pieces' joint units and the period's unit entries)
+    names, adoption_rows, instruction_rows, credited_joint, entries = _credits(
+        db, (first, last), (period_start, period_end))
     pieces = _pieces(db, names, start, end, first, last, tz, pieces_by_month)
     # credits on pieces that no longer count on their own: to the piece counting in their stead
     moved: set[int] = {int(r[0]) for r in (*adoption_rows, *instruction_rows) if r[-1] != _COUNTED}
@@ -304,11 +321,7 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
                     for pid, level, on, unit in instruction_keys.values()]
     endorsements: list[EndorsementEvent] = []
     adjustments: list[AdjustmentEvent] = []
-    for kind, key, on, done, note, unit in db.execute(
-            select(UnitEntry.kind, UnitEntry.key, UnitEntry.entered_on, UnitEntry.done, UnitEntry.note, Unit.name)
-            .join(Unit, UnitEntry.unit_id == Unit.id)
-            .where(UnitEntry.entered_on >= period_start, UnitEntry.entered_on < period_end)
-            .order_by(UnitEntry.id)):
+    for kind, key, on, done, note, unit in entries if entries is not None else _entries(db, period_start, period_end):
         if kind == "endorsement":
             endorsements.append(EndorsementEvent(unit, "deputy" if key == "deputy" else "principal", on, note))
         else:
