@@ -8,7 +8,7 @@ from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ARRAY, Connection, Integer, any_, bindparam, func, select
+from sqlalchemy import ARRAY, Connection, Date, Integer, String, any_, bindparam, func, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from baosong.config.commissions import PeriodicDeadline
@@ -97,6 +97,21 @@ def _pieces(db: Connection, names: Mapping[int, str], start: datetime, end: date
     are whole months); one range query per month, no per-row date arithmetic."""
     counted = Piece.status == _COUNTED
     # a piece without a category tag counts under the type the office recorded for it (adopt --type)
+    if by_month and db.dialect.name == "postgresql":
+        # every month's range in one statement (a year is one round trip, not twelve), each month its own
+        # range scan of the index, dated by a literal
+        months = [select(literal(month_start).label("month"), Piece.unit_id, Piece.category, Piece.piece_type,
+                         func.count().label("n"))
+                  .where(Piece.received_at >= datetime(month_start.year, month_start.month, 1, tzinfo=tz),
+                         Piece.received_at < datetime(month_after.year, month_after.month, 1, tzinfo=tz), counted)
+                  .group_by(Piece.unit_id, Piece.category, Piece.piece_type)
+                  for month_start, month_after in _months_within(first, last)]
+        if not months:
+            return []
+        rows = db.execute(union_all(*months) if len(months) > 1 else months[0]).all()
+        order = {m: i for i, m in enumerate(sorted({r[0] for r in rows}))}
+        rows.sort(key=lambda r: order[r[0]])  # month by month, as the loop below (stable within a month)
+        return [PieceEvent(names[unit_id], category or ptype, None, on, n=n) for on, unit_id, category, ptype, n in rows]
     if by_month:
         pieces: list[PieceEvent] = []
         for month_start, month_after in _months_within(first, last):
@@ -147,6 +162,76 @@ def _with_pieces(db: Connection, credit: tuple[Any, ...], piece: tuple[Any, ...]
     return sorted(((*r, *found[r[1]]) for r in rows), key=_first)
 
 
+def _credits(db: Connection, adopted: tuple[date, date], instructed: tuple[date, date],
+             ) -> tuple[dict[int, str], list[tuple[Any, ...]], list[tuple[Any, ...]], dict[int, tuple[str, ...]] | None,
+                        list[tuple[Any, ...]] | None]:
+    """The units' names by id; adoptions dated in ``adopted`` and instructions dated in ``instructed``, each
+    with its piece, in id order: (piece id, outlet, date, unit, type, category, commission, status) and
+    (piece id, level, date, unit, status); and, on PostgreSQL, the joint units of the credited pieces
+    (as :func:`_joint_units`) and the unit entries dated in ``instructed`` (as :func:`_entries`; None elsewhere).
+
+    On PostgreSQL all of it is one statement (each client/server round trip waits for the server to be
+    scheduled): typed rows in one ``UNION ALL``, the credits' pieces by primary key (``id = ANY(ARRAY(...))``,
+    so the planner never hash-joins them against a scan of every piece)."""
+    a_where = (Adoption.adopted_on >= adopted[0], Adoption.adopted_on < adopted[1])
+    i_where = (Instruction.instructed_on >= instructed[0], Instruction.instructed_on < instructed[1])
+    if db.dialect.name != "postgresql":
+        names = dict(db.execute(select(Unit.id, Unit.name)).all())
+        adoption_rows = [(pid, outlet, on, names[unit_id], ptype, category, commission, status)
+                         for _, pid, outlet, on, unit_id, ptype, category, commission, status in _with_pieces(
+                             db, (Adoption.id, Adoption.piece_id, Adoption.outlet, Adoption.adopted_on),
+                             (Piece.unit_id, Piece.piece_type, Piece.category, Piece.commission_id, Piece.status),
+                             a_where)]
+        instruction_rows = [(pid, level, on, names[unit_id], status)
+                            for _, pid, level, on, unit_id, status in _with_pieces(
+                                db, (Instruction.id, Instruction.piece_id, Instruction.level, Instruction.instructed_on),
+                                (Piece.unit_id, Piece.status), i_where)]
+        return names, adoption_rows, instruction_rows, None, None
+    credits = union_all(
+        select(literal(0).label("kind"), Adoption.id.label("id"), Adoption.piece_id.label("piece_id"),
+               Adoption.outlet.label("what"), Adoption.adopted_on.label("on")).where(*a_where),
+        select(literal(1), Instruction.id, Instruction.piece_id, Instruction.level, Instruction.instructed_on)
+        .where(*i_where)).cte("credits")
+    credited = any_(func.array(select(credits.c.piece_id).scalar_subquery()))
+    none_int, none_str = null().cast(Integer), null().cast(String)
+    rows = db.execute(union_all(
+        select(credits.c.kind, credits.c.id, credits.c.piece_id, credits.c.what, credits.c.on, Piece.unit_id,
+               Piece.piece_type, Piece.category, Piece.commission_id, Piece.status)
+        .join(Piece, Piece.id == credits.c.piece_id).where(Piece.id == credited),
+        # the credited pieces' joint units (kind 2), every unit's name (kind 3), the unit entries (kind 4)
+        select(literal(2), PieceJointUnit.id, PieceJointUnit.piece_id, Unit.name, null().cast(Date), none_int,
+               none_str, none_str, none_int, none_str)
+        .join(Unit, PieceJointUnit.unit_id == Unit.id).where(PieceJointUnit.piece_id == credited),
+        select(literal(3), Unit.id, none_int, Unit.name, null().cast(Date), none_int, none_str, none_str, none_int,
+               none_str),
+        select(literal(4), UnitEntry.id, none_int, UnitEntry.kind, UnitEntry.entered_on, UnitEntry.unit_id,
+               UnitEntry.key, UnitEntry.note, UnitEntry.done.cast(Integer), none_str)
+        .where(UnitEntry.entered_on >= instructed[0], UnitEntry.entered_on < instructed[1]))).all()
+    rows.sort(key=itemgetter(0, 1))
+    names = {uid: name for kind, uid, _, name, *_ in rows if kind == 3}
+    joint: dict[int, list[str]] = {}
+    for kind, _, pid, name, *_ in rows:
+        if kind == 2:
+            joint.setdefault(pid, []).append(name)
+    adoption_rows = [(pid, what, on, names[unit_id], ptype, category, commission, status)
+                     for kind, _, pid, what, on, unit_id, ptype, category, commission, status in rows if kind == 0]
+    instruction_rows = [(pid, what, on, names[unit_id], status)
+                        for kind, _, pid, what, on, unit_id, _, _, _, status in rows if kind == 1]
+    entries = [(what, key, on, None if done is None else bool(done), note, names[unit_id])
+               for kind, _, _, what, on, unit_id, key, note, done, _ in rows if kind == 4]
+    return names, adoption_rows, instruction_rows, {pid: tuple(found) for pid, found in joint.items()}, entries
+
+
+def _entries(db: Connection, first: date, after: date) -> list[tuple[Any, ...]]:
+    """Unit entries (endorsements, adjustments) dated in [first, after), in id order:
+    (kind, key, date, done, note, unit)."""
+    return db.execute(
+        select(UnitEntry.kind, UnitEntry.key, UnitEntry.entered_on, UnitEntry.done, UnitEntry.note, Unit.name)
+        .join(Unit, UnitEntry.unit_id == Unit.id)
+        .where(UnitEntry.entered_on >= first, UnitEntry.entered_on < after)
+        .order_by(UnitEntry.id)).all()
+
+
 def _window(period: Period | Month | tuple[date, date]) -> tuple[date, date]:
     if isinstance(period, Month):
         return period.first_day(), period.next().first_day()
@@ -180,19 +265,11 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
     first, last = window or (period_start - timedelta(days=MARGIN_DAYS), period_end + timedelta(days=MARGIN_DAYS))
     start, end = (datetime(d.year, d.month, d.day, tzinfo=tz) for d in (first, last))
     db = session.connection()  # Core rows: plain values, without the ORM's result machinery
-    names = dict(db.execute(select(Unit.id, Unit.name)).all())
+    # the units' names; credits with their pieces, in the order they were recorded (and on PostgreSQL the
+    # credited pieces' joint units and the period's unit entries)
+    names, adoption_rows, instruction_rows, credited_joint, entries = _credits(
+        db, (first, last), (period_start, period_end))
     pieces = _pieces(db, names, start, end, first, last, tz, pieces_by_month)
-    # credits with their pieces (unit names from ``names``), in the order they were recorded
-    adoption_rows = [(pid, outlet, on, names[unit_id], ptype, category, commission, status)
-                     for _, pid, outlet, on, unit_id, ptype, category, commission, status in _with_pieces(
-                         db, (Adoption.id, Adoption.piece_id, Adoption.outlet, Adoption.adopted_on),
-                         (Piece.unit_id, Piece.piece_type, Piece.category, Piece.commission_id, Piece.status),
-                         (Adoption.adopted_on >= first, Adoption.adopted_on < last))]
-    instruction_rows = [(pid, level, on, names[unit_id], status)
-                        for _, pid, level, on, unit_id, status in _with_pieces(
-                            db, (Instruction.id, Instruction.piece_id, Instruction.level, Instruction.instructed_on),
-                            (Piece.unit_id, Piece.status),
-                            (Instruction.instructed_on >= period_start, Instruction.instructed_on < period_end))]
     # credits on pieces that no longer count on their own: to the piece counting in their stead
     moved: set[int] = {int(r[0]) for r in (*adoption_rows, *instruction_rows) if r[-1] != _COUNTED}
     counting = counting_pieces(session, moved) if moved else {}
@@ -227,7 +304,13 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
         found = counted_as(pid, unit, None, None, None, status)
         if found is not None:
             instruction_keys.setdefault((found[0], level), (found[0], level, on, found[1]))
-    joint = _joint_units(session, {k[0] for k in adoption_keys} | {k[0] for k in instruction_keys})
+    scored = {k[0] for k in adoption_keys} | {k[0] for k in instruction_keys}
+    if credited_joint is None:
+        joint = _joint_units(session, scored)
+    else:  # read with the credits; only pieces counting in a credited piece's stead are still to be asked
+        credited = {r[0] for r in (*adoption_rows, *instruction_rows)}
+        joint = {pid: units for pid, units in credited_joint.items() if pid in scored}
+        joint.update(_joint_units(session, scored - credited))
 
     def sharing(pid: int, unit: str) -> tuple[str, ...]:
         return (unit, *joint[pid]) if pid in joint else ()
@@ -238,11 +321,7 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
                     for pid, level, on, unit in instruction_keys.values()]
     endorsements: list[EndorsementEvent] = []
     adjustments: list[AdjustmentEvent] = []
-    for kind, key, on, done, note, unit in db.execute(
-            select(UnitEntry.kind, UnitEntry.key, UnitEntry.entered_on, UnitEntry.done, UnitEntry.note, Unit.name)
-            .join(Unit, UnitEntry.unit_id == Unit.id)
-            .where(UnitEntry.entered_on >= period_start, UnitEntry.entered_on < period_end)
-            .order_by(UnitEntry.id)):
+    for kind, key, on, done, note, unit in entries if entries is not None else _entries(db, period_start, period_end):
         if kind == "endorsement":
             endorsements.append(EndorsementEvent(unit, "deputy" if key == "deputy" else "principal", on, note))
         else:

@@ -297,3 +297,28 @@ def test_pieces_read_per_month_score_exactly_as_per_day(ledger):
         assert len(by_month.pieces) < len(by_day.pieces)
         day_scores = [s.as_json() for s in score_period(units, by_day, SCORING, period)]
         assert [s.as_json() for s in score_period(units, by_month, SCORING, period)] == day_scores
+
+
+def test_credits_carry_the_joint_units_of_the_piece_that_counts(ledger):
+    """A credit's joint units are those of the piece it counts for: its own, or, for a superseded piece, the
+    revision's; a joint unit of a piece nobody credited shows nowhere (PostgreSQL reads them with the
+    credits in one statement, SQLite by a range of the piece index: both give the same events)."""
+    from baosong.ledger.audit import Who
+    from baosong.ledger.corrections import supersede
+    from baosong.ledger.models import Piece
+    from baosong.ledger.piece_credit import add_joint_units
+
+    with ledger() as s:
+        pieces = {p.id: p for p in s.scalars(select(Piece).order_by(Piece.id))}
+        ids = sorted(pieces)  # ids[k - 1] is piece k of the fixture
+        add_joint_units(s, pieces[ids[2]], ["丙办", "甲镇"])  # piece 3 (乙局), adopted and instructed on 10-20
+        add_joint_units(s, pieces[ids[4]], ["乙局"])  # piece 5: never credited
+        supersede(s, ids[3], ids[5], Who("test", "cli"))  # piece 4 (adopted 11-02) is revised as piece 6
+        add_joint_units(s, pieces[ids[5]], ["丙办"])
+        s.commit()
+        events = period_events(s, (date(2026, 10, 1), date(2026, 12, 1)), TZ, (date(2026, 10, 1), date(2026, 12, 1)))
+    assert sorted((a.piece_id, a.unit, a.outlet, a.units) for a in events.adoptions) == [
+        (ids[2], "乙局", "枣庄普刊", ("乙局", "丙办", "甲镇")),
+        (ids[5], "甲镇", "每日要情", ("甲镇", "丙办")),
+    ]
+    assert [(i.piece_id, i.unit, i.units) for i in events.instructions] == [(ids[2], "乙局", ("乙局", "丙办", "甲镇"))]
