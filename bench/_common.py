@@ -347,3 +347,22 @@ def time_limit(seconds: int) -> None:
 
 def machine() -> str:
     return f"{os.cpu_count()} CPU, Python {sys.version.split()[0]}"
+
+
+def cpu_rate(fn: Callable[[], int], *, seconds: float, min_rounds: int = 5) -> float:
+    """Items per CPU second of ``fn``'s best round (``fn`` returns how many items it handled).
+
+    For single-threaded, CPU-bound loops: on a machine shared with other work a round's wall time
+    grows with the others' load, its CPU time (time.process_time) hardly, and a round is only ever
+    slowed down, never sped up: so the best round's CPU rate."""
+    best = 0.0
+    deadline = time.process_time() + seconds
+    rounds = 0
+    while rounds < min_rounds or time.process_time() < deadline:
+        t0 = time.process_time()
+        n = fn()
+        spent = time.process_time() - t0
+        if spent > 0:
+            best = max(best, n / spent)
+        rounds += 1
+    return best

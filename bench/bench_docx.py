@@ -25,7 +25,6 @@ import inspect
 import io
 import random
 import sys
-import time
 import tracemalloc
 
 from docx import Document
@@ -168,25 +167,6 @@ def python_docx(data: bytes, subject: str, filename: str) -> list[str]:
     return texts
 
 
-def cpu_rate(fn, *, seconds: float) -> float:
-    """Items per CPU second of ``fn``'s best round.
-
-    Both sides are single-threaded, CPU-bound loops; on a machine shared with other work a
-    round's wall time grows with the others' load, its CPU time (time.process_time) hardly,
-    and a round is only ever slowed down, never sped up: so the best round's CPU rate."""
-    best = 0.0
-    deadline = time.process_time() + seconds
-    rounds = 0
-    while rounds < 5 or time.process_time() < deadline:
-        t0 = time.process_time()
-        n = fn()
-        spent = time.process_time() - t0
-        if spent > 0:
-            best = max(best, n / spent)
-        rounds += 1
-    return best
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = c.arg_parser(__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="measuring time per size and reader (default 3)")
@@ -217,8 +197,8 @@ def main(argv: list[str] | None = None) -> int:
                 python_docx(*d)
             return len(docs)
 
-        rate = cpu_rate(ours, seconds=args.seconds)
-        ref = cpu_rate(reference, seconds=args.seconds)
+        rate = c.cpu_rate(ours, seconds=args.seconds)
+        ref = c.cpu_rate(reference, seconds=args.seconds)
         figures.append(c.Figure("docx", f"{label}: baosong documents/s", rate, "docs/s", TARGETS[key]))
         figures.append(c.Figure("docx", f"{label}: python-docx documents/s", ref, "docs/s"))
         figures.append(c.Figure("docx", f"{label}: baosong ÷ python-docx", rate / ref, "x", RATIO_TARGETS[key]))

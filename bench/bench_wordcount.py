@@ -21,7 +21,6 @@ from __future__ import annotations
 import random
 import re
 import sys
-import time
 
 from baosong.intake.wordcount import count
 
@@ -41,21 +40,6 @@ _NAIVE = re.compile(r"[\u4e00-\u9fff]|[^\s\u4e00-\u9fff]+")
 def naive_count(text: str) -> int:
     """The reference: Han characters plus runs of other non-space characters, one regex."""
     return len(_NAIVE.findall(text))
-
-
-def cpu_rate(fn, *, seconds: float, min_rounds: int = 5) -> float:
-    """Items per CPU second of ``fn``'s best round (``fn`` returns how many items it handled)."""
-    best = 0.0
-    deadline = time.process_time() + seconds
-    rounds = 0
-    while rounds < min_rounds or time.process_time() < deadline:
-        t0 = time.process_time()
-        n = fn()
-        spent = time.process_time() - t0
-        if spent > 0:
-            best = max(best, n / spent)
-        rounds += 1
-    return best
 
 
 def document(rng: random.Random, chars: int) -> str:
@@ -91,8 +75,8 @@ def main(argv: list[str] | None = None) -> int:
                 naive_count(t)
             return words
 
-        rate = cpu_rate(once, seconds=args.seconds)
-        ref = cpu_rate(reference, seconds=args.seconds)
+        rate = c.cpu_rate(once, seconds=args.seconds)
+        ref = c.cpu_rate(reference, seconds=args.seconds)
         figures.append(c.Figure("wordcount", label, rate / 1e6, "M字/s", TARGET_M_WORDS_PER_S))
         figures.append(c.Figure("wordcount", f"{label}: naive regex", ref / 1e6, "M字/s"))
         figures.append(c.Figure("wordcount", f"{label}: baosong ÷ naive regex", rate / ref, "x", RATIO_TARGET[key]))
