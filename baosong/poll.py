@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from baosong.app import App
 from baosong.archive import ArchiveBatch
@@ -37,6 +38,10 @@ from baosong.ledger.polls import needs_alert, note_uidvalidity, poll_state, reco
 from baosong.processing import Batch, BatchLookups, Outcome, RecentPieces, process
 from baosong.views import verdict_labels
 from baosong.vocabulary import DISPOSITIONS, Verdict
+
+if TYPE_CHECKING:
+    from baosong.ledger.messages import StagedMessage
+    from baosong.ledger.models import Message
 
 log = logging.getLogger("baosong.poll")
 message_log = logging.getLogger("baosong.messages")
@@ -286,7 +291,8 @@ class _FolderPoll:
         outcomes: list[tuple[int, Outcome]] = []
         try:
             with app.sessions() as session:
-                batch = Batch(session, archive, recorded_shas(session, ahead.shas), ahead.examined())
+                known: dict[str, Message | StagedMessage] = dict(recorded_shas(session, ahead.shas))
+                batch = Batch(session, archive, known, ahead.examined())
                 self.examine_rest(ahead, batch)
                 # the gate's questions for every examined message of the batch, in a few queries
                 batch.lookups = BatchLookups(session, batch.examined.values(), self.recent)

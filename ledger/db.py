@@ -51,7 +51,7 @@ def unavailable(url: object, exc: BaseException) -> DatabaseUnavailable:
     from baosong.config.checks import mask_secrets
 
     try:
-        parsed = make_url(str(url)) if not hasattr(url, "drivername") else url
+        parsed = make_url(str(url))
         if parsed.get_backend_name() == "sqlite":
             where = parsed.database or ":memory:"
         else:

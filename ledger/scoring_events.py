@@ -108,7 +108,7 @@ def _pieces(db: Connection, names: Mapping[int, str], start: datetime, end: date
                   for month_start, month_after in _months_within(first, last)]
         if not months:
             return []
-        rows = db.execute(union_all(*months) if len(months) > 1 else months[0]).all()
+        rows = list(db.execute(union_all(*months) if len(months) > 1 else months[0]).all())
         order = {m: i for i, m in enumerate(sorted({r[0] for r in rows}))}
         rows.sort(key=lambda r: order[r[0]])  # month by month, as the loop below (stable within a month)
         return [PieceEvent(names[unit_id], category or ptype, None, on, n=n) for on, unit_id, category, ptype, n in rows]
@@ -194,7 +194,7 @@ def _credits(db: Connection, adopted: tuple[date, date], instructed: tuple[date,
         .where(*i_where)).cte("credits")
     credited = any_(func.array(select(credits.c.piece_id).scalar_subquery()))
     none_int, none_str = null().cast(Integer), null().cast(String)
-    rows = db.execute(union_all(
+    rows: list[Any] = list(db.execute(union_all(
         select(credits.c.kind, credits.c.id, credits.c.piece_id, credits.c.what, credits.c.on, Piece.unit_id,
                Piece.piece_type, Piece.category, Piece.commission_id, Piece.status)
         .join(Piece, Piece.id == credits.c.piece_id).where(Piece.id == credited),
@@ -206,7 +206,7 @@ def _credits(db: Connection, adopted: tuple[date, date], instructed: tuple[date,
                none_str),
         select(literal(4), UnitEntry.id, none_int, UnitEntry.kind, UnitEntry.entered_on, UnitEntry.unit_id,
                UnitEntry.key, UnitEntry.note, UnitEntry.done.cast(Integer), none_str)
-        .where(UnitEntry.entered_on >= instructed[0], UnitEntry.entered_on < instructed[1]))).all()
+        .where(UnitEntry.entered_on >= instructed[0], UnitEntry.entered_on < instructed[1]))).all())
     rows.sort(key=itemgetter(0, 1))
     names = {uid: name for kind, uid, _, name, *_ in rows if kind == 3}
     joint: dict[int, list[str]] = {}
@@ -225,11 +225,11 @@ def _credits(db: Connection, adopted: tuple[date, date], instructed: tuple[date,
 def _entries(db: Connection, first: date, after: date) -> list[tuple[Any, ...]]:
     """Unit entries (endorsements, adjustments) dated in [first, after), in id order:
     (kind, key, date, done, note, unit)."""
-    return db.execute(
+    return [tuple(row) for row in db.execute(
         select(UnitEntry.kind, UnitEntry.key, UnitEntry.entered_on, UnitEntry.done, UnitEntry.note, Unit.name)
         .join(Unit, UnitEntry.unit_id == Unit.id)
         .where(UnitEntry.entered_on >= first, UnitEntry.entered_on < after)
-        .order_by(UnitEntry.id)).all()
+        .order_by(UnitEntry.id))]
 
 
 def _window(period: Period | Month | tuple[date, date]) -> tuple[date, date]:
