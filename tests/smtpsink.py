@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +111,10 @@ class SmtpSink(servers.SmtpSink):
         if answer:
             self.refusals.append((a, answer))
         return answer
+
+    def copies(self) -> Counter[str]:
+        """How many copies each recipient has received so far (by RCPT TO)."""
+        return Counter(a for m in self.messages for a in m.rcpt_tos)
 
     def clear(self) -> None:
         """Forget the messages received so far (files in outdir stay)."""

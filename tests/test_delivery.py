@@ -54,14 +54,6 @@ def transport(sink: SmtpSink) -> SmtpTransport:
     return SmtpTransport(host=sink.host, port=sink.port, sender=SENDER, use_ssl=False, helo="localhost", timeout=5)
 
 
-def copies(sink: SmtpSink) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for m in sink.messages:
-        for a in m.rcpt_tos:
-            out[a] = out.get(a, 0) + 1
-    return out
-
-
 def test_one_of_two_recipients_answering_451_is_retried_for_that_recipient_only(tmp_path: Path):
     sessions = make_sessionmaker(f"sqlite:///{tmp_path / 'l.db'}")
     queue(sessions, "notice:2026-10:office", [LEADER, OFFICE])
@@ -70,7 +62,7 @@ def test_one_of_two_recipients_answering_451_is_retried_for_that_recipient_only(
     with SmtpSink(temporary={OFFICE: 2}) as sink:
         first = deliver_pending(sessions, transport(sink), policy=policy, clock=clock)
         # the leader has it; the office copy is NOT recorded as sent
-        assert copies(sink) == {LEADER: 1}
+        assert sink.copies() == {LEADER: 1}
         assert (first.sent, first.deferred, first.recipients_sent) == (0, 1, 1)
         assert recipients(sessions)[OFFICE][:2] == ("pending", 1) and "451" in recipients(sessions)[OFFICE][2]
         assert mail_status(sessions) == ["pending"]
@@ -83,11 +75,11 @@ def test_one_of_two_recipients_answering_451_is_retried_for_that_recipient_only(
         assert len(sink.refusals) == 2
         clock.advance(9)
         deliver_pending(sessions, transport(sink), policy=policy, clock=clock)
-        assert len(sink.refusals) == 2 and copies(sink) == {LEADER: 1}
+        assert len(sink.refusals) == 2 and sink.copies() == {LEADER: 1}
         clock.advance(1)
         last = deliver_pending(sessions, transport(sink), policy=policy, clock=clock)
         assert (last.sent, last.deferred) == (1, 0)
-        assert copies(sink) == {LEADER: 1, OFFICE: 1}  # each recipient exactly once
+        assert sink.copies() == {LEADER: 1, OFFICE: 1}  # each recipient exactly once
     assert mail_status(sessions) == ["sent"]
     assert {a: s for a, (s, _, _) in recipients(sessions).items()} == {LEADER: "sent", OFFICE: "sent"}
 
@@ -97,7 +89,7 @@ def test_5xx_fails_that_recipient_with_the_answer_kept_and_the_other_is_sent(tmp
     queue(sessions, "alert:1", [OFFICE, "gone@example.org"])
     with SmtpSink(refuse={"gone@example.org"}) as sink:
         report = deliver_pending(sessions, transport(sink))
-        assert copies(sink) == {OFFICE: 1}
+        assert sink.copies() == {OFFICE: 1}
     state = recipients(sessions)
     assert state[OFFICE][0] == "sent"
     assert state["gone@example.org"][0] == "failed" and "550" in state["gone@example.org"][2]
@@ -129,7 +121,7 @@ def test_554_dt_spm_is_retried_slowly_never_failed(tmp_path: Path):
             clock.advance(30)
         assert len(sink.refusals) == 3
         deliver_pending(sessions, transport(sink), policy=policy, clock=clock)
-        assert copies(sink) == {"principal@163.example": 1}
+        assert sink.copies() == {"principal@163.example": 1}
     assert mail_status(sessions) == ["sent"]
 
 

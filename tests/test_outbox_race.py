@@ -42,14 +42,6 @@ def _queue(url: str) -> list[str]:
     return addresses
 
 
-def _copies(sink: SmtpSink) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for m in sink.messages:
-        for a in m.rcpt_tos:
-            out[a] = out.get(a, 0) + 1
-    return out
-
-
 def test_two_deliverers_at_once_send_each_recipient_exactly_one_copy(ledger_url: str):
     make_sessionmaker(ledger_url)   # the schema, before the two start
     addresses = _queue(ledger_url)
@@ -74,7 +66,7 @@ def test_two_deliverers_at_once_send_each_recipient_exactly_one_copy(ledger_url:
             t.join(120)
         assert not problems, problems
         assert len(reports) == 2
-        assert _copies(sink) == {a: 1 for a in addresses}
+        assert sink.copies() == {a: 1 for a in addresses}
     # both runs together delivered every mail; the ledger says so, per recipient and per mail
     assert sum(r.recipients_sent for r in reports) == len(addresses)
     sessions = make_sessionmaker(ledger_url)
@@ -105,6 +97,6 @@ def test_a_claim_left_by_a_crashed_deliverer_is_taken_over(ledger_url: str):
         assert early.recipients_sent == MAILS   # the dead process's claims, not the live one's
         late = deliver_pending(sessions, _transport(sink), policy=policy, clock=lambda: now + timedelta(minutes=11))
         assert late.recipients_sent == MAILS    # the live one's, once they ran out
-        assert set(_copies(sink).values()) == {1} and len(_copies(sink)) == 2 * MAILS
+        assert set(sink.copies().values()) == {1} and len(sink.copies()) == 2 * MAILS
     with sessions() as s:
         assert {(r.status, r.claimed_by) for r in s.scalars(select(OutboxRecipient))} == {("sent", None)}
