@@ -13,6 +13,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from baosong.messages import say
+
 if TYPE_CHECKING:
     from baosong.config.loader import ConfigError
 
@@ -183,7 +185,7 @@ def check_config(config_dir: ConfigOption = None) -> None:
     labels = {k: (c.label or f"{k}类") for k, c in config.scoring.classes.items()}
     period_labels = vocabulary.labels("scoring_period")
     summary = "，".join(f"{labels.get(k, k)} {v} 个" for k, v in classes.items())
-    out.print(f"配置正确：{config.directory}")
+    out.print(say("cli.config_ok", directory=config.directory))
     out.print(f"  计分办法：{config.scoring.regime}（计分周期：{period_labels[config.scoring.period]}）")
     out.print(f"  单位 {len(config.units)} 个（{summary}），报送邮箱 {len(config.settings.mailboxes)} 个，"
               f"刊物 {len(config.scoring.outlets)} 种")

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from baosong.messages import MESSAGES_FOLDER, message_problems
 from baosong.vocabulary import LABELS_FILE, label_problems
 
 from .checks import database_problem, directory_problem
@@ -375,6 +376,20 @@ def _check_labels(directory: Path, problems: list[Problem]) -> None:
         problems.append(Problem(name, _line_of(node, loc), _key(loc), message))
 
 
+def _check_messages(directory: Path, problems: list[Problem]) -> None:
+    """The office's ``templates/messages/*.yaml`` (rewording what the CLI and the daemon say), when there are any."""
+    folder = directory / "templates" / MESSAGES_FOLDER
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.glob("*.yaml")):
+        name = f"templates/{MESSAGES_FOLDER}/{path.name}"
+        found: list[Problem] = []
+        data, node = _read(path, found)
+        problems.extend(Problem(name, p.line, p.key, p.message) for p in found)
+        for loc, message in message_problems(path.stem, data):
+            problems.append(Problem(name, _line_of(node, loc), _key(loc), message))
+
+
 def load_config(directory: Path | str | None = None) -> Config:
     """Load, validate and cross-check the config directory; raise ConfigError listing every problem."""
     directory = Path(directory) if directory is not None else default_config_dir()
@@ -417,6 +432,7 @@ def load_config(directory: Path | str | None = None) -> Config:
                     f"（可用：{known}） / class not defined in scoring.yaml",
                 ))
     _check_labels(directory, problems)
+    _check_messages(directory, problems)
     if settings is not None and units is not None and scoring is not None:
         _check_periodic(settings, units, scoring, raw["settings.yaml"][1], problems)
     if settings is not None:

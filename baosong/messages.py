@@ -1,0 +1,116 @@
+"""What the CLI, the daemon and the ledger say to a person: the message catalogue.
+
+Every fixed sentence a person reads outside the mail templates lives in ``templates/messages/*.yaml``,
+one file per area (``cli.yaml``, ``daemon.yaml`` ...), each a mapping of key -> text. A text may hold
+``{fields}`` filled by :func:`say` (``str.format`` rules, so a literal brace is written ``{{``). The
+key of a message is its file's stem and its own key: ``say("cli.config_ok")`` reads ``config_ok`` in
+``cli.yaml``.
+
+An office rewords any message with a file of the same name in the ``templates/messages/`` folder of
+its config directory, holding only the entries it changes (``use_messages_from``, called with the
+templates override, as for labels.yaml). Every layer may read them (``baosong.messages`` imports
+nothing of the project).
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+MESSAGES_FOLDER = "messages"
+_override: Path | None = None
+
+
+class UnknownMessage(KeyError):
+    """A key the catalogue does not have: a defect in the code, never a user's mistake."""
+
+
+def use_messages_from(folder: Path | str | None) -> None:
+    """Read ``<folder>/messages/*.yaml`` (when they exist) over the shipped messages; None: shipped only."""
+    global _override
+    _override = Path(folder) / MESSAGES_FOLDER if folder is not None else None
+    _catalogue.cache_clear()
+
+
+def say(key: str, /, **fields: Any) -> str:
+    """The message ``key`` (``area.name``) with its ``{fields}`` filled."""
+    try:
+        text = _catalogue()[key]
+    except KeyError:
+        raise UnknownMessage(key) from None
+    return text.format(**fields) if fields or "{" in text else text
+
+
+def shipped_messages() -> dict[str, str]:
+    """The shipped catalogue, ``area.name`` -> text, in file and key order."""
+    folder = resources.files("baosong.templates").joinpath(MESSAGES_FOLDER)
+    out: dict[str, str] = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            area = entry.name[: -len(".yaml")]
+            for name, text in (yaml.safe_load(entry.read_text(encoding="utf-8")) or {}).items():
+                out[f"{area}.{name}"] = text
+    return out
+
+
+def fields_of(text: str) -> set[str]:
+    """The ``{fields}`` a message text uses (its format fields' first names)."""
+    out: set[str] = set()
+    for _, field, _, _ in string.Formatter().parse(text):
+        if field is not None:
+            out.add(field.split(".")[0].split("[")[0])
+    return out
+
+
+def message_problems(area: str, data: Any) -> list[tuple[tuple[str, ...], str]]:
+    """What is wrong with an office's ``templates/messages/<area>.yaml`` (parsed): (where, message) pairs,
+    in Chinese and English. A reworded message must keep to the fields its shipped text has."""
+    if data is None:
+        return []
+    shipped = shipped_messages()
+    if not any(key.startswith(area + ".") for key in shipped):
+        areas = sorted({key.split(".")[0] for key in shipped})
+        return [((), f"不认识的消息文件（可用：{'、'.join(a + '.yaml' for a in areas)}） / unknown message file")]
+    if not isinstance(data, dict):
+        return [((), "应填写键值对（消息名: 文字） / must be a mapping of name: text")]
+    problems: list[tuple[tuple[str, ...], str]] = []
+    for name, text in data.items():
+        where = (str(name),)
+        key = f"{area}.{name}"
+        if key not in shipped:
+            problems.append((where, "不认识的消息名 / unknown message name"))
+        elif not isinstance(text, str) or not text.strip():
+            problems.append((where, "应填写不为空的文字 / must be non-empty text"))
+        else:
+            try:
+                extra = fields_of(text) - fields_of(shipped[key])
+            except ValueError:
+                problems.append((where, "花括号不成对（字面的花括号写作 {{ 或 }}） / unbalanced braces"))
+                continue
+            if extra:
+                problems.append((where, f"用了原文没有的字段：{'、'.join(sorted(extra))} / unknown field(s)"))
+    return problems
+
+
+@lru_cache(maxsize=1)
+def _catalogue() -> Mapping[str, str]:
+    table = shipped_messages()
+    if _override is not None and _override.is_dir():
+        for path in sorted(_override.glob("*.yaml")):
+            area = path.stem
+            try:
+                office = yaml.safe_load(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                continue  # check-config names it; the shipped words stand meanwhile
+            if message_problems(area, office):
+                continue
+            for name, text in (office or {}).items():
+                table[f"{area}.{name}"] = text
+    return MappingProxyType(table)
