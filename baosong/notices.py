@@ -5,7 +5,7 @@ regime says so (settings.yaml ``notices.periods``; the daemon sends each configu
 ``baosong notify monthly --quarter 2026Q4`` any period by hand). Interview letters stay monthly: they go
 with a month's run only.
 
-The send flow, in order (``send_monthly``, alias ``send_notice``):
+The send flow, in order (``send_notice``):
 
 1. **Guards** (``refusal``): never a notice for a period with no intake (the ledger recorded no
    message received in it: a daemon's first start before any mail was polled), nor for one that
@@ -314,25 +314,25 @@ def approved(app: App, month: NoticePeriod) -> bool:
         return row is not None and row.approved_at is not None
 
 
-def send_monthly(app: App, month: NoticePeriod, *, transport: Transport | None = None, resend: bool = False,
-                 deliver: bool = True, now: datetime | None = None) -> NoticeRun:
+def send_notice(app: App, period: NoticePeriod, *, transport: Transport | None = None, resend: bool = False,
+                deliver: bool = True, now: datetime | None = None) -> NoticeRun:
     """The period's notice run (a month's, or a quarter's, half-year's, year's): guards, then the approval
     step, then queue and deliver."""
     settings = app.config.settings
-    why = refusal(app, month)
+    why = refusal(app, period)
     if why is not None:
-        return NoticeRun(month, 0, 0, (), NOTHING_DELIVERED, refused=why)
-    mails = period_mails(app, month, now)  # ``now``: the date of issue (the daemon's clock; default: today)
-    if settings.notices.require_approval and not approved(app, month):
+        return NoticeRun(period, 0, 0, (), NOTHING_DELIVERED, refused=why)
+    mails = period_mails(app, period, now)  # ``now``: the date of issue (the daemon's clock; default: today)
+    if settings.notices.require_approval and not approved(app, period):
         if not settings.office.to:
             raise NoticeError(say("notices.approval_needs_office"))
-        code = _draft(app, month, mails)
+        code = _draft(app, period, mails)
         delivery = _deliver(app, transport) if deliver else NOTHING_DELIVERED
-        return NoticeRun(month, 0, 0, (), delivery, awaiting_approval=code)
+        return NoticeRun(period, 0, 0, (), delivery, awaiting_approval=code)
     suffix = f":resend-{datetime.now(timezone.utc):%Y%m%d%H%M%S}" if resend else ""
     ids, skipped = _queue(app, mails, suffix)
     delivery = _deliver(app, transport, ids) if deliver and ids else NOTHING_DELIVERED
-    return NoticeRun(month, len(ids), skipped, tuple(a for m in mails for a in m.to), delivery)
+    return NoticeRun(period, len(ids), skipped, tuple(a for m in mails for a in m.to), delivery)
 
 
 def _deliver(app: App, transport: Transport | None, ids: set[int] | None = None) -> DeliveryReport:
@@ -362,11 +362,8 @@ def approve(app: App, period: str, by: str, *, code: str | None = None, transpor
         newly = mark(session, row, by)
         period = row.period
         session.commit()
-    run = send_monthly(app, parse_period(app, period), transport=transport, deliver=deliver)
+    run = send_notice(app, parse_period(app, period), transport=transport, deliver=deliver)
     return Approved(period, newly, run)
-
-
-send_notice = send_monthly  # the name for any period
 
 
 @dataclass(frozen=True)
