@@ -696,10 +696,10 @@ def notify_monthly(
     if outbox is not None:
         _preview(application, period, outbox)
         return
-    from baosong.notices import NoticeError, send_monthly
+    from baosong.notices import NoticeError, send_notice
 
     try:
-        run = send_monthly(application, period, resend=resend)
+        run = send_notice(application, period, resend=resend)
     except NoticeError as exc:
         fail(str(exc))
     if run.refused:

@@ -49,7 +49,7 @@ from baosong.notices import (
     queue_and_deliver,
     refusal,
     scoring_year,
-    send_monthly,
+    send_notice,
 )
 from baosong.poll import poll_mailbox
 
@@ -333,7 +333,7 @@ class Daemon:
         late = now - due_at(self.app, month)
         grace = timedelta(minutes=max(15, 2 * self.app.config.settings.schedule.poll_minutes))
         try:
-            run = send_monthly(self.app, month, deliver=False, now=now)
+            run = send_notice(self.app, month, deliver=False, now=now)
         except NoticeError as exc:
             self.say(f"{month.label}通报未能发送：{exc}")
             return

@@ -18,6 +18,7 @@ from baosong.archive import archive_raw
 from baosong.ledger.failures import exhausted, record_failure, set_aside
 from baosong.ledger.messages import MessageRecord
 from baosong.ledger.outbox import enqueue
+from baosong.messages import say
 from baosong.notify.compose import compose
 from baosong.notify.recipients import failure_alert_to
 from baosong.notify.replies import render_failure_alert
@@ -84,9 +85,9 @@ def note_failure(app: App, *, mailbox: str, uidvalidity: int | None, uid: int | 
                 quarantine_folder = cfg.quarantine_folder if cfg else ""
             subject_line, text = render_failure_alert(
                 attempts=failure.attempts, folder=quarantine_folder, sender=sender,
-                subject=subject, received_at=received_at.astimezone(app.config.tz).strftime("%Y年%m月%d日 %H:%M"),
+                subject=subject, received_at=say("poll.mail_time", when=received_at.astimezone(app.config.tz)),
                 mailbox=mailbox, uid=uid,
-                first_at=failure.first_at.astimezone(app.config.tz).strftime("%Y年%m月%d日 %H:%M"),
+                first_at=say("poll.mail_time", when=failure.first_at.astimezone(app.config.tz)),
                 error=last_line, archive_path=archive_path or None)
             alert = compose(sender=smtp.sender, to=office_to, subject=subject_line, text=text,
                             auto_submitted="auto-generated")

@@ -13,6 +13,7 @@ from baosong.ledger.doc_numbers import doc_number
 from baosong.ledger.outbox import Transport
 from baosong.ledger.periods import Month
 from baosong.ledger.scoring import UnitScore
+from baosong.messages import say
 from baosong.notices import NoticeError, QueueRun, approved, month_scores, queue_and_deliver, refusal
 from baosong.notify.letters import (
     CommissionLapse,
@@ -94,9 +95,7 @@ def send_letters(app: App, month: Month, *, transport: Transport | None = None,
     no letters for a month the notice run would refuse, none before the office approved the month."""
     why = refusal(app, month)
     if why is not None:
-        raise NoticeError(f"{why}；反馈函随通报，同样不发 / no letters either")
+        raise NoticeError(say("notices.no_letters", why=why))
     if app.config.settings.notices.require_approval and not approved(app, month):
-        raise NoticeError(f"{month.label}的通报和反馈函尚未批准（notices.require_approval）：先运行 baosong notify monthly "
-                          f"--month {month} 发出送审稿，经 baosong notify approve {month} 批准后随通报发出"
-                          f" / the month is not approved yet")
+        raise NoticeError(say("notices.letters_not_approved", period=month.label, month=month))
     return queue_and_deliver(app, build_letters(app, month, now=now), MailKind.LETTER, transport=transport)

@@ -5,7 +5,7 @@ regime says so (settings.yaml ``notices.periods``; the daemon sends each configu
 ``baosong notify monthly --quarter 2026Q4`` any period by hand). Interview letters stay monthly: they go
 with a month's run only.
 
-The send flow, in order (``send_monthly``, alias ``send_notice``):
+The send flow, in order (``send_notice``):
 
 1. **Guards** (``refusal``): never a notice for a period with no intake (the ledger recorded no
    message received in it: a daemon's first start before any mail was polled), nor for one that
@@ -45,6 +45,7 @@ from baosong.ledger.outbox import (
 from baosong.ledger.periods import Month, Period
 from baosong.ledger.scoring import UnitScore
 from baosong.ledger.units import active_units
+from baosong.messages import say
 from baosong.notify.compose import compose
 from baosong.notify.monthly import notice_mails
 from baosong.notify.recipients import Principal, notice_recipients
@@ -94,8 +95,7 @@ def parse_period(app: App, text: str) -> NoticePeriod:
     try:
         return as_notice_period(Period.parse(kind, text, scoring_year(app)))
     except ValueError:
-        raise NoticeError(f"通报期别应写成 2026-10（月）、2026Q4（季度）、2026H2（半年）或 2026（年度），收到 {text!r}"
-                          f" / a period looks like 2026-10, 2026Q4, 2026H2 or 2026") from None
+        raise NoticeError(say("notices.bad_period", text=repr(text))) from None
 
 
 def period_scores(app: App, period: Period, now: datetime | None = None) -> list[UnitScore]:
@@ -130,13 +130,11 @@ def refusal(app: App, period: NoticePeriod) -> str | None:
 
     start_month = app.config.settings.notices.start_month
     if start_month is not None and last_month(period) < Month.parse(start_month):
-        return (f"{period.label}早于 settings.yaml 中 notices.start_month（{start_month}），不发通报"
-                f" / the period ends before start_month")
+        return say("notices.before_start_month", period=period.label, start_month=start_month)
     start, end = as_period(period).bounds(app.config.tz)
     with app.sessions() as session:
         if received_between(session, start, end) == 0:
-            return (f"{period.label}没有收到任何邮件（尚未收信或邮箱未配置），不发通报"
-                    f" / no intake recorded for the period")
+            return say("notices.no_intake", period=period.label)
     return None
 
 
@@ -183,7 +181,7 @@ def period_mails(app: App, period: NoticePeriod, issued_on: datetime | None = No
     interview letters."""
     settings = app.config.settings
     if settings.smtp is None:
-        raise NoticeError("settings.yaml 中没有 smtp 设置，无法发送通报 / no smtp settings")
+        raise NoticeError(say("notices.no_smtp_notice"))
     monthly = isinstance(period, Month)
     month = last_month(period)
     # scored as of the run's clock (the daemon's, or now): what has ended by then is judged
@@ -195,8 +193,7 @@ def period_mails(app: App, period: NoticePeriod, issued_on: datetime | None = No
                                    office_greeting=settings.notices.office_greeting,
                                    principal_greeting=settings.notices.principal_greeting)
     if not recipients:
-        raise NoticeError("没有通报收件人：请在 settings.yaml 的 office.to 或 units.yaml 的 principal 中填写邮箱"
-                          " / no recipients")
+        raise NoticeError(say("notices.no_recipients"))
     labels = class_labels(app.config.scoring.classes)
     issued = (issued_on or datetime.now(app.config.tz)).astimezone(app.config.tz).date()
     # the trend is monthly whatever the period: it ends with the period's last month
@@ -216,14 +213,14 @@ def outgoing(app: App, mails: Sequence[Any], kind: MailKind) -> list[OutgoingMai
     """Notice, letter or reminder objects (notify/) composed as they go out: the one way mail is made."""
     smtp = app.config.settings.smtp
     if smtp is None:
-        raise NoticeError("settings.yaml 中没有 smtp 设置，无法发送 / no smtp settings")
+        raise NoticeError(say("notices.no_smtp_send"))
     return [OutgoingMail(m.key, kind, (*m.to, *getattr(m, "cc", ())), m.subject, _raw(m, smtp.sender)) for m in mails]
 
 
 def preview_mails(app: App, mails: Sequence[Any], folder: Path) -> list[Path]:
     """Write ``mails`` (notice or letter objects) as .eml files exactly as they would go out; nothing stored."""
     if app.config.settings.smtp is None:
-        raise NoticeError("settings.yaml 中没有 smtp 设置，无法生成邮件 / no smtp settings")
+        raise NoticeError(say("notices.no_smtp_preview"))
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for i, mail in enumerate(mails, 1):
@@ -317,32 +314,31 @@ def approved(app: App, month: NoticePeriod) -> bool:
         return row is not None and row.approved_at is not None
 
 
-def send_monthly(app: App, month: NoticePeriod, *, transport: Transport | None = None, resend: bool = False,
-                 deliver: bool = True, now: datetime | None = None) -> NoticeRun:
+def send_notice(app: App, period: NoticePeriod, *, transport: Transport | None = None, resend: bool = False,
+                deliver: bool = True, now: datetime | None = None) -> NoticeRun:
     """The period's notice run (a month's, or a quarter's, half-year's, year's): guards, then the approval
     step, then queue and deliver."""
     settings = app.config.settings
-    why = refusal(app, month)
+    why = refusal(app, period)
     if why is not None:
-        return NoticeRun(month, 0, 0, (), NOTHING_DELIVERED, refused=why)
-    mails = period_mails(app, month, now)  # ``now``: the date of issue (the daemon's clock; default: today)
-    if settings.notices.require_approval and not approved(app, month):
+        return NoticeRun(period, 0, 0, (), NOTHING_DELIVERED, refused=why)
+    mails = period_mails(app, period, now)  # ``now``: the date of issue (the daemon's clock; default: today)
+    if settings.notices.require_approval and not approved(app, period):
         if not settings.office.to:
-            raise NoticeError("通报须经批准（notices.require_approval），但 settings.yaml 的 office.to 中没有信息科邮箱"
-                              " / approval needs office.to")
-        code = _draft(app, month, mails)
+            raise NoticeError(say("notices.approval_needs_office"))
+        code = _draft(app, period, mails)
         delivery = _deliver(app, transport) if deliver else NOTHING_DELIVERED
-        return NoticeRun(month, 0, 0, (), delivery, awaiting_approval=code)
+        return NoticeRun(period, 0, 0, (), delivery, awaiting_approval=code)
     suffix = f":resend-{datetime.now(timezone.utc):%Y%m%d%H%M%S}" if resend else ""
     ids, skipped = _queue(app, mails, suffix)
     delivery = _deliver(app, transport, ids) if deliver and ids else NOTHING_DELIVERED
-    return NoticeRun(month, len(ids), skipped, tuple(a for m in mails for a in m.to), delivery)
+    return NoticeRun(period, len(ids), skipped, tuple(a for m in mails for a in m.to), delivery)
 
 
 def _deliver(app: App, transport: Transport | None, ids: set[int] | None = None) -> DeliveryReport:
     transport = transport or app.smtp_transport()
     if transport is None:
-        raise NoticeError("settings.yaml 中没有 smtp 设置，无法发送通报 / no smtp settings")
+        raise NoticeError(say("notices.no_smtp_notice"))
     return deliver_pending(app.sessions, transport, only_ids=ids, policy=app.delivery_policy())
 
 
@@ -362,16 +358,12 @@ def approve(app: App, period: str, by: str, *, code: str | None = None, transpor
     with app.sessions() as session:
         row = approval_by_code(session, code) if code else approval_for(session, period)
         if row is None:
-            raise NoticeError(f"没有待批准的通报：{code or period}（送审稿尚未发出，或审核码不对）"
-                              f" / nothing awaits approval")
+            raise NoticeError(say("notices.nothing_to_approve", what=code or period))
         newly = mark(session, row, by)
         period = row.period
         session.commit()
-    run = send_monthly(app, parse_period(app, period), transport=transport, deliver=deliver)
+    run = send_notice(app, parse_period(app, period), transport=transport, deliver=deliver)
     return Approved(period, newly, run)
-
-
-send_notice = send_monthly  # the name for any period
 
 
 @dataclass(frozen=True)

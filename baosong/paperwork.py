@@ -20,6 +20,7 @@ from baosong.ledger.periods import Month, Period
 from baosong.ledger.regime import event_window
 from baosong.ledger.scoring import UnitScore
 from baosong.ledger.scoring_events import period_events
+from baosong.messages import say
 from baosong.notify.compose import DOCX_MIME, PDF_MIME, XLSX_MIME, Attachment, InlineImage
 from baosong.notify.formal import Fonts, FormalDoc, formal_docx
 from baosong.notify.monthly import AdoptedPiece, Chart, NoticeExtras, notice_context
@@ -67,7 +68,7 @@ def charts(app: App, month: Month, scores: list[UnitScore], history: list[tuple[
         classes.setdefault(s.class_, []).append(Bar(s.short or s.unit, float(s.score)))
     bars = score_bars([ClassBars(labels.get(k, k), tuple(v)) for k, v in classes.items()],
                       ylabel=render("chart_labels.txt.j2", which="score_axis").strip())
-    points = [TrendPoint(f"{m.month}月", {render("chart_labels.txt.j2", which="submitted").strip(): sum(s.submitted for s in ss),
+    points = [TrendPoint(say("notices.trend_month", month=m.month), {render("chart_labels.txt.j2", which="submitted").strip(): sum(s.submitted for s in ss),
                                           render("chart_labels.txt.j2", which="adopted").strip(): sum(s.adopted for s in ss)})
               for m, ss in history]
     trend = trend_lines(points, title=render("chart_labels.txt.j2", which="trend").strip())

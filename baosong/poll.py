@@ -35,6 +35,7 @@ from baosong.judging import examine_raw
 from baosong.ledger.messages import mark_filed, recorded_shas, recorded_uids
 from baosong.ledger.outbox import DeliveryReport, deliver_pending
 from baosong.ledger.polls import needs_alert, note_uidvalidity, poll_state, record_poll
+from baosong.messages import say
 from baosong.processing import Batch, BatchLookups, Outcome, RecentPieces, process
 from baosong.views import verdict_labels
 from baosong.vocabulary import DISPOSITIONS, Verdict
@@ -72,17 +73,18 @@ class MailboxReport:
     @property
     def failed(self) -> str | None:
         """Why the mailbox itself could not be polled (login, connection, deadline); None when it was."""
-        return None if self.ok else ("；".join(self.errors) or "收信未完成 / poll not completed")
+        return None if self.ok else ("；".join(self.errors) or say("poll.poll_not_completed"))
 
     def summary(self) -> str:
-        counts = "，".join(f"{verdict_labels().get(k, k)} {v}" for k, v in self.counts.items()) or "无新邮件"
-        text = (f"邮箱“{self.mailbox}”：取到 {self.fetched} 封，新登记 {self.new} 封（{counts}）"
-                + (f"，此前已登记 {self.already} 封" if self.already else "")
-                + (f"，{self.oversize} 封超过大小限制未下载（仅凭邮件头登记并退回）" if self.oversize else "")
-                + (f"，{self.set_aside} 封多次处理失败已移入隔离" if self.set_aside else ""))
+        counts = "，".join(say("poll.summary_count", verdict=verdict_labels().get(k, k), count=v)
+                          for k, v in self.counts.items()) or say("poll.summary_no_new")
+        text = (say("poll.summary", mailbox=self.mailbox, fetched=self.fetched, new=self.new, counts=counts)
+                + (say("poll.summary_already", already=self.already) if self.already else "")
+                + (say("poll.summary_oversize", oversize=self.oversize) if self.oversize else "")
+                + (say("poll.summary_set_aside", set_aside=self.set_aside) if self.set_aside else ""))
         if not self.ok:
-            when = self.last_success.strftime("%Y-%m-%d %H:%M") if self.last_success else "从未成功"
-            text += f"；本次收信未完成，上次成功收信：{when}"
+            text += (say("poll.summary_incomplete", when=self.last_success) if self.last_success
+                     else say("poll.summary_incomplete_never"))
         return text
 
 
@@ -171,8 +173,8 @@ class _FolderPoll:
             before = note_uidvalidity(session, self.name, uidvalidity)
             session.commit()
         if before is not None:
-            report.notes.append(f"文件夹“{self.folder}”的 UIDVALIDITY 由 {before} 变为 {uidvalidity}（服务器重新编号）："
-                                f"邮件按内容识别，已登记的不会重复登记 / UIDVALIDITY changed")
+            report.notes.append(say("poll.uidvalidity_changed", folder=self.folder, before=before,
+                                    uidvalidity=uidvalidity))
         uids = box.uids()
         self.total += len(uids)
         with self.app.sessions() as session:
@@ -344,16 +346,16 @@ class _FolderPoll:
                                           quarantine_folder=cfg.quarantine_folder)
                 except Exception as again:  # the ledger itself is failing: keep the message, go on
                     log.info("recording the failure of UID %s of %s failed", f.uid, self.name, exc_info=True)
-                    report.errors.append(f"UID {f.uid}：处理失败，且无法记入台账，邮件保留在收件箱 / "
-                                         f"{exc!r}; {again!r}")
+                    report.errors.append(say("poll.failure_unrecorded", uid=f.uid, error=repr(exc),
+                                             again=repr(again)))
                     continue
                 if failed.set_aside_id is None:
-                    report.errors.append(f"UID {f.uid}：第 {failed.attempts}/{failed.max_attempts} 次处理失败，"
-                                         f"邮件保留在收件箱，下次重试 / {exc!r}")
+                    report.errors.append(say("poll.failure_will_retry", uid=f.uid, attempts=failed.attempts,
+                                             max_attempts=failed.max_attempts, error=repr(exc)))
                     continue
                 report.set_aside += 1
-                report.errors.append(f"UID {f.uid}：连续 {failed.attempts} 次处理失败，已移入隔离文件夹"
-                                     f"“{cfg.quarantine_folder}”并通知信息科 / {exc!r}")
+                report.errors.append(say("poll.failure_set_aside", uid=f.uid, attempts=failed.attempts,
+                                         folder=cfg.quarantine_folder, error=repr(exc)))
                 filed.append((f.uid, failed.set_aside_id, Verdict.QUARANTINED))
                 continue
             self._count(f.uid, outcome)
@@ -415,11 +417,11 @@ def poll_mailbox(app: App, cfg: MailboxConfig, progress: Progress | None = None,
         if box.watchdog.fired:
             report.errors.append(str(box.deadline_error()))
         else:
-            report.errors.append(f"邮箱“{cfg.name}”收信中断：{exc or type(exc).__name__}；已登记的邮件不受影响，"
-                                 f"其余下次收信继续 / connection to the mailbox lost")
+            report.errors.append(say("poll.connection_lost", mailbox=cfg.name,
+                                     error=exc or type(exc).__name__))
     except Exception as exc:  # anything else (the ledger failing ...): said plainly, the traceback at debug
         log.debug("mailbox %s failed", cfg.name, exc_info=True)
-        report.errors.append(f"邮箱“{cfg.name}”收信中断：{exc!r}；已登记的邮件不受影响 / poll failed")
+        report.errors.append(say("poll.poll_failed", mailbox=cfg.name, error=repr(exc)))
     finally:
         box.close()
     _note_poll(app, report)

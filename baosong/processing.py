@@ -47,6 +47,7 @@ from baosong.ledger.messages import (
 )
 from baosong.ledger.models import Message
 from baosong.ledger.outbox import enqueue, rejections_since, sent_by_us, sent_by_us_among
+from baosong.messages import say
 from baosong.replying import build_mails
 from baosong.vocabulary import Reason, Verdict
 
@@ -430,7 +431,7 @@ def release_by_reply(session: Session, code: str, sender: str | None) -> bool:
 def _queue_mail(app: App, session: Session, verdict: Judgement, message: Message | StagedMessage) -> None:
     """Queue what the verdict's disposition asks for: a reply to the sender, an alert to the office."""
     tz = app.config.tz
-    received = message.received_at.astimezone(tz).strftime("%Y年%m月%d日 %H:%M")
+    received = say("poll.mail_time", when=message.received_at.astimezone(tz))
     day_start = datetime.now(tz).replace(hour=0, minute=0, second=0, microsecond=0)
     # the rate limit counts rejection replies only: an accepted piece needs no count
     today = (rejections_since(session, verdict.sender, day_start)

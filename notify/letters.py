@@ -22,6 +22,7 @@ from datetime import date
 
 from baosong.ledger.periods import Month
 from baosong.ledger.scoring import UnitScore
+from baosong.messages import say
 
 from .compose import DOCX_MIME, Attachment
 from .formal import Fonts, FormalDoc, formal_docx
@@ -146,7 +147,7 @@ def letter_mails(letters: Sequence[LetterFacts], *, month: Month, numbers: Mappi
                  office_name: str, department: str, place: str, issuer: str, issued_on: date,
                  consecutive: int = 2, bottom: int = 3, fonts: Fonts = Fonts()) -> list[NoticeMail]:
     """One mail per letter: to the principal, the office in copy, the letter attached as .docx."""
-    issued = f"{issued_on.year}年{issued_on.month}月{issued_on.day}日"
+    issued = say("notify.issued_date", year=issued_on.year, month=issued_on.month, day=issued_on.day)
     out: list[NoticeMail] = []
     for facts in letters:
         ctx = dict(f=facts, month=month, number=numbers[facts.unit], title=title, office_name=office_name,

@@ -12,6 +12,7 @@ from datetime import date
 
 from baosong.ledger.periods import Month
 from baosong.ledger.scoring import UnitScore
+from baosong.messages import say
 
 from .compose import Attachment, InlineImage
 from .render import render
@@ -73,7 +74,7 @@ def class_tables(scores: Sequence[UnitScore], labels: dict[str, str]) -> list[di
     tables: list[dict] = []
     for s in scores:
         if not tables or tables[-1]["class"] != s.class_:
-            tables.append({"class": s.class_, "label": labels.get(s.class_, f"{s.class_}类"), "rows": []})
+            tables.append({"class": s.class_, "label": labels.get(s.class_, say("notify.class_label", name=s.class_)), "rows": []})
         tables[-1]["rows"].append(s)
     for t in tables:
         keys: dict[str, str] = {}
@@ -118,7 +119,8 @@ def notice_context(*, month: Month, scores: Sequence[UnitScore], office_name: st
         below=below_quota(scores), zero=[s for s in scores if s.submitted == 0], adopted=extras.adopted,
         charts=extras.charts, number=extras.number, place=extras.place, office_name=office_name,
         department=department, class_labels=class_labels, regime=regime, quota_cell=quota_cell,
-        issued=f"{issued_on.year}年{issued_on.month}月{issued_on.day}日", **extras.extra,
+        issued=say("notify.issued_date", year=issued_on.year, month=issued_on.month, day=issued_on.day),
+        **extras.extra,
     )
 
 

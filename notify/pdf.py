@@ -11,6 +11,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from baosong.messages import say
+
 
 class PdfError(Exception):
     pass
@@ -36,9 +38,9 @@ def docx_to_pdf(data: bytes, *, soffice: str = "soffice", timeout: float = 120, 
                  "--convert-to", "pdf", "--outdir", str(folder / "out"), str(source)],
                 capture_output=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
-            raise PdfError(f"LibreOffice 转换 PDF 超过 {timeout:g} 秒 / PDF conversion timed out") from None
+            raise PdfError(say("notify.pdf_timeout", seconds=timeout)) from None
         target = folder / "out" / f"{name}.pdf"
         if done.returncode != 0 or not target.is_file():
             message = (done.stderr or done.stdout).decode("utf-8", "replace").strip()[-300:]
-            raise PdfError(f"LibreOffice 未能生成 PDF（退出码 {done.returncode}）：{message} / PDF conversion failed")
+            raise PdfError(say("notify.pdf_failed", code=done.returncode, output=message))
         return target.read_bytes()

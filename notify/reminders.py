@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from baosong.ledger.periods import Month
 from baosong.ledger.scoring import UnitScore
+from baosong.messages import say
 
 from .monthly import NoticeMail
 from .render import render
@@ -41,7 +42,7 @@ def reminder_mails(items: Sequence[OpenCommission], *, office_name: str, departm
     """One reminder per (commission, unit), keyed ``reminder:<number>:<unit>`` so it is sent once."""
     out: list[NoticeMail] = []
     for item in items:
-        ctx = dict(c=item, deadline=f"{item.deadline:%Y年%m月%d日 %H:%M}", office_name=office_name,
+        ctx = dict(c=item, deadline=say("notify.deadline_time", when=item.deadline), office_name=office_name,
                    department=department, phone=phone)
         out.append(NoticeMail(key=f"reminder:{item.number}:{item.unit}", to=item.to, cc=item.cc,
                               subject=render("reminder_subject.txt.j2", **ctx).strip(),

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from baosong.ledger.models import OutboxMail
 from baosong.ledger.outbox import DeliveryError, Handover, Refusal
+from baosong.messages import say
 
 
 def _delivery_error(exc: Exception, host: str = "", port: int = 0) -> DeliveryError:
@@ -32,29 +33,29 @@ def _detail(exc: BaseException) -> str:
 def describe(exc: BaseException, host: str = "", port: int = 0) -> str:
     """What went wrong talking to the SMTP server, for the office: a Chinese sentence naming the
     server, then the short technical detail (what the outbox report and ``status`` show)."""
-    server = f"{host}:{port}" if host else "发信服务器"
+    server = f"{host}:{port}" if host else say("notify.smtp_server_unnamed")
     if isinstance(exc, smtplib.SMTPResponseException):   # the server answered with a refusal code
         answer = _answer(exc.smtp_code, exc.smtp_error)
         if isinstance(exc, smtplib.SMTPAuthenticationError):
-            return f"发信服务器 {server} 拒绝登录，请检查 smtp 的用户名和授权码 / SMTP login refused: {answer}"
-        return f"发信服务器 {server} 拒收 / SMTP refused: {answer}"
+            return say("notify.smtp_login_refused", server=server, answer=answer)
+        return say("notify.smtp_refused", server=server, answer=answer)
     if isinstance(exc, smtplib.SMTPServerDisconnected):
-        return f"发信服务器 {server} 断开了连接 / SMTP server disconnected: {_detail(exc)}"
+        return say("notify.smtp_disconnected", server=server, detail=_detail(exc))
     if isinstance(exc, smtplib.SMTPException):
-        return f"与发信服务器 {server} 通信出错 / SMTP error: {_detail(exc)}"
+        return say("notify.smtp_error", server=server, detail=_detail(exc))
     if isinstance(exc, ConnectionRefusedError):
-        reason = "拒绝连接"
+        key = "notify.smtp_connection_refused"
     elif isinstance(exc, (TimeoutError, socket.timeout)):
-        reason = "连接超时"
+        key = "notify.smtp_connection_timeout"
     elif isinstance(exc, socket.gaierror):
-        reason = "主机名无法解析"
+        key = "notify.smtp_host_unknown"
     elif isinstance(exc, ssl.SSLError):
-        reason = "SSL/TLS 握手失败，请检查 smtp 的 port 和 ssl/starttls"
+        key = "notify.smtp_tls_failed"
     elif isinstance(exc, OSError):
-        reason = "网络错误"
+        key = "notify.smtp_network_error"
     else:
-        reason = "出错"
-    return f"无法连接发信服务器 {server}（{reason}） / cannot connect to SMTP: {_detail(exc)}"
+        key = "notify.smtp_connect_failed"
+    return say(key, server=server, detail=_detail(exc))
 
 
 def _answer(code: int, text: bytes | str) -> str:
@@ -148,7 +149,8 @@ class FolderTransport:
             tmp.write_bytes(mail.raw)
             tmp.replace(target)
         except OSError as exc:  # a full disk or a missing permission: stop the run, keep the mail pending
-            raise DeliveryError(f"无法写入文件夹 {self.folder}：{exc.strerror or exc} / cannot write: {exc}") from exc
+            raise DeliveryError(say("notify.folder_unwritable", folder=self.folder, reason=exc.strerror or exc,
+                                    error=exc)) from exc
         return Handover()
 
     def close(self) -> None:

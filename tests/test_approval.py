@@ -25,7 +25,7 @@ from baosong.daemon import Daemon
 from baosong.demo.samples import DOCX_TYPE, docx_bytes, mail
 from baosong.ledger.outbox import deliver_pending
 from baosong.ledger.periods import Month
-from baosong.notices import approved, notice_sent, preview, send_monthly
+from baosong.notices import approved, notice_sent, preview, send_notice
 from baosong.processing import process
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -125,7 +125,7 @@ def test_guards_start_month_and_no_intake(tmp_path: Path, smtp_sink):
     (config / "settings.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
     app = App.open(config)
     submit(app)
-    run = send_monthly(app, Month(2026, 10))
+    run = send_notice(app, Month(2026, 10))
     assert run.refused and "start_month" in run.refused and not notices(smtp_sink)
     result = invoke(config, "notify", "monthly", "--month", "2026-10")
     assert result.exit_code == 1 and "start_month" in result.output
@@ -165,7 +165,7 @@ def test_preview_marks_nothing_and_html_is_autoescaped_and_templates_overridable
     result = invoke(config, "notify", "preview", "--month", "2026-10", "--outbox", str(tmp_path / "q"))
     assert result.exit_code == 0 and len(list((tmp_path / "q").glob("*.eml"))) == 7
     assert not approved(app, Month(2026, 10))
-    run = send_monthly(app, Month(2026, 10))  # the preview neither sent nor marked anything
+    run = send_notice(app, Month(2026, 10))  # the preview neither sent nor marked anything
     assert run.awaiting_approval
 
     (config / "templates").mkdir()

@@ -19,7 +19,7 @@ from baosong.app import App
 from baosong.daemon import notice_due
 from baosong.demo.samples import DOCX_TYPE, docx_bytes, mail
 from baosong.ledger.periods import Month
-from baosong.notices import send_monthly
+from baosong.notices import send_notice
 from baosong.notify.send import FolderTransport
 from baosong.processing import process
 
@@ -33,13 +33,13 @@ def test_notice_due_only_after_the_configured_time_and_only_once(office_config: 
     assert notice_due(app, datetime(2026, 11, 30, 23, 0, tzinfo=TZ)) == Month(2026, 10)  # a daemon down on the day
     assert notice_due(app, datetime(2027, 1, 5, 12, 0, tzinfo=TZ)) == Month(2026, 12)
     # no intake recorded for October (a first start before any mail was polled): nothing is sent
-    empty = send_monthly(app, Month(2026, 10), transport=FolderTransport(tmp_path / "out"))
+    empty = send_notice(app, Month(2026, 10), transport=FolderTransport(tmp_path / "out"))
     assert empty.refused and "没有收到任何邮件" in empty.refused and not (tmp_path / "out").exists()
     assert notice_due(app, datetime(2026, 11, 30, 23, 0, tzinfo=TZ)) == Month(2026, 10)
     process(app, mail(sender="shangwu-xx@example.org", to="tzxxk@example.com", subject="【工作动态】x", body="正文",
                       when=datetime(2026, 10, 9, 9, 0, tzinfo=TZ)), mailbox="test",
             received_at=datetime(2026, 10, 9, 9, 0, tzinfo=TZ))
-    run = send_monthly(app, Month(2026, 10), transport=FolderTransport(tmp_path / "out"))
+    run = send_notice(app, Month(2026, 10), transport=FolderTransport(tmp_path / "out"))
     assert run.queued == 7 and run.delivery.sent == 7
     assert notice_due(app, datetime(2026, 11, 30, 23, 0, tzinfo=TZ)) is None
 

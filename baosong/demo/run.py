@@ -23,7 +23,7 @@ from baosong.demo.servers import PymapServer, SmtpSink
 from baosong.ledger.credits import record_adoption
 from baosong.ledger.messages import pieces_in
 from baosong.ledger.periods import Month
-from baosong.notices import month_scores, send_monthly
+from baosong.notices import month_scores, send_notice
 from baosong.poll import poll_all
 from baosong.views import class_labels, ledger_table, piece_rows, ranking_table
 
@@ -97,7 +97,7 @@ def run_demo(workdir: Path, console: Console) -> None:
         labels = class_labels(application.config.scoring.classes)
         console.print(ranking_table(month_scores(application, month), labels, month))
 
-        run = send_monthly(application, month)
+        run = send_notice(application, month)
         notices = run.delivery.sent
         console.print(f"5. 已发送{month.label}月度通报 {notices} 封（办公室收件人和各单位主要负责同志）")
     console.print(f"\n完成。SMTP 服务器收到的全部邮件（回执、退回通知、{notices} 封月度通报）在：[bold]{sent_dir}[/]")
