@@ -418,7 +418,7 @@ def poll_mailbox(app: App, cfg: MailboxConfig, progress: Progress | None = None,
             report.errors.append(str(box.deadline_error()))
         else:
             report.errors.append(say("poll.connection_lost", mailbox=cfg.name,
-                                     error=exc or type(exc).__name__))
+                                     error=str(exc) or type(exc).__name__))
     except Exception as exc:  # anything else (the ledger failing ...): said plainly, the traceback at debug
         log.debug("mailbox %s failed", cfg.name, exc_info=True)
         report.errors.append(say("poll.poll_failed", mailbox=cfg.name, error=repr(exc)))
