@@ -13,6 +13,8 @@ import os
 import re
 from pathlib import Path
 
+from baosong.messages import say
+
 # a password inside a URL: scheme://user:PASSWORD@host
 _URL_PASSWORD = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s]*:)(?P<secret>[^@\s]+)(?=@)")
 # password=..., passwd: ..., secret=... in free text (connection strings, exception messages)
@@ -56,29 +58,27 @@ def database_problem(url: str) -> str | None:
     """Why ``url`` cannot be the ledger's database here (None: it can)."""
     m = _URL.match(url.strip())
     if m is None:
-        return (f"“{mask_secrets(url)}”不是数据库 URL，应形如 sqlite:////路径/baosong.db 或 "
-                f"postgresql+psycopg://用户名@主机/库名（密码写在 @ 前） / not a database URL")
+        return say("config.not_database_url", url=mask_secrets(url))
     dialect, driver = m.group("dialect").lower(), (m.group("driver") or "").lower()
     if dialect in ("postgres",):
-        return "请写 postgresql://（不是 postgres://） / use postgresql:// (not postgres://)"
+        return say("config.postgres_scheme")
     if dialect not in _DRIVERS:
-        return (f"不支持的数据库类型 {dialect}，只支持 sqlite 和 postgresql / "
-                f"unsupported database {dialect!r}: use sqlite or postgresql")
+        return say("config.unsupported_database", dialect=dialect, quoted=repr(dialect))
     default, known = _DRIVERS[dialect]
     module = known.get(driver) if driver else default
     if module is None:
-        return f"不认识的数据库驱动 {dialect}+{driver} / unknown database driver"
+        return say("config.unknown_driver", dialect=dialect, driver=driver)
     if importlib.util.find_spec(module) is None:
-        hint = "pip install 'baosong[postgres]'，并把 URL 写成 postgresql+psycopg://…" if dialect == "postgresql" else ""
-        return (f"数据库驱动 {module} 没有安装（{hint or '请安装该驱动'}） / "
-                f"database driver {module!r} is not installed")
+        if dialect == "postgresql":
+            return say("config.postgres_driver_missing", module=module, quoted=repr(module))
+        return say("config.driver_missing", module=module, quoted=repr(module))
     if dialect == "sqlite":
         rest = url.split("://", 1)[1]
         path = rest[1:].split("?", 1)[0] if rest.startswith("/") else ""
         if path and path != ":memory:":
             problem = directory_problem(Path(path).parent)
             if problem:
-                return f"SQLite 数据库文件所在目录不可用：{problem}"
+                return say("config.sqlite_folder_unusable", problem=problem)
     return None
 
 
@@ -87,10 +87,10 @@ def directory_problem(path: Path) -> str | None:
     try:
         resolved = path.expanduser().resolve()
     except (OSError, RuntimeError) as exc:
-        return f"路径无法解析（{exc}） / path cannot be resolved"
+        return say("config.path_unresolvable", error=exc)
     for tree in _SYSTEM_TREES:
         if resolved == tree or tree in resolved.parents:
-            return f"{resolved} 位于系统目录 {tree} 下，不能存放数据 / inside the system tree {tree}"
+            return say("config.inside_system_tree", path=resolved, tree=tree)
     probe = resolved
     while not probe.exists():
         if probe.parent == probe:
@@ -98,10 +98,10 @@ def directory_problem(path: Path) -> str | None:
         probe = probe.parent
     if probe.exists() and not probe.is_dir():
         if probe == resolved:
-            return f"{resolved} 是一个文件，不是目录 / is a file, not a directory"
-        return f"{probe} 是一个文件，无法在其下建立目录 / {probe} is a file"
+            return say("config.file_not_folder", path=resolved)
+        return say("config.file_in_path", path=probe)
     if probe.is_dir() and not os.access(probe, os.W_OK | os.X_OK):
-        return f"没有写入 {probe} 的权限 / no permission to write into {probe}"
+        return say("config.folder_not_writable", path=probe)
     return None
 
 

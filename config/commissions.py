@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from baosong.messages import say
+
 _TIME = re.compile(r"^([01]?\d|2[0-4]):([0-5]\d)$")
 
 
@@ -21,7 +23,7 @@ def parse_clock(value: str) -> time:
     """"17:30" -> 17:30; "24:00" -> the last instant of the day."""
     m = _TIME.match(value.strip())
     if not m or (m.group(1) == "24" and m.group(2) != "00"):
-        raise ValueError(f"时间应写成 时:分，例如 17:30：{value!r} / time must be HH:MM")
+        raise ValueError(say("config.bad_clock", value=repr(value)))
     hour, minute = int(m.group(1)), int(m.group(2))
     return time(23, 59, 59, 999999) if hour == 24 else time(hour, minute)
 
@@ -42,8 +44,7 @@ class YearCalendar(_Model):
     def _disjoint(self) -> YearCalendar:
         both = sorted(set(self.holidays) & set(self.workdays))
         if both:
-            raise ValueError(f"这些日期同时写在 holidays 和 workdays 中：{'、'.join(map(str, both))}"
-                             f" / dates listed as both holiday and workday")
+            raise ValueError(say("config.holiday_and_workday", dates="、".join(map(str, both))))
         return self
 
 
@@ -57,7 +58,7 @@ class PeriodicMatch(_Model):
     @model_validator(mode="after")
     def _something(self) -> PeriodicMatch:
         if not self.categories and not self.keywords:
-            raise ValueError("match 中至少写一个 categories 或 keywords / give categories or keywords")
+            raise ValueError(say("config.periodic_match_empty"))
         return self
 
 
@@ -84,8 +85,7 @@ class PeriodicDeadline(_Model):
     def _month_in_period(self) -> PeriodicDeadline:
         length = {"month": 1, "quarter": 3, "half": 6, "year": 12}[self.every]
         if self.month > length:
-            raise ValueError(f"every: {self.every} 的周期只有 {length} 个月，month 不能是 {self.month}"
-                             f" / month beyond the period's length")
+            raise ValueError(say("config.month_beyond_period", every=self.every, length=length, month=self.month))
         return self
 
 
@@ -122,11 +122,9 @@ class CommissionsConfig(_Model):
     def _number_format(cls, v: str) -> str:
         fields = re.findall(r"\{([^{}]*)\}", v)
         if sorted(fields) != ["seq", "year"]:
-            raise ValueError("number_format 须恰好含 {year} 和 {seq} 各一次，例如 约稿〔{year}〕{seq}号"
-                             " / number_format needs {year} and {seq} once each")
+            raise ValueError(say("config.number_format_fields"))
         if not re.sub(r"\{(year|seq)\}", "", v).strip():
-            raise ValueError("number_format 除 {year}、{seq} 外还须有文字，例如 约稿〔{year}〕{seq}号"
-                             " / number_format needs some fixed text")
+            raise ValueError(say("config.number_format_text"))
         return v
 
     @field_validator("calendar")
@@ -135,8 +133,7 @@ class CommissionsConfig(_Model):
         for year, cal in v.items():
             wrong = [d for d in (*cal.holidays, *cal.workdays) if d.year != year]
             if wrong:
-                raise ValueError(f"calendar 中 {year} 年下写了别的年份的日期：{'、'.join(map(str, wrong))}"
-                                 f" / date filed under the wrong year")
+                raise ValueError(say("config.calendar_wrong_year", year=year, dates="、".join(map(str, wrong))))
         return v
 
     @field_validator("periodic")
@@ -145,7 +142,7 @@ class CommissionsConfig(_Model):
         names = [p.name for p in v]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            raise ValueError(f"periodic 中名称重复：{'、'.join(dupes)} / duplicate periodic deadline name")
+            raise ValueError(say("config.duplicate_periodic", names="、".join(dupes)))
         return v
 
     def format_number(self, year: int, seq: int) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from baosong.messages import MESSAGES_FOLDER, message_problems
+from baosong.messages import MESSAGES_FOLDER, message_problems, say
 from baosong.vocabulary import LABELS_FILE, label_problems
 
 from .checks import database_problem, directory_problem
@@ -29,27 +29,28 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FILES = ("settings.yaml", "units.yaml", "scoring.yaml")
 ENV_VAR = "BAOSONG_CONFIG"
 
-# pydantic error type -> (Chinese, English) explanation
-_MESSAGES: dict[str, tuple[str, str]] = {
-    "missing": ("缺少必填项", "required key is missing"),
-    "extra_forbidden": ("不认识的配置项（是否拼写错误？）", "unknown key (typo?)"),
-    "string_type": ("应填写文字", "must be text"),
-    "int_type": ("应填写整数", "must be a whole number"),
-    "int_parsing": ("应填写整数", "must be a whole number"),
-    "int_from_float": ("应填写整数", "must be a whole number"),
-    "float_type": ("应填写数字", "must be a number"),
-    "float_parsing": ("应填写数字", "must be a number"),
-    "bool_type": ("应填写 true 或 false", "must be true or false"),
-    "bool_parsing": ("应填写 true 或 false", "must be true or false"),
-    "list_type": ("应填写列表（每项以“- ”开头）", "must be a list"),
-    "dict_type": ("应填写键值对", "must be a mapping of key: value"),
-    "model_type": ("应填写键值对", "must be a mapping of key: value"),
-    "too_short": ("不能为空", "must not be empty"),
-    "string_too_short": ("不能为空", "must not be empty"),
-    "greater_than_equal": ("数值太小", "value too small"),
-    "greater_than": ("数值太小", "value too small"),
-    "less_than_equal": ("数值太大", "value too large"),
-    "literal_error": ("取值不在允许范围内", "value not allowed"),
+# pydantic error type -> the message explaining it (templates/messages/config.yaml); any other type:
+# config.wrong_value, with pydantic's own English
+_MESSAGES: dict[str, str] = {
+    "missing": "config.missing",
+    "extra_forbidden": "config.unknown_key",
+    "string_type": "config.not_text",
+    "int_type": "config.not_integer",
+    "int_parsing": "config.not_integer",
+    "int_from_float": "config.not_integer",
+    "float_type": "config.not_number",
+    "float_parsing": "config.not_number",
+    "bool_type": "config.not_bool",
+    "bool_parsing": "config.not_bool",
+    "list_type": "config.not_list",
+    "dict_type": "config.not_mapping",
+    "model_type": "config.not_mapping",
+    "too_short": "config.empty",
+    "string_too_short": "config.empty",
+    "greater_than_equal": "config.too_small",
+    "greater_than": "config.too_small",
+    "less_than_equal": "config.too_large",
+    "literal_error": "config.not_allowed",
 }
 
 
@@ -61,9 +62,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file} 第 {self.line} 行"
+        where = self.file if self.line is None else say("config.file_line", file=self.file, line=self.line)
         key = f" [{self.key}]" if self.key else ""
-        return f"{where}{key}：{self.message}"
+        return say("config.problem", where=where, key=key, message=self.message)
 
 
 class ConfigError(Exception):
@@ -190,30 +191,29 @@ def _explain(error: Any) -> str:  # a pydantic ErrorDetails
     if kind == "value_error":
         # our own validators already speak both languages
         return str(error.get("ctx", {}).get("error") or error["msg"]).removeprefix("Value error, ")
-    zh, en = _MESSAGES.get(kind, ("取值不正确", error["msg"]))
     given = error.get("input")
-    shown = "" if kind in ("missing",) or isinstance(given, dict | list) else f"（现在是 {given!r}）"
-    return f"{zh}{shown} / {en}"
+    shown = "" if kind in ("missing",) or isinstance(given, dict | list) else say("config.value_now",
+                                                                                  value=repr(given))
+    if kind not in _MESSAGES:
+        return say("config.wrong_value", shown=shown, detail=error["msg"])
+    return say(_MESSAGES[kind], shown=shown)
 
 
 def _read(path: Path, problems: list[Problem]) -> tuple[Any, yaml.Node | None]:
     name = path.name
     if not path.is_file():
         if path.exists():
-            problems.append(Problem(name, None, "", f"{path} 不是普通文件 / not a regular file"))
+            problems.append(Problem(name, None, "", say("config.not_regular_file", path=path)))
         else:
-            problems.append(Problem(name, None, "", f"找不到文件 {path} / file not found"))
+            problems.append(Problem(name, None, "", say("config.file_not_found", path=path)))
         return None, None
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        problems.append(
-            Problem(name, None, "", f"文件不是 UTF-8 编码，请用 UTF-8 保存 / not UTF-8 ({exc.reason})")
-        )
+        problems.append(Problem(name, None, "", say("config.not_utf8", reason=exc.reason)))
         return None, None
     except OSError as exc:   # no permission, an I/O error, a file that vanished
-        problems.append(Problem(name, None, "", f"无法读取文件 {path}：{exc.strerror or exc}（检查文件权限） / "
-                                                f"cannot read the file"))
+        problems.append(Problem(name, None, "", say("config.cannot_read", path=path, error=exc.strerror or exc)))
         return None, None
     loader = _Loader(text)
     try:
@@ -223,9 +223,7 @@ def _read(path: Path, problems: list[Problem]) -> tuple[Any, yaml.Node | None]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        problems.append(
-            Problem(name, line, "", f"YAML 格式错误：{exc.problem}（检查缩进和冒号） / YAML syntax error")
-        )
+        problems.append(Problem(name, line, "", say("config.yaml_syntax", problem=exc.problem)))
         return None, None
     finally:
         loader.dispose()
@@ -233,7 +231,7 @@ def _read(path: Path, problems: list[Problem]) -> tuple[Any, yaml.Node | None]:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        problems.append(Problem(name, 1, "", "文件内容应为“键: 值”的形式 / top level must be a mapping"))
+        problems.append(Problem(name, 1, "", say("config.top_not_mapping")))
         return None, None
     return data, node
 
@@ -247,8 +245,7 @@ def _duplicate_keys(name: str, node: yaml.Node | None, problems: list[Problem], 
             line = key_node.start_mark.line + 1
             where = f"{path}.{key}" if path else key
             if key in seen:
-                problems.append(Problem(name, line, where, f"配置项 {key} 重复（第 {seen[key]} 行已有），"
-                                                          f"请合并为一处 / duplicate key (first on line {seen[key]})"))
+                problems.append(Problem(name, line, where, say("config.duplicate_key", key=key, first=seen[key])))
             else:
                 seen[key] = line
             _duplicate_keys(name, value_node, problems, where)
@@ -279,16 +276,15 @@ def _check_unique_units(units: UnitsFile, node: yaml.Node | None, problems: list
         if unit.name in names:
             problems.append(Problem(
                 "units.yaml", _line_of(node, ("units", i, "name")), f"units[{i}].name",
-                f"单位名称“{unit.name}”重复（与第 {_line_of(node, ('units', names[unit.name], 'name'))} 行相同）"
-                f" / duplicate unit name"))
+                say("config.duplicate_unit", unit=unit.name,
+                    first=_line_of(node, ("units", names[unit.name], "name")))))
         names.setdefault(unit.name, i)
         for j, address in enumerate(unit.addresses):
             owner = owners.setdefault(address, unit.name)
             if owner != unit.name:
                 problems.append(Problem(
                     "units.yaml", _line_of(node, ("units", i, "addresses", j)), f"units[{i}].addresses[{j}]",
-                    f"邮箱 {address} 同时登记在“{owner}”和“{unit.name}”名下，一个邮箱只能属于一个单位"
-                    f" / address registered to two units"))
+                    say("config.address_two_units", address=address, owner=owner, unit=unit.name)))
 
 
 def _check_periodic(settings: Settings, units: UnitsFile, scoring: Scoring, node: yaml.Node | None,
@@ -297,15 +293,16 @@ def _check_periodic(settings: Settings, units: UnitsFile, scoring: Scoring, node
     names = {u.name for u in units.units} | {u.short for u in units.units if u.short}
     for i, p in enumerate(settings.commissions.periodic):
         base = ("commissions", "periodic", i)
-        checks = (("units", p.units, names, "单位", "unit"), ("classes", p.classes, set(scoring.classes), "类别", "class"),
-                  ("match", p.match.categories, set(scoring.categories), "分类", "category"))
-        for key, given, known, zh, en in checks:
+        checks = (("units", p.units, names, "config.periodic_unknown_units"),
+                  ("classes", p.classes, set(scoring.classes), "config.periodic_unknown_classes"),
+                  ("match", p.match.categories, set(scoring.categories), "config.periodic_unknown_categories"))
+        for key, given, known, message in checks:
             unknown = [g for g in given if g not in known]
             if unknown:
                 loc = (*base, key) if key != "match" else (*base, "match", "categories")
                 problems.append(Problem(
                     "settings.yaml", _line_of(node, loc), _key(loc),
-                    f"定期报送“{p.name}”中的{zh} {'、'.join(unknown)} 未在配置中登记 / unknown {en}"))
+                    say(message, name=p.name, names="、".join(unknown))))
 def _check_former_names(units: UnitsFile, node: yaml.Node | None, problems: list[Problem]) -> None:
     """A former name is nobody's current name, belongs to one unit only, and is not the unit's own name."""
     current = {u.name for u in units.units}
@@ -314,17 +311,13 @@ def _check_former_names(units: UnitsFile, node: yaml.Node | None, problems: list
         for j, former in enumerate(unit.former_names):
             line, key = _line_of(node, ("units", i, "former_names", j)), f"units[{i}].former_names[{j}]"
             if former == unit.name:
-                problems.append(Problem("units.yaml", line, key,
-                                        f"“{former}”是本单位现在的名称，不能同时写在 former_names 中"
-                                        f" / a former name equals the unit's own name"))
+                problems.append(Problem("units.yaml", line, key, say("config.former_is_own_name", former=former)))
             elif former in current:
                 problems.append(Problem("units.yaml", line, key,
-                                        f"“{former}”是另一个单位现在的名称，不能作为“{unit.name}”的曾用名"
-                                        f" / a former name is another unit's current name"))
+                                        say("config.former_is_other_unit", former=former, unit=unit.name)))
             elif owner.setdefault(former, unit.name) != unit.name:
-                problems.append(Problem("units.yaml", line, key,
-                                        f"曾用名“{former}”同时写在“{owner[former]}”和“{unit.name}”名下，"
-                                        f"台账中它的历史只能归一个单位 / a former name listed under two units"))
+                problems.append(Problem("units.yaml", line, key, say("config.former_two_units", former=former,
+                                                                     owner=owner[former], unit=unit.name)))
 
 
 def _check_aliases(units: UnitsFile, node: yaml.Node | None, problems: list[Problem]) -> None:
@@ -342,8 +335,7 @@ def _check_aliases(units: UnitsFile, node: yaml.Node | None, problems: list[Prob
             if other:
                 problems.append(Problem(
                     "units.yaml", _line_of(node, ("units", i, "aliases", j)), f"units[{i}].aliases[{j}]",
-                    f"别名“{alias}”已经是“{other}”的名称或别名，一个名称只能指向一个单位"
-                    f" / alias already names another unit"))
+                    say("config.alias_taken", alias=alias, other=other)))
             seen.setdefault(alias, unit.name)
 
 
@@ -396,8 +388,7 @@ def load_config(directory: Path | str | None = None) -> Config:
     problems: list[Problem] = []
     if not directory.is_dir():
         raise ConfigError(
-            [Problem(str(directory), None, "", "配置目录不存在（用 --config 指定或设置 BAOSONG_CONFIG）"
-                     " / config directory not found")]
+            [Problem(str(directory), None, "", say("config.config_dir_missing"))]
         )
     raw = {name: _read(directory / name, problems) for name in FILES}
     settings = _validate(Settings, "settings.yaml", *raw["settings.yaml"], problems)
@@ -414,22 +405,20 @@ def load_config(directory: Path | str | None = None) -> Config:
             if unit.group is not None and scoring.groups and unit.group not in scoring.groups:
                 problems.append(Problem(
                     "units.yaml", _line_of(node, ("units", i, "group")), f"units[{i}].group",
-                    f"单位“{unit.name}”的分组 {unit.group!r} 未在 scoring.yaml 的 groups 中定义"
-                    f"（可用：{'、'.join(scoring.groups)}） / group not defined in scoring.yaml",
+                    say("config.group_undefined", unit=unit.name, group=repr(unit.group),
+                        groups="、".join(scoring.groups)),
                 ))
             if unit.counts_for is not None and (unit.counts_for == unit.name
                                                 or unit.counts_for not in {u.name for u in units.units}):
                 problems.append(Problem(
                     "units.yaml", _line_of(node, ("units", i, "counts_for")), f"units[{i}].counts_for",
-                    f"单位“{unit.name}”的 counts_for {unit.counts_for!r} 应是 units.yaml 中另一个单位的全称"
-                    f" / counts_for must name another unit",
+                    say("config.counts_for_wrong", unit=unit.name, counts_for=repr(unit.counts_for)),
                 ))
             if unit.class_ not in scoring.classes:
                 known = "、".join(scoring.classes)
                 problems.append(Problem(
                     "units.yaml", _line_of(node, ("units", i, "class")), f"units[{i}].class",
-                    f"单位“{unit.name}”的类别 {unit.class_!r} 未在 scoring.yaml 的 classes 中定义"
-                    f"（可用：{known}） / class not defined in scoring.yaml",
+                    say("config.class_undefined", unit=unit.name, klass=repr(unit.class_), classes=known),
                 ))
     _check_labels(directory, problems)
     _check_messages(directory, problems)
@@ -444,7 +433,7 @@ def load_config(directory: Path | str | None = None) -> Config:
             if item.password is None and item.password_env and item.password_env not in os.environ:
                 warnings.append(Problem(
                     "settings.yaml", _line_of(node, (*loc, "password_env")), _key((*loc, "password_env")),
-                    f"环境变量 {item.password_env} 未设置，连接时将无法登录 / environment variable not set",
+                    say("config.password_env_unset", variable=item.password_env),
                 ))
     if settings is not None and not problems:
         _check_machine(Config(directory=directory.resolve(), settings=settings, units=(), scoring=scoring),

@@ -11,6 +11,8 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from baosong.messages import say
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -50,12 +52,10 @@ class NoticesConfig(_Model):
     @classmethod
     def _counter(cls, v: str) -> str:
         if "{seq}" not in v:
-            raise ValueError("文号格式须含 {seq}（当年序号），例如 滕政办信〔{year}〕{seq}号"
-                             " / the number format needs {seq}")
+            raise ValueError(say("config.doc_number_needs_seq"))
         unknown = set(re.findall(r"{(\w*)}", v)) - {"year", "seq"}
         if unknown:
-            raise ValueError(f"文号格式只能用 {{year}} 和 {{seq}}，不认识：{'、'.join(sorted(unknown))}"
-                             " / only {year} and {seq} may be used")
+            raise ValueError(say("config.doc_number_fields", names="、".join(sorted(unknown))))
         return v
 
     @field_validator("principal_greeting")
@@ -63,7 +63,7 @@ class NoticesConfig(_Model):
     def _name(cls, v: str) -> str:
         unknown = set(re.findall(r"{(\w*)}", v)) - {"name", "unit"}
         if unknown:
-            raise ValueError("称呼只能用 {name}（姓名）和 {unit}（单位） / only {name} and {unit} may be used")
+            raise ValueError(say("config.greeting_fields"))
         return v
 
 

@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from baosong.messages import say
 from baosong.vocabulary import GateAction, Reason, values_of
 
 from .commissions import CommissionsConfig
@@ -42,7 +43,7 @@ class _Model(BaseModel):
 def _check_address(value: str) -> str:
     value = value.strip()
     if not _ADDRESS.match(value):
-        raise ValueError(f"不是有效的邮箱地址：{value!r} / not a valid e-mail address")
+        raise ValueError(say("config.bad_address", value=repr(value)))
     return value.lower()
 
 
@@ -80,7 +81,7 @@ class UnitConfig(_Model):
     def _strip_name(cls, v: str) -> str:
         v = v.strip()
         if not v:
-            raise ValueError("单位名称不能为空 / unit name must not be empty")
+            raise ValueError(say("config.unit_name_empty"))
         return v
 
     @field_validator("aliases")
@@ -90,7 +91,7 @@ class UnitConfig(_Model):
         for alias in v:
             alias = "".join(alias.split())
             if len(alias) < 2:
-                raise ValueError("别名至少两个字 / an alias needs at least two characters")
+                raise ValueError(say("config.alias_too_short"))
             if alias not in out:
                 out.append(alias)
         return out
@@ -98,8 +99,7 @@ class UnitConfig(_Model):
     @classmethod
     def _some_address(cls, v: list[str], info: ValidationInfo) -> list[str]:
         if not v and info.data.get("active", True):
-            raise ValueError("至少登记一个报送邮箱（已撤销、写了 active: false 的单位可以不写）"
-                             " / at least one address (except for a unit with active: false)")
+            raise ValueError(say("config.unit_needs_address"))
         return v
 
     @field_validator("former_names")
@@ -107,7 +107,7 @@ class UnitConfig(_Model):
     def _strip_former(cls, v: list[str]) -> list[str]:
         names = [n.strip() for n in v]
         if any(not n for n in names):
-            raise ValueError("former_names 中的名称不能为空 / a former name must not be empty")
+            raise ValueError(say("config.former_name_empty"))
         return names
 
 
@@ -126,9 +126,7 @@ class _Secret(_Model):
     @model_validator(mode="after")
     def _one_secret(self):  # type: ignore[no-untyped-def]
         if self.password is not None and self.password_env is not None:
-            raise ValueError(
-                "password 和 password_env 只能填写一个 / give either password or password_env, not both"
-            )
+            raise ValueError(say("config.password_twice"))
         return self
 
 
@@ -158,7 +156,7 @@ class MailboxConfig(_Secret):
             return v
         v = v.strip()
         if not v:
-            raise ValueError("文件夹名称不能为空 / folder name must not be empty")
+            raise ValueError(say("config.folder_name_empty"))
         return v
 
     @model_validator(mode="after")
@@ -167,9 +165,7 @@ class MailboxConfig(_Secret):
             return self
         targets = {self.folder, self.processed_folder, self.rejected_folder, self.quarantine_folder}
         if self.junk_folder in targets:
-            raise ValueError(
-                f"junk_folder“{self.junk_folder}”不能与 folder、processed_folder、rejected_folder、"
-                f"quarantine_folder 相同 / junk_folder must differ from the inbox and the filing folders")
+            raise ValueError(say("config.junk_folder_clash", folder=self.junk_folder))
         return self
 
 
@@ -187,10 +183,7 @@ class SmtpConfig(_Secret):
     @model_validator(mode="after")
     def _tls_modes(self) -> SmtpConfig:
         if self.ssl and self.starttls:
-            raise ValueError(
-                "ssl 与 starttls 不能同时为 true（465 端口用 ssl，587 端口用 starttls）"
-                " / ssl and starttls are exclusive"
-            )
+            raise ValueError(say("config.ssl_and_starttls"))
         return self
 
 
@@ -221,7 +214,7 @@ def _check_month(value: object) -> object:
     text = str(value).strip()
     m = _MONTH.match(text)
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise ValueError(f"月份应写成 YYYY-MM，例如 2026-11：{value!r} / a month must be YYYY-MM")
+        raise ValueError(say("config.bad_month", value=repr(value)))
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
 
 
@@ -233,14 +226,12 @@ def _check_notice_periods(value: object) -> object:
     items = [value] if isinstance(value, str) else value
     allowed = "、".join(f"{k}（{v}）" for k, v in NOTICE_PERIODS.items())
     if not isinstance(items, list) or not items:
-        raise ValueError(f"应列出发通报的期别，例如 [month] 或 [quarter]，可选：{allowed}：{value!r}"
-                         f" / list the periods notices are sent for, e.g. [month] or [quarter]")
+        raise ValueError(say("config.notice_periods_missing", allowed=allowed, value=repr(value)))
     out: list[str] = []
     for item in items:
         kind = str(item).strip().lower()
         if kind not in NOTICE_PERIODS:
-            raise ValueError(f"不认识的通报期别：{item!r}，可选：{allowed}"
-                             f" / unknown notice period {item!r}, use month, quarter, half or year")
+            raise ValueError(say("config.notice_period_unknown", value=repr(item), allowed=allowed))
         if kind not in out:
             out.append(kind)
     return out
@@ -306,10 +297,8 @@ def _gate_action(value: object) -> object:
         return GateAction.OFF.value
     if isinstance(value, str) and value.strip().lower() in values_of(GateAction):
         return value.strip().lower()
-    raise ValueError(
-        f"不认识的处理方式：{value!r}，可选：{'、'.join(values_of(GateAction))}"
-        f" / unknown gate action, use one of: {', '.join(values_of(GateAction))}"
-    )
+    raise ValueError(say("config.gate_action_unknown", value=repr(value),
+                         choices="、".join(values_of(GateAction)), choices_en=", ".join(values_of(GateAction))))
 
 
 _GateActionValue = Annotated[str | None, BeforeValidator(_gate_action)]
@@ -346,7 +335,7 @@ class LegacyColumns(_Model):
         headers = [v for v in self.model_dump().values() if v]
         dupes = sorted({h for h in headers if headers.count(h) > 1})
         if dupes:
-            raise ValueError(f"同一列“{'、'.join(dupes)}”被对应到了两项 / one column mapped twice")
+            raise ValueError(say("config.column_mapped_twice", columns="、".join(dupes)))
         return self
 
 
@@ -383,7 +372,7 @@ class Settings(_Model):
         try:
             zoneinfo.ZoneInfo(v)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"未知的时区：{v}（例如 Asia/Shanghai） / unknown time zone") from None
+            raise ValueError(say("config.unknown_timezone", zone=v)) from None
         return v
 
     @model_validator(mode="after")
@@ -391,7 +380,7 @@ class Settings(_Model):
         names = [m.name for m in self.mailboxes]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            raise ValueError(f"邮箱名称重复：{'、'.join(dupes)} / duplicate mailbox name")
+            raise ValueError(say("config.duplicate_mailbox", names="、".join(dupes)))
         return self
 
 
@@ -430,15 +419,13 @@ class Quota(_Model):
     @model_validator(mode="after")
     def _consistent(self) -> Quota:
         if self.outlets and self.counts != "adopted":
-            raise ValueError("只有 counts: adopted 的任务才能列出 outlets / outlets apply to counts: adopted")
+            raise ValueError(say("config.outlets_need_adopted"))
         if self.total is None and not self.by_category:
-            raise ValueError("任务须填写 total 或 by_category / give total or by_category")
+            raise ValueError(say("config.quota_needs_total"))
         if any(v < 0 for v in self.by_category.values()):
-            raise ValueError("分类任务数不能为负 / category quotas must not be negative")
+            raise ValueError(say("config.category_quota_negative"))
         if self.total is not None and sum(self.by_category.values()) > self.total:
-            raise ValueError(
-                "分类任务之和超过了总任务数 / category quotas add up to more than the total"
-            )
+            raise ValueError(say("config.category_quotas_exceed_total"))
         return self
 
 
@@ -468,12 +455,11 @@ class ScoringYearConfig(_Model):
         for key in ("start", "end"):
             m = _MONTH_DAY.match(str(getattr(self, key)).strip())
             if not m or not 1 <= int(m.group(1)) <= 12:
-                raise ValueError(f"{key} 应为 月-日，例如 01-01 / {key} must be MM-DD")
+                raise ValueError(say("config.bad_month_day", key=key))
             parsed.append((int(m.group(1)), int(m.group(2))))
         (_, sd), (em, ed) = parsed
         if sd != 1 or ed != calendar.monthrange(2001, em)[1]:
-            raise ValueError("计分年度须从某月1日开始、到某月最后一天结束（例如 01-01 至 11-30）"
-                             " / a scoring year must consist of whole months")
+            raise ValueError(say("config.scoring_year_whole_months"))
         return self
 
     def months(self) -> tuple[int, int]:
@@ -517,7 +503,7 @@ class Adjustment(_Model):
     @model_validator(mode="after")
     def _one_form(self) -> Adjustment:
         if (self.points is None) == (self.done is None and self.not_done is None):
-            raise ValueError("调整项须填写 points，或填写 done / not_done / give points, or done and not_done")
+            raise ValueError(say("config.adjustment_form"))
         return self
 
 
@@ -579,41 +565,30 @@ class Scoring(_Model):
     def _quota_categories(self) -> Scoring:
         wrong = [f"{k} → {v}" for k, v in self.category_aliases.items() if v not in self.categories]
         if wrong:
-            raise ValueError(
-                f"category_aliases 指向的分类不在 categories 列表中：{'、'.join(wrong)}"
-                f" / category alias points to a category not listed in categories"
-            )
+            raise ValueError(say("config.alias_category_unknown", aliases="、".join(wrong)))
         for key, klass in self.classes.items():
             for rule in klass.rules():
                 missing = [o for o in rule.outlets if o not in self.outlets]
                 if missing:
-                    raise ValueError(f"{key} 类任务中的刊物 {'、'.join(missing)} 不在 outlets 中 / unknown outlet")
+                    raise ValueError(say("config.quota_outlet_unknown", klass=key, outlets="、".join(missing)))
                 unknown = [c for c in rule.by_category if c not in self.categories]
                 if unknown:
-                    raise ValueError(
-                        f"{key} 类任务中的分类 {'、'.join(unknown)} 不在 categories 列表中"
-                        f" / quota category not listed in categories"
-                    )
+                    raise ValueError(say("config.quota_category_unknown", klass=key, categories="、".join(unknown)))
         for table, values in (("outlets", self.outlets), ("instructions", self.instructions)):
             negative = [k for k, v in values.items()
                         if (min(v.values(), default=0) if isinstance(v, dict) else v) < 0]
             if negative:
-                raise ValueError(
-                    f"{table} 中的分值不能为负：{'、'.join(negative)} / points must not be negative"
-                )
+                raise ValueError(say("config.negative_points", table=table, names="、".join(negative)))
         if self.interviews.group and self.groups and self.interviews.group not in self.groups:
-            raise ValueError(f"interviews.group “{self.interviews.group}” 不在 groups 中"
-                             f"（可用：{'、'.join(self.groups)}） / interviews.group is not a group")
+            raise ValueError(say("config.interview_group_unknown", group=self.interviews.group,
+                                 groups="、".join(self.groups)))
         unknown_classes = [c for c in self.interviews.classes if c not in self.classes]
         if unknown_classes:
-            raise ValueError(f"interviews.classes 中的类别 {'、'.join(unknown_classes)} 不在 classes 中"
-                             f" / unknown class in interviews.classes")
+            raise ValueError(say("config.interview_class_unknown", classes="、".join(unknown_classes)))
         types = self.types()
         for outlet, v in self.outlets.items():
             unknown = [t for t in v if t not in types] if isinstance(v, dict) else []
             if unknown:
-                raise ValueError(
-                    f"刊物“{outlet}”的分值按类型给出，但类型 {'、'.join(unknown)} 不在"
-                    f" {'piece_types' if self.piece_types else 'categories'} 中 / unknown piece type"
-                )
+                raise ValueError(say("config.outlet_type_unknown", outlet=outlet, types="、".join(unknown),
+                                     table="piece_types" if self.piece_types else "categories"))
         return self

@@ -22,6 +22,7 @@ from datetime import datetime
 from imapclient import IMAPClient, imap4, tls
 
 from baosong import __version__
+from baosong.messages import say
 
 # RFC 2971 ID. NetEase (126/163) refuses SELECT ("Unsafe Login") until a client identifies itself.
 CLIENT_ID = {"name": "baosong", "version": __version__, "vendor": "baosong"}
@@ -149,9 +150,7 @@ class Mailbox:
         self.close()
 
     def deadline_error(self) -> DeadlineExceeded:
-        return DeadlineExceeded(
-            f"邮箱“{self.name}”收信超过总时限 {self.deadline_s:g} 秒，已断开；已登记的邮件不受影响，"
-            f"其余邮件留在收件箱，下次收信继续 / poll deadline of {self.deadline_s:g} s exceeded")
+        return DeadlineExceeded(say("intake.poll_deadline", mailbox=self.name, seconds=self.deadline_s))
 
     def check_deadline(self) -> None:
         if self.watchdog.expired():
@@ -159,8 +158,7 @@ class Mailbox:
 
     def connect(self) -> None:
         if self.password is None:
-            raise MailboxError(f"邮箱“{self.name}”没有口令：请在 settings.yaml 中设置 password 或 password_env"
-                               f" / no password for mailbox {self.name}")
+            raise MailboxError(say("intake.mailbox_no_password", mailbox=self.name))
         try:
             client = _client_class(self.watchdog)(self.host, port=self.port, ssl=self.ssl, timeout=self.timeout)
             client.normalise_times = False  # keep INTERNALDATE's own offset: tz-aware datetimes
@@ -177,12 +175,12 @@ class Mailbox:
         except IMAPClient.Error as exc:
             if self.watchdog.fired:
                 raise self.deadline_error() from exc
-            raise MailboxError(f"邮箱“{self.name}”（{self.username}@{self.host}）登录或打开文件夹失败：{exc}"
-                               f" / IMAP error") from exc
+            raise MailboxError(say("intake.mailbox_login_failed", mailbox=self.name, username=self.username,
+                                   host=self.host, error=exc)) from exc
         except OSError as exc:
             if self.watchdog.fired:
                 raise self.deadline_error() from exc
-            raise MailboxError(f"无法连接邮箱服务器 {self.host}:{self.port}：{exc} / cannot connect") from exc
+            raise MailboxError(say("intake.mailbox_unreachable", host=self.host, port=self.port, error=exc)) from exc
 
     def select(self, folder: str) -> int:
         """Open ``folder`` (read-write); its UIDVALIDITY."""

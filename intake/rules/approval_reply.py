@@ -12,10 +12,11 @@ import re
 
 from baosong.vocabulary import Reason
 
-from .base import Candidate, GateContext
+from .base import Candidate, GateContext, described_by
 
 name = Reason.APPROVAL_REPLY
-description = "信息科邮箱回复审核码，批准发送通报 / an office address quotes a draft's approval code"
+description: str  # its text: rule_approval_reply in templates/messages/intake.yaml, read when asked
+__getattr__ = described_by("intake.rule_approval_reply")
 
 CODE = re.compile(r"审核码\s*[:：]?\s*([A-Z0-9]{6})\b")
 

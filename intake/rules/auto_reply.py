@@ -10,10 +10,11 @@ import re
 
 from baosong.vocabulary import Reason
 
-from .base import Candidate, GateContext
+from .base import Candidate, GateContext, described_by
 
 name = Reason.AUTO_REPLY
-description = "自动回复或已读回执 / an automatic reply or a read receipt (Auto-Submitted, X-Autoreply, MDN, subject)"
+description: str  # its text: rule_auto_reply in templates/messages/intake.yaml, read when asked
+__getattr__ = described_by("intake.rule_auto_reply")
 
 _SUBJECT = re.compile(
     r"^\s*(自动回复|自动答复|自动应答|auto[- ]?reply|automatic reply|out of (the )?office|休假|外出)\s*[:：]?",

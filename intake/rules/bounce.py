@@ -14,10 +14,11 @@ import re
 
 from baosong.vocabulary import Reason
 
-from .base import Candidate, GateContext
+from .base import Candidate, GateContext, described_by
 
 name = Reason.BOUNCE
-description = "退信（投递失败通知） / a bounce: delivery status notification, mail system or gateway report"
+description: str  # its text: rule_bounce in templates/messages/intake.yaml, read when asked
+__getattr__ = described_by("intake.rule_bounce")
 
 _DSN = re.compile(r"report-type\s*=\s*\"?delivery-status", re.I)
 _DSN_PARTS = ("message/delivery-status", "message/global-delivery-status")

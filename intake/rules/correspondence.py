@@ -7,10 +7,11 @@ import re
 
 from baosong.vocabulary import Reason
 
-from .base import Candidate, GateContext
+from .base import Candidate, GateContext, described_by
 
 name = Reason.CORRESPONDENCE
-description = "回复本系统发出的邮件（回执、退信说明） / a reply to one of baosong's own mails"
+description: str  # its text: rule_correspondence in templates/messages/intake.yaml, read when asked
+__getattr__ = described_by("intake.rule_correspondence")
 
 _MSGID = re.compile(r"<[^<>\s]+>")
 # the subjects of our replies (notify/replies.py REPLY_SUBJECT), answered: "Re: 已受理：…", "回复：未受理…"

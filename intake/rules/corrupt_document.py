@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from baosong.vocabulary import Reason
 
-from .base import Candidate, GateContext, readable_documents
+from .base import Candidate, GateContext, described_by, readable_documents
 
 name = Reason.CORRUPT_DOCUMENT
-description = "附件无法打开（文件损坏） / a document that cannot be read (damaged)"
+description: str  # its text: rule_corrupt_document in templates/messages/intake.yaml, read when asked
+__getattr__ = described_by("intake.rule_corrupt_document")
 
 
 def check(c: Candidate, ctx: GateContext) -> str | None:

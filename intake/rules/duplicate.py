@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from baosong.vocabulary import Reason
 
-from .base import Candidate, GateContext, pieces_of
+from .base import Candidate, GateContext, described_by, pieces_of
 
 name = Reason.DUPLICATE
-description = "稿件此前已报送 / the same Message-ID, or every piece, was already received from this unit"
+description: str  # its text: rule_duplicate in templates/messages/intake.yaml, read when asked
+__getattr__ = described_by("intake.rule_duplicate")
 
 
 def check(c: Candidate, ctx: GateContext) -> str | None:

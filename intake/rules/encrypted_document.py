@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from baosong.vocabulary import Reason
 
-from .base import Candidate, GateContext, readable_documents
+from .base import Candidate, GateContext, described_by, readable_documents
 
 name = Reason.ENCRYPTED_DOCUMENT
-description = "附件设置了打开密码 / a password-protected (encrypted) document"
+description: str  # its text: rule_encrypted_document in templates/messages/intake.yaml, read when asked
+__getattr__ = described_by("intake.rule_encrypted_document")
 
 
 def check(c: Candidate, ctx: GateContext) -> str | None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from baosong.vocabulary import Reason
 
-from .base import Candidate, GateContext, images, pieces_of
+from .base import Candidate, GateContext, described_by, images, pieces_of
 
 name = Reason.NON_ELECTRONIC
-description = "只有图片、扫描件或贴图文档 / only images, scans or picture-only documents, no electronic text"
+description: str  # its text: rule_non_electronic in templates/messages/intake.yaml, read when asked
+__getattr__ = described_by("intake.rule_non_electronic")
 
 
 def check(c: Candidate, ctx: GateContext) -> str | None:

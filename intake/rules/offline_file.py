@@ -6,10 +6,11 @@ import re
 
 from baosong.vocabulary import Reason
 
-from .base import Candidate, GateContext
+from .base import Candidate, GateContext, described_by
 
 name = Reason.OFFLINE_FILE
-description = "以网盘链接、超大附件或离线文件发送 / a cloud link or offline file instead of an attachment"
+description: str  # its text: rule_offline_file in templates/messages/intake.yaml, read when asked
+__getattr__ = described_by("intake.rule_offline_file")
 
 _CLOUD_LINK = re.compile(
     r"(pan\.baidu\.com|yun\.baidu\.com|ftn\.qq\.com|mail\.qq\.com/cgi-bin/ftnExs|wx\.mail\.qq\.com/ftn|"

@@ -3,12 +3,14 @@ keeps the sender's unit and the stated one) and the office is shown the hit (def
 
 from __future__ import annotations
 
+from baosong.messages import say
 from baosong.vocabulary import Reason
 
-from .base import Candidate, GateContext, pieces_of
+from .base import Candidate, GateContext, described_by, pieces_of
 
 name = Reason.ON_BEHALF
-description = "代报：文档署名为另一登记单位 / the document names a different registered unit than the sender's"
+description: str  # its text: rule_on_behalf in templates/messages/intake.yaml, read when asked
+__getattr__ = described_by("intake.rule_on_behalf")
 
 
 def check(c: Candidate, ctx: GateContext) -> str | None:
@@ -21,5 +23,5 @@ def check(c: Candidate, ctx: GateContext) -> str | None:
             continue
         named = ctx.unit_named(stated)
         if named and named != c.unit:
-            found.append(f"{piece.source}：署名 {named}，发信单位 {c.unit}")
+            found.append(say("intake.on_behalf_named", source=piece.source, named=named, unit=c.unit))
     return "；".join(found) if found else None

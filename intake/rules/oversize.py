@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from baosong.vocabulary import Reason
 
-from .base import Candidate, GateContext
+from .base import Candidate, GateContext, described_by
 
 name = Reason.OVERSIZE
-description = "邮件超过大小上限 / the message is larger than limits.max_message_mb"
+description: str  # its text: rule_oversize in templates/messages/intake.yaml, read when asked
+__getattr__ = described_by("intake.rule_oversize")
 
 
 def check(c: Candidate, ctx: GateContext) -> str | None:

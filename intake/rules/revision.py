@@ -8,12 +8,14 @@ import re
 from functools import lru_cache
 from pathlib import PurePosixPath
 
+from baosong.messages import say
 from baosong.vocabulary import Reason
 
-from .base import Candidate, GateContext, pieces_of
+from .base import Candidate, GateContext, described_by, pieces_of
 
 name = Reason.REVISION
-description = "修改稿：替换此前报送的同题稿件 / a revised version of a piece sent before"
+description: str  # its text: rule_revision in templates/messages/intake.yaml, read when asked
+__getattr__ = described_by("intake.rule_revision")
 
 MARKERS = re.compile(r"(修改稿?|修订稿?|更正稿?|终稿|定稿|第[二三四五六七八九十2-9]\s*稿|二稿|三稿|新版|v\d+)", re.I)
 _NOISE = re.compile(r"[\s　【】\[\]（）()《》<>“”\"'‘’、,，.。:：;；!！?？\-—_~·]+")
@@ -39,10 +41,11 @@ def _title_key(text: str) -> str:
 
 
 def marked(c: Candidate, source: str) -> str | None:
-    for where, text in (("主题", c.message.subject), ("文件名", source)):
+    for where, text in (("intake.revision_in_subject", c.message.subject),
+                        ("intake.revision_in_file_name", source)):
         hit = MARKERS.search(text or "")
         if hit:
-            return f"{where}：{hit.group(0)}"
+            return say(where, mark=hit.group(0))
     return None
 
 
@@ -56,9 +59,9 @@ def check(c: Candidate, ctx: GateContext) -> str | None:
         title = piece.extracted.title if piece.extracted else None
         key = title_key(title)
         if key and ctx.seen_title(key, c.unit):
-            found.append(f"{piece.source}：同题《{title}》")
+            found.append(say("intake.revision_same_title", source=piece.source, title=title))
             continue
         mark = marked(c, piece.source)
         if mark:
-            found.append(f"{piece.source}：{mark}")
+            found.append(say("intake.revision_marked", source=piece.source, mark=mark))
     return "；".join(found) if found else None

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 
+from baosong.messages import say
 from baosong.vocabulary import Reason
 
-from .base import Candidate, GateContext
+from .base import Candidate, GateContext, described_by
 
 name = Reason.SPOOFED_SENDER
-description = ("发信地址伪造：SPF/DMARC 验证失败，或显示名冒用登记邮箱 / "
-               "Authentication-Results says spf/dmarc=fail, or the display name shows a registered address")
+description: str  # its text: rule_spoofed_sender in templates/messages/intake.yaml, read when asked
+__getattr__ = described_by("intake.rule_spoofed_sender")
 
 _AUTH_FAIL = re.compile(r"\b(dmarc|spf)\s*=\s*fail\b", re.I)
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
@@ -27,5 +28,7 @@ def check(c: Candidate, ctx: GateContext) -> str | None:
     for shown in _ADDRESS.findall(c.message.sender_name or ""):
         shown = shown.lower()
         if shown != sender and ctx.unit_of_address(shown):
-            return f"显示名冒用登记邮箱 {shown}（实际发信地址 {sender or '无'}）"
+            if not sender:
+                return say("intake.display_name_spoofed_no_sender", shown=shown)
+            return say("intake.display_name_spoofed", shown=shown, sender=sender)
     return None

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from baosong.vocabulary import Reason
 
-from .base import Candidate, GateContext
+from .base import Candidate, GateContext, described_by
 
 name = Reason.UNREGISTERED_SENDER
-description = "发信邮箱未登记 / the sender is not a registered address of any unit"
+description: str  # its text: rule_unregistered_sender in templates/messages/intake.yaml, read when asked
+__getattr__ = described_by("intake.rule_unregistered_sender")
 
 
 def check(c: Candidate, ctx: GateContext) -> str | None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from baosong.vocabulary import Reason
 
-from .base import Candidate, GateContext, pieces_of
+from .base import Candidate, GateContext, described_by, pieces_of
 
 name = Reason.UNSUPPORTED_ARCHIVE
-description = "压缩包无法解开（.rar/.7z、文件过多过大） / an archive not opened (.rar/.7z, over the limits)"
+description: str  # its text: rule_unsupported_archive in templates/messages/intake.yaml, read when asked
+__getattr__ = described_by("intake.rule_unsupported_archive")
 
 
 def check(c: Candidate, ctx: GateContext) -> str | None:

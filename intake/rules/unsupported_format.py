@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from baosong.vocabulary import Reason
 
-from .base import Candidate, GateContext
+from .base import Candidate, GateContext, described_by
 
 name = Reason.UNSUPPORTED_FORMAT
-description = "附件格式无法读取 / attached documents in a format no reader takes"
+description: str  # its text: rule_unsupported_format in templates/messages/intake.yaml, read when asked
+__getattr__ = described_by("intake.rule_unsupported_format")
 
 
 def check(c: Candidate, ctx: GateContext) -> str | None:
