@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from baosong.messages import say
 from baosong.vocabulary import CommissionLink, CommissionStatus
 
 from .errors import LedgerError
@@ -68,14 +69,13 @@ def units_named(session: Session, names: Sequence[str]) -> list[Unit]:
     for name in names:
         match = [u for u in units if u.name == name] or [u for u in units if u.short == name]
         if len(match) > 1:
-            raise LedgerError(f"简称“{name}”对应多个单位：{'、'.join(u.name for u in match)}，请写全称"
-                              f" / short name shared by several units")
+            raise LedgerError(say("ledger.short_name_ambiguous", name=name, units="、".join(u.name for u in match)))
         if not match:
             unknown.append(name)
         elif match[0] not in found:
             found.append(match[0])
     if unknown:
-        raise LedgerError(f"没有这些单位（按全称或简称）：{'、'.join(unknown)} / unknown units")
+        raise LedgerError(say("ledger.unknown_units", names="、".join(unknown)))
     return found
 
 
@@ -83,7 +83,7 @@ def units_of_classes(session: Session, classes: Sequence[str]) -> list[Unit]:
     units = list(session.scalars(select(Unit).where(Unit.active, Unit.class_.in_(classes)).order_by(Unit.id)))
     missing = [c for c in classes if not any(u.class_ == c for u in units)]
     if missing:
-        raise LedgerError(f"没有这些类别的单位：{'、'.join(missing)} / no unit of these classes")
+        raise LedgerError(say("ledger.no_unit_of_classes", classes="、".join(missing)))
     return units
 
 
@@ -91,7 +91,7 @@ def create_commission(session: Session, *, year: int, number: str, seq: int, top
                       contact: str | None, deadline: datetime, deadline_text: str, message_id: str,
                       units: Sequence[Unit], unit_message_ids: Sequence[str | None]) -> Commission:
     if not units:
-        raise LedgerError("约稿至少要发给一个单位 / a commission needs at least one unit")
+        raise LedgerError(say("ledger.commission_needs_unit"))
     commission = Commission(year=year, seq=seq, number=number, topic=topic, kind=kind, contact=contact,
                             deadline=deadline, deadline_text=deadline_text, message_id=message_id)
     for unit, mid in zip(units, unit_message_ids, strict=True):
@@ -108,7 +108,7 @@ def get_commission(session: Session, key: str | int) -> Commission:
     found = session.scalar(query.where(Commission.id == int(text)) if text.isdigit()
                            else query.where(Commission.number == text))
     if found is None:
-        raise LedgerError(f"没有编号为 {text} 的约稿（见 baosong commission list） / no such commission")
+        raise LedgerError(say("ledger.no_such_commission", number=text))
     return found
 
 
@@ -200,7 +200,7 @@ def _addressed(commission: Commission, unit_id: int) -> CommissionUnit:
     for cu in commission.units:
         if cu.unit_id == unit_id:
             return cu
-    raise LedgerError(f"{commission.number} 没有发给这个单位 / the commission was not addressed to this unit")
+    raise LedgerError(say("ledger.commission_not_addressed", number=commission.number))
 
 
 def refuse(session: Session, commission: Commission, unit_name: str, when: datetime, note: str | None,
@@ -215,7 +215,7 @@ def refuse(session: Session, commission: Commission, unit_name: str, when: datet
 
 def close(session: Session, commission: Commission, when: datetime) -> None:
     if commission.closed_at is not None:
-        raise LedgerError(f"{commission.number} 已于此前关闭 / already closed")
+        raise LedgerError(say("ledger.commission_already_closed", number=commission.number))
     commission.closed_at = when
     session.flush()
 
@@ -224,7 +224,8 @@ def link_piece(session: Session, piece_id: int, commission: Commission | None) -
     """The office's decision: the piece answers ``commission`` (None: it answers none)."""
     piece = session.get(Piece, piece_id)
     if piece is None:
-        raise LedgerError(f"没有编号为 {piece_id} 的稿件 / no such piece")
+        raise LedgerError(say("ledger.no_such_piece_plain", piece=piece_id))
+
     if commission is not None:
         _addressed(commission, piece.unit_id)
     piece.commission_id = commission.id if commission is not None else None

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from baosong.config.loader import Config, Problem
+from baosong.messages import say
 
 from .models import Adoption, Instruction, Message, Piece, Unit
 
@@ -49,19 +50,12 @@ def dropped_names(usage: Usage, config: Config) -> list[Problem]:
         if name not in known:
             problems.append(Problem(
                 "units.yaml", None, "units",
-                f"台账中有 {messages} 封邮件、{pieces} 篇稿件属于单位“{name}”，但 units.yaml 中已没有这个单位。"
-                f"单位改名的，在新名称下写 former_names: [{name}]，历史记录随之归入新名称；"
-                f"单位撤并的，把它写在并入单位的 former_names 中；单位撤销的，保留它的条目并写 active: false"
-                f" / unit “{name}” is used by {messages} messages and {pieces} pieces in the ledger but is no longer "
-                f"in units.yaml: list it under the new name's former_names, or keep it with active: false"))
-    for key, table, used, what in (("outlets", config.scoring.outlets, usage.outlets, ("刊物", "次采用", "adoptions")),
-                                   ("instructions", config.scoring.instructions, usage.instructions,
-                                    ("批示级别", "次批示", "instructions"))):
+                say("ledger.dropped_unit", messages=messages, pieces=pieces, name=name)))
+    for key, table, used, message in (("outlets", config.scoring.outlets, usage.outlets, "ledger.dropped_outlet"),
+                                      ("instructions", config.scoring.instructions, usage.instructions,
+                                       "ledger.dropped_instruction_level")):
         for name, count in sorted(used.items()):
             if name not in table:
-                problems.append(Problem(
-                    "scoring.yaml", None, f"{key}.{name}",
-                    f"台账中登记了 {count} {what[1]}用到{what[0]}“{name}”，但 scoring.yaml 的 {key} 中已没有它；"
-                    f"请保留这个键（可改分值），否则这些记录无法计分"
-                    f" / {key} “{name}” is used by {count} recorded {what[2]}: keep the key (its points may change)"))
+                problems.append(Problem("scoring.yaml", None, f"{key}.{name}", say(message, count=count, name=name)))
+
     return problems

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from baosong.config.schema import Scoring
+from baosong.messages import say
 from baosong.vocabulary import Change, PieceStatus, labels
 
 from .audit import Who, record_change
@@ -39,7 +40,7 @@ COUNTED = PieceStatus.COUNTED.value
 def get_piece(session: Session, piece_id: int) -> Piece:
     piece = session.get(Piece, piece_id)
     if piece is None:
-        raise LedgerError(f"没有编号为 {piece_id} 的稿件（用 `baosong ledger list` 查看） / no such piece")
+        raise LedgerError(say("ledger.no_such_piece", piece=piece_id))
     return piece
 
 
@@ -48,10 +49,13 @@ def _status(piece: Piece) -> str:
 
 
 def _must_count(piece: Piece, doing: str) -> None:
+    """``doing``: the key of the verb refused (``"ledger.doing_void"`` ...)."""
     if piece.status != COUNTED:
-        extra = f"（由稿件 {piece.replaced_by} 计数）" if piece.replaced_by else ""
-        raise LedgerError(f"稿件 {piece.id} 现在的状态是“{_status(piece)}”{extra}，不能{doing}；"
-                          f"如需先恢复计数，用 `baosong ledger restore {piece.id}` / piece {piece.id} is {piece.status}")
+        if piece.replaced_by:
+            raise LedgerError(say("ledger.piece_counted_in_other", piece=piece.id, status=_status(piece),
+                                  counted_in=piece.replaced_by, doing=say(doing), state=piece.status))
+        raise LedgerError(say("ledger.piece_not_counted", piece=piece.id, status=_status(piece), doing=say(doing),
+                              state=piece.status))
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,7 @@ def edit_piece(session: Session, piece_id: int, values: dict[str, object], scori
         if field == "unit":
             unit = resolve_unit(session, str(value))
             if unit is None:
-                raise LedgerError(f"没有单位“{value}”（写 units.yaml 中的全称、简称或曾用名） / unknown unit")
+                raise LedgerError(say("ledger.edit_unknown_unit", unit=value))
             if unit.id != piece.unit_id:
                 changes.append(FieldChange("unit", piece.unit.name, unit.name))
                 piece.unit = unit
@@ -81,11 +85,11 @@ def edit_piece(session: Session, piece_id: int, values: dict[str, object], scori
             text = str(value).strip() if value is not None else ""
             if text and text not in scoring.categories:
                 known = "、".join(scoring.categories)
-                raise LedgerError(f"scoring.yaml 中没有分类“{text}”。可用：{known} / unknown category")
+                raise LedgerError(say("ledger.unknown_category", category=text, known=known))
             value = text or None
         elif field == "word_count":
             if not isinstance(value, int) or value < 0:
-                raise LedgerError(f"字数应为不小于 0 的整数，收到 {value!r} / word count must be a whole number ≥ 0")
+                raise LedgerError(say("ledger.bad_word_count", value=value))
         else:
             value = str(value).strip() or None if value is not None else None
         old = getattr(piece, field)
@@ -93,7 +97,7 @@ def edit_piece(session: Session, piece_id: int, values: dict[str, object], scori
             changes.append(FieldChange(field, old, value))
             setattr(piece, field, value)
     if not changes:
-        raise LedgerError(f"稿件 {piece_id} 没有需要修改的内容（新值与现值相同） / nothing to change")
+        raise LedgerError(say("ledger.nothing_to_change", piece=piece_id))
     session.flush()
     for c in changes:
         record_change(session, who, Change.EDIT, piece_id=piece.id, field=c.field, old=c.old, new=c.new,
@@ -104,9 +108,9 @@ def edit_piece(session: Session, piece_id: int, values: dict[str, object], scori
 def void_piece(session: Session, piece_id: int, who: Who, reason: str) -> Piece:
     """The piece never counts; its adoptions and instructions stop counting too (they stay recorded)."""
     if not reason.strip():
-        raise LedgerError("作废须写明原因（--reason） / a reason is required")
+        raise LedgerError(say("ledger.void_needs_reason"))
     piece = get_piece(session, piece_id)
-    _must_count(piece, "作废")
+    _must_count(piece, "ledger.doing_void")
     piece.status = PieceStatus.VOID.value
     record_change(session, who, Change.VOID, piece_id=piece.id, field="status", old=COUNTED,
                   new=piece.status, reason=reason)
@@ -118,7 +122,7 @@ def restore_piece(session: Session, piece_id: int, who: Who, reason: str | None 
     """Back to counted: undoes a void, a supersede or a merge of this piece."""
     piece = get_piece(session, piece_id)
     if piece.status == COUNTED:
-        raise LedgerError(f"稿件 {piece_id} 本来就计数，无需恢复 / piece already counted")
+        raise LedgerError(say("ledger.already_counted", piece=piece_id))
     old, related = piece.status, piece.replaced_by
     piece.status, piece.replaced_by = COUNTED, None
     record_change(session, who, Change.RESTORE, piece_id=piece.id, field="status", old=old, new=COUNTED,
@@ -128,20 +132,21 @@ def restore_piece(session: Session, piece_id: int, who: Who, reason: str | None 
 
 
 def _two_pieces(session: Session, first: int, second: int, doing: str) -> tuple[Piece, Piece]:
+    """``doing``: the key of the verb (``"ledger.doing_merge"`` ...)."""
     if first == second:
-        raise LedgerError(f"不能把稿件 {first} {doing}它自己 / the same piece twice")
+        raise LedgerError(say("ledger.same_piece_twice", piece=first, doing=say(doing)))
     a, b = get_piece(session, first), get_piece(session, second)
     _must_count(a, doing)
     _must_count(b, doing)
     if a.unit_id != b.unit_id:
-        raise LedgerError(f"稿件 {a.id}（{a.unit.name}）和稿件 {b.id}（{b.unit.name}）不是同一单位的；"
-                          f"如单位登记错了，先用 `baosong ledger edit ID --unit` 更正 / pieces of two units")
+        raise LedgerError(say("ledger.pieces_of_two_units", first=a.id, first_unit=a.unit.name, second=b.id,
+                              second_unit=b.unit.name))
     return a, b
 
 
 def supersede(session: Session, old_id: int, new_id: int, who: Who, reason: str | None = None) -> Piece:
     """``new_id`` (a revised version, 修改稿) replaces ``old_id``: the piece counts once, as ``new_id``."""
-    old, new = _two_pieces(session, old_id, new_id, "替换")
+    old, new = _two_pieces(session, old_id, new_id, "ledger.doing_supersede")
     old.status, old.replaced_by = PieceStatus.SUPERSEDED.value, new.id
     record_change(session, who, Change.SUPERSEDE, piece_id=old.id, field="status", old=COUNTED, new=old.status,
                   related=new.id, reason=reason)
@@ -152,18 +157,18 @@ def supersede(session: Session, old_id: int, new_id: int, who: Who, reason: str 
 def merge(session: Session, keep_id: int, other_ids: Sequence[int], who: Who, reason: str | None = None) -> Piece:
     """One piece came in several mails: the others count in ``keep_id``; their 字数 is added to it."""
     if not other_ids:
-        raise LedgerError("至少要给出一篇并入的稿件 / give the pieces to merge")
+        raise LedgerError(say("ledger.merge_needs_pieces"))
     keep = get_piece(session, keep_id)
     words = keep.word_count
     for other_id in dict.fromkeys(other_ids):
-        keep, other = _two_pieces(session, keep_id, other_id, "合并")
+        keep, other = _two_pieces(session, keep_id, other_id, "ledger.doing_merge")
         other.status, other.replaced_by = PieceStatus.MERGED.value, keep.id
         record_change(session, who, Change.MERGE, piece_id=other.id, field="status", old=COUNTED,
                       new=other.status, related=keep.id, reason=reason)
         words += other.word_count
     if words != keep.word_count:
         record_change(session, who, Change.EDIT, piece_id=keep.id, field="word_count", old=keep.word_count,
-                      new=words, reason=f"合并稿件 {'、'.join(str(i) for i in other_ids)}")
+                      new=words, reason=say("ledger.merge_reason", pieces="、".join(str(i) for i in other_ids)))
         keep.word_count = words
     session.flush()
     return keep
@@ -173,14 +178,14 @@ def split(session: Session, piece_id: int, who: Who, *, title: str, category: st
           author: str | None = None, words: int = 0, scoring: Scoring, reason: str | None = None) -> Piece:
     """One mail held two pieces: make the second one (same message, unit, received time, source)."""
     original = get_piece(session, piece_id)
-    _must_count(original, "拆分")
+    _must_count(original, "ledger.doing_split")
     if not title.strip():
-        raise LedgerError("拆出的稿件须有标题（--title） / the new piece needs a title")
+        raise LedgerError(say("ledger.split_needs_title"))
     if category is not None and category not in scoring.categories:
         known = "、".join(scoring.categories)
-        raise LedgerError(f"scoring.yaml 中没有分类“{category}”。可用：{known} / unknown category")
+        raise LedgerError(say("ledger.unknown_category", category=category, known=known))
     if words < 0 or words > original.word_count:
-        raise LedgerError(f"拆出的字数应在 0 到 {original.word_count}（原稿字数）之间 / words out of range")
+        raise LedgerError(say("ledger.split_words_out_of_range", words=original.word_count))
     piece = Piece(message_id=original.message_id, unit_id=original.unit_id, source=original.source,
                   sha256=original.sha256, title=title.strip(), stated_unit=original.stated_unit,
                   author=(author or original.author), category=category, word_count=words,
@@ -191,7 +196,8 @@ def split(session: Session, piece_id: int, who: Who, *, title: str, category: st
                   related=original.id, reason=reason)
     if words:
         record_change(session, who, Change.EDIT, piece_id=original.id, field="word_count",
-                      old=original.word_count, new=original.word_count - words, reason=f"拆分出稿件 {piece.id}")
+                      old=original.word_count, new=original.word_count - words,
+                      reason=say("ledger.split_reason", piece=piece.id))
         original.word_count -= words
     session.flush()
     return piece
@@ -202,7 +208,7 @@ def adopt(session: Session, piece_id: int, outlet: str, scoring: Scoring, who: W
     """Record an adoption (and optionally an instruction) with its author in the trail."""
     piece = get_piece(session, piece_id)
     if piece.status == PieceStatus.VOID.value:
-        raise LedgerError(f"稿件 {piece_id} 已作废，不能登记采用 / piece is void")
+        raise LedgerError(say("ledger.void_cannot_adopt", piece=piece_id))
     adoption, instr = record_adoption(session, piece_id, outlet, scoring, on=on, instruction=instruction)
     if adoption is not None:
         record_change(session, who, Change.ADOPT, piece_id=piece_id, field="outlet", new=f"{outlet} {on}")
@@ -220,7 +226,7 @@ def undo_adoption(session: Session, piece_id: int, outlet: str | None, who: Who,
         row = session.scalar(select(Instruction).where(Instruction.piece_id == piece_id,
                                                        Instruction.level == instruction))
         if row is None:
-            raise LedgerError(f"稿件 {piece_id} 没有登记过“{instruction}”批示 / no such instruction")
+            raise LedgerError(say("ledger.no_such_instruction", piece=piece_id, level=instruction))
         gone = f"{row.level} {row.instructed_on}"
         session.delete(row)
         record_change(session, who, Change.INSTRUCT_UNDO, piece_id=piece_id, field="instruction", old=gone,
@@ -228,7 +234,7 @@ def undo_adoption(session: Session, piece_id: int, outlet: str | None, who: Who,
     else:
         adoption = session.scalar(select(Adoption).where(Adoption.piece_id == piece_id, Adoption.outlet == outlet))
         if adoption is None:
-            raise LedgerError(f"稿件 {piece_id} 没有登记过被“{outlet}”采用 / no such adoption")
+            raise LedgerError(say("ledger.no_such_adoption", piece=piece_id, outlet=outlet))
         gone = f"{adoption.outlet} {adoption.adopted_on}"
         session.delete(adoption)
         record_change(session, who, Change.ADOPT_UNDO, piece_id=piece_id, field="outlet", old=gone, reason=reason)
@@ -240,12 +246,13 @@ def add_instruction(session: Session, piece_id: int, level: str, scoring: Scorin
     """Record a leader's instruction on a piece (without a new adoption), with its author in the trail."""
     piece = get_piece(session, piece_id)
     if piece.status == PieceStatus.VOID.value:
-        raise LedgerError(f"稿件 {piece_id} 已作废，不能登记批示 / piece is void")
+        raise LedgerError(say("ledger.void_cannot_instruct", piece=piece_id))
     if level not in scoring.instructions:
-        known = "、".join(scoring.instructions) or "（未配置）"
-        raise LedgerError(f"scoring.yaml 中没有批示级别“{level}”。可用：{known} / unknown instruction level")
+        known = "、".join(scoring.instructions) or say("ledger.not_configured")
+        raise LedgerError(say("ledger.unknown_instruction_level", level=level, known=known))
     if session.scalar(select(Instruction).where(Instruction.piece_id == piece_id, Instruction.level == level)):
-        raise LedgerError(f"稿件 {piece_id} 已登记过“{level}”批示 / instruction already recorded")
+        raise LedgerError(say("ledger.instruction_already_recorded", piece=piece_id, level=level))
+
     row = Instruction(piece=piece, level=level, instructed_on=on)
     session.add(row)
     record_change(session, who, Change.INSTRUCT, piece_id=piece_id, field="instruction", new=f"{level} {on}")

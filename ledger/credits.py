@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from baosong.config.schema import Scoring
+from baosong.messages import say
 
 from .errors import LedgerError
 from .models import Adoption, Instruction, Piece
@@ -24,26 +25,27 @@ def record_adoption(session: Session, piece_id: int, outlet: str, scoring: Scori
     """
     piece = session.get(Piece, piece_id)
     if piece is None:
-        raise LedgerError(f"没有编号为 {piece_id} 的稿件（用 `baosong ledger list` 查看） / no such piece")
+        raise LedgerError(say("ledger.no_such_piece", piece=piece_id))
     if outlet not in scoring.outlets:
         known = "、".join(scoring.outlets)
-        raise LedgerError(f"scoring.yaml 中没有刊物“{outlet}”。可用：{known} / unknown outlet")
+        raise LedgerError(say("ledger.unknown_outlet", outlet=outlet, known=known))
     if instruction is not None and instruction not in scoring.instructions:
-        known = "、".join(scoring.instructions) or "（未配置）"
-        raise LedgerError(f"scoring.yaml 中没有批示级别“{instruction}”。可用：{known} / unknown instruction level")
+        known = "、".join(scoring.instructions) or say("ledger.not_configured")
+        raise LedgerError(say("ledger.unknown_instruction_level", level=instruction, known=known))
     adoption = session.scalar(select(Adoption).where(Adoption.piece_id == piece_id, Adoption.outlet == outlet))
     new_adoption = None
     if adoption is None:
         new_adoption = Adoption(piece=piece, outlet=outlet, adopted_on=on)
         session.add(new_adoption)
     elif instruction is None:
-        raise LedgerError(f"稿件 {piece_id} 已登记过被“{outlet}”采用 / adoption already recorded")
+        raise LedgerError(say("ledger.adoption_already_recorded", piece=piece_id, outlet=outlet))
     new_instruction = None
     if instruction is not None:
         exists = session.scalar(select(Instruction).where(
             Instruction.piece_id == piece_id, Instruction.level == instruction))
         if exists is not None:
-            raise LedgerError(f"稿件 {piece_id} 已登记过“{instruction}”批示 / instruction already recorded")
+            raise LedgerError(say("ledger.instruction_already_recorded", piece=piece_id, level=instruction))
+
         new_instruction = Instruction(piece=piece, level=instruction, instructed_on=on)
         session.add(new_instruction)
     session.flush()

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from baosong.ledger.errors import LedgerError
+from baosong.messages import say
 
 if TYPE_CHECKING:  # Alembic loads only when the ledger is new or behind (start-up time)
     from alembic.config import Config as AlembicConfig
@@ -32,11 +33,13 @@ class DatabaseUnavailable(LedgerError):
     """The ledger's database cannot be reached (server down, wrong host or port, refused login)."""
 
 
-# what a driver's refusal means, for the office (the driver's own words follow, shortened)
-_REASONS = (("connection refused", "拒绝连接"), ("timeout", "连接超时"), ("timed out", "连接超时"),
-            ("password authentication failed", "用户名或密码不对"), ("does not exist", "数据库或用户不存在"),
-            ("could not translate host name", "主机名无法解析"), ("name or service not known", "主机名无法解析"),
-            ("unable to open database file", "无法打开数据库文件"), ("database is locked", "数据库被锁定"))
+# what a driver's refusal means, for the office (the driver's own words follow, shortened): the
+# driver's words matched -> the message saying it
+_REASONS = (("connection refused", "ledger.db_refused"), ("timeout", "ledger.db_timeout"),
+            ("timed out", "ledger.db_timeout"), ("password authentication failed", "ledger.db_bad_login"),
+            ("does not exist", "ledger.db_missing"), ("could not translate host name", "ledger.db_unknown_host"),
+            ("name or service not known", "ledger.db_unknown_host"),
+            ("unable to open database file", "ledger.db_cannot_open"), ("database is locked", "ledger.db_locked"))
 
 
 def is_unreachable(exc: BaseException) -> bool:
@@ -65,10 +68,9 @@ def unavailable(url: object, exc: BaseException) -> DatabaseUnavailable:
     if len(detail) > 160:
         detail = detail[:157] + "..."
     low = str(orig).lower()
-    reason = next((zh for key, zh in _REASONS if key in low), "连接失败")
-    return DatabaseUnavailable(mask_secrets(
-        f"无法连接数据库 {where}（{reason}）：请检查 settings.yaml 的 database 设置和数据库服务是否在运行"
-        f" / cannot connect to the database {where}: {detail}"))
+    reason = say(next((message for key, message in _REASONS if key in low), "ledger.db_failed"))
+    return DatabaseUnavailable(mask_secrets(say("ledger.db_unavailable", where=where, reason=reason, detail=detail)))
+
 
 
 @cache

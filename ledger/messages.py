@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from baosong.messages import say
 from baosong.vocabulary import PieceStatus, Verdict
 
 from .errors import LedgerError
@@ -187,7 +188,7 @@ def record_message(session: Session, rec: MessageRecord, *, flush: bool = True) 
     """Add the message and its pieces; ``flush=False`` leaves the INSERTs to a later flush (a batch)."""
     unit = _unit_named(session, rec.unit_name) if rec.unit_name else None
     if rec.unit_name and unit is None:
-        raise LedgerError(f"账本中没有单位“{rec.unit_name}” / unit not in ledger (sync units first)")
+        raise LedgerError(say("ledger.unit_not_in_ledger", unit=rec.unit_name))
     message = Message(
         mailbox=rec.mailbox, uidvalidity=rec.uidvalidity, uid=rec.uid, sha256=rec.sha256,
         message_id=rec.message_id, sender=rec.sender, subject=rec.subject,
@@ -197,7 +198,7 @@ def record_message(session: Session, rec: MessageRecord, *, flush: bool = True) 
     )
     for p in rec.pieces:
         if unit is None:
-            raise LedgerError("没有单位的邮件不能登记稿件 / pieces need a unit")
+            raise LedgerError(say("ledger.pieces_need_unit"))
         message.pieces.append(Piece(
             unit=unit, source=p.source, sha256=p.sha256, title=p.title, stated_unit=p.stated_unit,
             author=p.author, category=p.category, word_count=p.word_count, received_at=rec.received_at,
@@ -260,9 +261,9 @@ def stage_message(session: Session, rec: MessageRecord) -> StagedMessage:
     """:func:`record_message` for a batch: the same checks, the rows left to :func:`insert_staged`."""
     unit = _unit_named(session, rec.unit_name) if rec.unit_name else None
     if rec.unit_name and unit is None:
-        raise LedgerError(f"账本中没有单位“{rec.unit_name}” / unit not in ledger (sync units first)")
+        raise LedgerError(say("ledger.unit_not_in_ledger", unit=rec.unit_name))
     if rec.pieces and unit is None:
-        raise LedgerError("没有单位的邮件不能登记稿件 / pieces need a unit")
+        raise LedgerError(say("ledger.pieces_need_unit"))
     return StagedMessage(rec, unit, [StagedPiece(p, unit.id) for p in rec.pieces] if unit is not None else [])
 
 

@@ -35,6 +35,7 @@ from typing import Protocol
 from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from baosong.messages import say
 from baosong.vocabulary import MailKind, OutboxState, Verdict
 
 from .models import Message, OutboxMail, OutboxRecipient
@@ -114,13 +115,16 @@ class DeliveryReport:
         """Nothing reached anyone and something was refused or held back: a command exits non-zero."""
         return self.recipients_sent == 0 and (self.failed > 0 or self.deferred > 0)
 
-    def summary(self, what: str = "邮件") -> str:
-        parts = [f"发出{what} {self.sent} 封"]
+    def summary(self, what: str | None = None) -> str:
+        """What was sent, held back and refused; ``what`` names the mails (default: ledger.delivery_mails)."""
+        parts = [say("ledger.delivery_sent", what=say("ledger.delivery_mails") if what is None else what,
+                     sent=self.sent)]
         if self.deferred:
-            parts.append(f"{self.deferred} 封暂未全部发出（发信服务器不可用或暂时拒收，稍后自动重试）")
+            parts.append(say("ledger.delivery_deferred", count=self.deferred))
         if self.failed:
-            parts.append(f"{self.failed} 封被收信服务器拒收，不再重试")
+            parts.append(say("ledger.delivery_failed", count=self.failed))
         return "，".join(parts)
+
 
 
 NOTHING_DELIVERED = DeliveryReport(0, 0, 0, ())

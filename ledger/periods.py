@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from baosong.messages import say
+
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 # A scoring period as a range of days [first, after): a month, a quarter, a year, a custom scoring year.
@@ -30,7 +32,7 @@ class Month:
     def parse(cls, text: str) -> Month:
         m = _MONTH.match(text.strip())
         if not m or not 1 <= int(m.group(2)) <= 12:
-            raise ValueError(f"月份格式应为 YYYY-MM（例如 2026-10），收到 {text!r} / month must be YYYY-MM")
+            raise ValueError(say("ledger.bad_month", text=text))
         return cls(int(m.group(1)), int(m.group(2)))
 
     @classmethod
@@ -64,7 +66,7 @@ class Month:
 
     @property
     def label(self) -> str:
-        return f"{self.year}年{self.month}月"
+        return say("ledger.month_label", year=self.year, month=self.month)
 
 
 # ------------------------------------------------------------------ periods of any length
@@ -74,7 +76,10 @@ _ORDER = {k: i for i, k in enumerate(KINDS)}
 _QUARTER = re.compile(r"^(\d{4})\s*[Qq]([1-4])$")
 _HALF = re.compile(r"^(\d{4})\s*[Hh]([12])$")
 _YEAR = re.compile(r"^(\d{4})$")
-_QUARTER_NAMES = ("一", "二", "三", "四")
+# the label of each quarter and half, by number
+_QUARTER_LABELS = ("ledger.quarter_1_label", "ledger.quarter_2_label", "ledger.quarter_3_label",
+                   "ledger.quarter_4_label")
+_HALF_LABELS = ("ledger.half_1_label", "ledger.half_2_label")
 
 
 def _add_months(day: date, months: int) -> date:
@@ -154,14 +159,14 @@ class Period:
         if kind == "month":
             m = Month.parse(text)
             return cls.month(m.year, m.month)
-        pattern, example, zh = {
-            "quarter": (_QUARTER, "2026Q4", "季度"),
-            "half": (_HALF, "2026H2", "半年"),
-            "year": (_YEAR, "2026", "年份"),
+        pattern, problem = {
+            "quarter": (_QUARTER, "ledger.bad_quarter"),
+            "half": (_HALF, "ledger.bad_half"),
+            "year": (_YEAR, "ledger.bad_year"),
         }[kind]
         match = pattern.match(text)
         if not match:
-            raise ValueError(f"{zh}格式应为 {example}，收到 {text!r} / {kind} must look like {example}")
+            raise ValueError(say(problem, text=text))
         year = int(match.group(1))
         if kind == "year":
             return cls.year(year, scoring_year)
@@ -239,11 +244,12 @@ class Period:
     def label(self) -> str:
         y = self.start.year
         if self.kind == "month":
-            return f"{y}年{self.start.month}月"
+            return say("ledger.month_label", year=y, month=self.start.month)
         if self.kind == "quarter":
-            return f"{y}年第{_QUARTER_NAMES[(self.start.month - 1) // 3]}季度"
+            return say(_QUARTER_LABELS[(self.start.month - 1) // 3], year=y)
         if self.kind == "half":
-            return f"{y}年{'上' if self.start.month == 1 else '下'}半年"
+            return say(_HALF_LABELS[0 if self.start.month == 1 else 1], year=y)
         if self.kind == "year":
-            return f"{self.name}年度"
-        return f"{self.start.isoformat()}起的一周"
+            return say("ledger.year_label", year=self.name)
+        return say("ledger.week_label", start=self.start.isoformat())
+

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from baosong.config.schema import Scoring
+from baosong.messages import say
 
 from .errors import LedgerError
 from .models import Piece, PieceJointUnit, Unit
@@ -16,7 +17,7 @@ from .models import Piece, PieceJointUnit, Unit
 def set_piece_type(session: Session, piece: Piece, piece_type: str, scoring: Scoring) -> None:
     types = scoring.types()
     if piece_type not in types:
-        raise LedgerError(f"scoring.yaml 中没有稿件类型“{piece_type}”。可用：{'、'.join(types)} / unknown piece type")
+        raise LedgerError(say("ledger.unknown_piece_type", piece_type=piece_type, known="、".join(types)))
     piece.piece_type = piece_type
 
 
@@ -26,7 +27,8 @@ def add_joint_units(session: Session, piece: Piece, names: Sequence[str]) -> lis
     for name in names:
         unit = session.scalar(select(Unit).where((Unit.name == name) | (Unit.short == name)))
         if unit is None or not unit.active:
-            raise LedgerError(f"units.yaml 中没有单位“{name}” / unknown unit")
+            raise LedgerError(say("ledger.unknown_config_unit", unit=name))
+
         if unit.id == piece.unit_id:
             continue
         exists = session.scalar(select(PieceJointUnit.id).where(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from baosong.messages import say
 from baosong.vocabulary import CommissionStatus
 
 from .workdays import WorkCalendar
@@ -41,8 +42,8 @@ def parse_deadline(text: str, *, now: datetime, tz: ZoneInfo, default_time: time
             return Deadline(datetime.combine(day, default_time, tz), text.strip(), None)
         when = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"截止时间格式不对：{text!r}，应写成 2026-12-05 17:00、2026-12-05 或 3工作日"
-                         f" / deadline must be YYYY-MM-DD HH:MM, YYYY-MM-DD or N工作日") from None
+        raise ValueError(say("ledger.bad_deadline", text=text)) from None
+
     when = when.replace(tzinfo=tz) if when.tzinfo is None else when.astimezone(tz)
     return Deadline(when, text.strip(), None)
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from baosong.config.schema import Scoring
+from baosong.messages import say
 
 from .errors import LedgerError
 from .models import Unit, UnitEntry
@@ -23,18 +24,17 @@ def find_unit(session: Session, name: str) -> Unit:
         matches = list(session.scalars(select(Unit).where(Unit.active, Unit.short == name)))
         unit = matches[0] if len(matches) == 1 else None
     if unit is None:
-        raise LedgerError(f"units.yaml 中没有单位“{name}”（填写全称或简称） / unknown unit")
+        raise LedgerError(say("ledger.unknown_unit_entry", unit=name))
     return unit
 
 
 def record_endorsement(session: Session, unit_name: str, by: str, scoring: Scoring, *, on: date,
                        note: str | None = None) -> UnitEntry:
     if scoring.endorsements is None:
-        raise LedgerError("scoring.yaml 中没有 endorsements（通报批示加分），本办法不计这一项"
-                          " / this regime does not score endorsements")
+        raise LedgerError(say("ledger.no_endorsements"))
     who = ENDORSERS.get(by)
     if who is None:
-        raise LedgerError(f"批示人应为 主要负责同志（principal）或 分管负责同志（deputy），收到 {by!r} / unknown endorser")
+        raise LedgerError(say("ledger.unknown_endorser", by=by))
     entry = UnitEntry(unit=find_unit(session, unit_name), kind="endorsement", key=who, entered_on=on, note=note)
     session.add(entry)
     session.flush()
@@ -45,19 +45,21 @@ def record_adjustment(session: Session, unit_name: str, key: str, scoring: Scori
                       done: bool | None = None, note: str | None = None) -> UnitEntry:
     rule = scoring.adjustments.get(key)
     if rule is None:
-        known = "、".join(scoring.adjustments) or "（未配置）"
-        raise LedgerError(f"scoring.yaml 的 adjustments 中没有“{key}”。可用：{known} / unknown adjustment")
+        known = "、".join(scoring.adjustments) or say("ledger.not_configured")
+        raise LedgerError(say("ledger.unknown_adjustment", key=key, known=known))
     if rule.points is None and done is None:
-        raise LedgerError(f"“{key}”须注明完成与否（--done 或 --not-done） / say whether it was done")
+        raise LedgerError(say("ledger.adjustment_needs_done", key=key))
     if rule.points is not None and done is not None:
-        raise LedgerError(f"“{key}”按次计分，不用 --done / --not-done / this adjustment counts occurrences")
+        raise LedgerError(say("ledger.adjustment_counts_occurrences", key=key))
     unit = find_unit(session, unit_name)
     if rule.period == "year" and rule.points is None:
         earlier = session.scalar(select(UnitEntry).where(
             UnitEntry.unit_id == unit.id, UnitEntry.kind == "adjustment", UnitEntry.key == key,
             UnitEntry.entered_on >= date(on.year, 1, 1), UnitEntry.entered_on < date(on.year + 1, 1, 1)))
         if earlier is not None:
-            raise LedgerError(f"{unit.name} {on.year} 年已登记过“{key}”（{earlier.entered_on}） / already recorded this year")
+            raise LedgerError(say("ledger.adjustment_already_recorded", unit=unit.name, year=on.year, key=key,
+                                  on=earlier.entered_on))
+
     entry = UnitEntry(unit=unit, kind="adjustment", key=key, entered_on=on, done=done, note=note)
     session.add(entry)
     session.flush()

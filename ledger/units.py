@@ -10,6 +10,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from baosong.config.schema import UnitConfig
+from baosong.messages import say
 from baosong.vocabulary import Change
 
 from .audit import Who, current_user, record_change
@@ -44,7 +45,9 @@ def _rename(session: Session, existing: dict[str, Unit], units: Sequence[UnitCon
                 session.execute(update(Correction).where(Correction.unit_id == old.id).values(unit_id=current.id))
                 old.active = False
                 record_change(session, who, Change.RENAME_UNIT, unit_id=current.id, field="name", old=former,
-                              new=cfg.name, reason=f"units.yaml former_names：{moved.rowcount} 篇稿件并入")  # type: ignore[attr-defined]
+                              new=cfg.name,
+                              reason=say("ledger.former_names_moved", count=moved.rowcount))  # type: ignore[attr-defined]
+
 
 
 def _sync_former_names(session: Session, existing: dict[str, Unit], units: Sequence[UnitConfig]) -> None:

@@ -15,16 +15,14 @@ from datetime import date, timedelta
 import chinese_calendar
 
 from baosong.config.commissions import YearCalendar
+from baosong.messages import say
 
 
 class UnknownYear(ValueError):
     """The working days of this year are not known: neither the package nor the config has them."""
 
     def __init__(self, year: int) -> None:
-        super().__init__(
-            f"不知道 {year} 年的法定节假日和调休安排（chinese-calendar 程序包尚未收录）："
-            f"请在 settings.yaml 的 commissions.calendar 下补充 {year} 年的 holidays 和 workdays，"
-            f"或升级 chinese-calendar / working days of {year} unknown: add them to commissions.calendar")
+        super().__init__(say("ledger.unknown_holidays", year=year))
         self.year = year
 
 
@@ -62,7 +60,8 @@ class WorkCalendar:
     def add_working_days(self, start: date, count: int) -> date:
         """The ``count``-th working day after ``start`` (``start`` itself not counted): 3个工作日内."""
         if count < 1:
-            raise ValueError("工作日数应为正整数 / working days must be at least 1")
+            raise ValueError(say("ledger.working_days_positive"))
+
         day, found = start, 0
         while found < count:
             day += timedelta(days=1)

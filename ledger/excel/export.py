@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from baosong.config.commissions import PeriodicDeadline
 from baosong.config.schema import Scoring
+from baosong.messages import say
 
 from ..models import Piece
 from ..periods import Month, Period
@@ -54,8 +55,10 @@ def export_ledger(session: Session, span: Span | None, path: Path, scoring: Scor
     def month_scores(period: Period) -> list[UnitScore]:
         return ledger_scores(session, period, scoring, tz, now=now, periodic=periodic, units=units)
 
-    labels = {k: (c.label or f"{k}类") for k, c in scoring.classes.items()}
+    labels = {k: (c.label or say("excel.class_label", key=k)) for k, c in scoring.classes.items()}
     summary = summary_rows(covered, month_scores, rows, scoring, labels) if covered else []
-    title = covered.label if span is not None and covered else ("全部" if covered is None else covered.label)
+    title = covered.label if span is not None and covered else (say("excel.whole_ledger") if covered is None
+                                                                else covered.label)
+
     write_workbook(path, title, rows, summary)
     return Exported(path, span, len(rows), len(summary))

@@ -26,6 +26,7 @@ from sqlalchemy import false, update
 from sqlalchemy.orm import Session
 
 from baosong.config.schema import LegacyLedger, Scoring
+from baosong.messages import say
 from baosong.vocabulary import Change, PieceStatus, Verdict, label, labels
 
 from ..audit import Who, record_change
@@ -39,7 +40,6 @@ from .reader import SheetRow, read_exported, read_legacy
 
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _SPLIT = re.compile(r"[；;、,，\n]+")
-LEGACY_SOURCE = "旧台账导入"
 IMPORT_MAILBOX = "import"
 
 
@@ -90,13 +90,15 @@ class _Row:
         self.report, self.number, self.piece_id = report, number, piece_id
 
     def where(self) -> str:
-        return f"第 {self.number} 行" + (f" 稿件 {self.piece_id}" if self.piece_id else "")
+        if self.piece_id:
+            return say("excel.row_where_piece", row=self.number, piece=self.piece_id)
+        return say("excel.row_where", row=self.number)
 
     def change(self, text: str) -> None:
-        self.report.changes.append(f"{self.where()}：{text}")
+        self.report.changes.append(say("excel.report_line", where=self.where(), text=text))
 
     def skip(self, text: str) -> None:
-        self.report.skipped.append(f"{self.where()}：{text}")
+        self.report.skipped.append(say("excel.report_line", where=self.where(), text=text))
 
 
 def _savepoint(session: Session, row: _Row, work: Callable[[], None]) -> None:
@@ -107,7 +109,7 @@ def _savepoint(session: Session, row: _Row, work: Callable[[], None]) -> None:
     except LedgerError as exc:
         nested.rollback()
         del row.report.changes[before:]
-        row.skip(f"未导入——{exc}")
+        row.skip(say("excel.not_imported", error=exc))
         return
     nested.commit()
 
@@ -122,15 +124,15 @@ def _credits(session: Session, row: _Row, piece_id: int, cell_outlets: Any, cell
         if outlet not in have_outlets:
             adopt(session, piece_id, outlet, scoring, who, on=day or default_day)
             have_outlets.add(outlet)
-            row.change(f"登记采用 {outlet} {day or default_day}")
+            row.change(say("excel.adoption_added", outlet=outlet, day=day or default_day))
     for level, day in listed_levels:
         if level not in have_levels:
             add_instruction(session, piece_id, level, scoring, who, on=day or default_day)
             have_levels.add(level)
-            row.change(f"登记批示 {level} {day or default_day}")
+            row.change(say("excel.instruction_added", level=level, day=day or default_day))
     gone = sorted(have_outlets - {o for o, _ in listed_outlets}) + sorted(have_levels - {v for v, _ in listed_levels})
     if gone and (cell_outlets is not None or cell_levels is not None):
-        row.skip(f"表中没有台账已登记的 {'、'.join(gone)}，未撤销（撤销请用 baosong adopt ID 刊物 --undo）")
+        row.skip(say("excel.credits_not_withdrawn", names="、".join(gone)))
 
 
 def _exported_row(session: Session, sheet_row: SheetRow, report: ImportReport, scoring: Scoring, who: Who,
@@ -138,11 +140,11 @@ def _exported_row(session: Session, sheet_row: SheetRow, report: ImportReport, s
     cells = sheet_row.cells
     raw_id = _text(cells.get("id"))
     if not raw_id.isdigit():
-        _Row(report, sheet_row.number, None).skip(f"编号“{raw_id}”不是数字，跳过")
+        _Row(report, sheet_row.number, None).skip(say("excel.id_not_a_number", raw=raw_id))
         return
     row = _Row(report, sheet_row.number, int(raw_id))
     before = len(report.changes) + len(report.skipped)
-    reason = _text(cells.get("note")) or "Excel 导入"
+    reason = _text(cells.get("note")) or say("excel.import_reason")
 
     def work() -> None:
         piece = get_piece(session, int(raw_id))
@@ -151,7 +153,7 @@ def _exported_row(session: Session, sheet_row: SheetRow, report: ImportReport, s
         if unit_text:
             unit = resolve_unit(session, unit_text)
             if unit is None:
-                raise LedgerError(f"没有单位“{unit_text}” / unknown unit")
+                raise LedgerError(say("excel.unknown_unit", unit=unit_text))
             if unit.id != piece.unit_id:
                 values["unit"] = unit.name
         for key in ("author", "title", "category"):
@@ -160,21 +162,23 @@ def _exported_row(session: Session, sheet_row: SheetRow, report: ImportReport, s
         words = _text(cells.get("word_count"))
         if words:
             if not words.isdigit():
-                raise LedgerError(f"字数“{words}”不是整数 / word count is not a whole number")
+                raise LedgerError(say("excel.word_count_not_integer", words=words))
             if int(words) != piece.word_count:
                 values["word_count"] = int(words)
         if values:
+            empty = say("excel.empty_value")
             for c in edit_piece(session, piece.id, values, scoring, who, reason):
-                row.change(f"{field_label(c.field)} {c.old or '（空）'} → {c.new or '（空）'}")
+                row.change(say("excel.field_changed", field=field_label(c.field), old=c.old or empty,
+                               new=c.new or empty))
         status = _text(cells.get("status"))
         counted, void = label(PieceStatus.COUNTED), label(PieceStatus.VOID)
         if status == counted and piece.status != PieceStatus.COUNTED.value:
             was = labels(PieceStatus).get(piece.status, piece.status)
             restore_piece(session, piece.id, who, reason)
-            row.change(f"状态 {was} → {counted}")
+            row.change(say("excel.status_changed", old=was, new=counted))
         elif status == void and piece.status != PieceStatus.VOID.value:
             void_piece(session, piece.id, who, reason)
-            row.change(f"状态 {counted} → {void}")
+            row.change(say("excel.status_changed", old=counted, new=void))
         _credits(session, row, piece.id, cells.get("adoptions"), cells.get("instructions"), scoring, who, default_day)
 
     _savepoint(session, row, work)
@@ -196,14 +200,14 @@ def _legacy_row(session: Session, sheet_row: SheetRow, report: ImportReport, sco
     when = _received(cells.get("received_at"), tz)
     unit_text, title = _text(cells.get("unit")), _text(cells.get("title"))
     if when is None:
-        row.skip(f"收到日期“{_text(cells.get('received_at'))}”无法识别，跳过")
+        row.skip(say("excel.received_unreadable", value=_text(cells.get("received_at"))))
         return
     if not title:
-        row.skip("没有标题，跳过")
+        row.skip(say("excel.no_title"))
         return
     unit = resolve_unit(session, unit_text) if unit_text else None
     if unit is None:
-        row.skip(f"单位“{unit_text}”未在 units.yaml 中登记（全称、简称或曾用名），跳过")
+        row.skip(say("excel.unit_not_registered", unit=unit_text))
         return
     fingerprint = hashlib.sha256(f"legacy\n{when.date().isoformat()}\n{unit.name}\n{title}".encode()).hexdigest()
     if find_message_by_sha(session, fingerprint) is not None:
@@ -211,21 +215,23 @@ def _legacy_row(session: Session, sheet_row: SheetRow, report: ImportReport, sco
         return
     category = _text(cells.get("category")) or None
     if category is not None and category not in scoring.categories:
-        row.skip(f"分类“{category}”不在 scoring.yaml 的 categories 中，按未分类导入")
+        row.skip(say("excel.category_unknown", category=category))
         category = None
     words = _text(cells.get("word_count"))
     author = _text(cells.get("author")) or None
 
     def work() -> None:
+        where = say("excel.legacy_row", file=file_name, row=sheet_row.number)
         message = record_message(session, MessageRecord(
             mailbox=IMPORT_MAILBOX, uidvalidity=None, uid=None, sha256=fingerprint, message_id=None, sender="",
             subject=title, received_at=when, size=0, archive_path="", verdict=Verdict.ACCEPTED.value, reason=None,
-            detail=f"{file_name} 第 {sheet_row.number} 行", unit_name=unit.name,
-            pieces=(PieceRecord(LEGACY_SOURCE, fingerprint, title, unit_text, author, category,
+            detail=where, unit_name=unit.name,
+            pieces=(PieceRecord(say("excel.legacy_source"), fingerprint, title, unit_text, author, category,
                                 int(words) if words.isdigit() else 0),)))
         piece = message.pieces[0]  # its id is not shown: PostgreSQL does not give back a rolled-back id
-        record_change(session, who, Change.IMPORT, piece_id=piece.id, new=f"{file_name} 第 {sheet_row.number} 行")
-        row.change(f"新增稿件《{title}》｜{unit.name}｜{when.date()}｜{category or '未分类'}")
+        record_change(session, who, Change.IMPORT, piece_id=piece.id, new=where)
+        row.change(say("excel.piece_added", title=title, unit=unit.name, day=when.date(),
+                       category=category or say("excel.uncategorised")))
         default_day = parse_day(cells.get("adopted_on")) or when.astimezone(tz).date()
         _credits(session, row, piece.id, cells.get("adoptions"), cells.get("instructions"), scoring, who, default_day)
 
@@ -254,8 +260,8 @@ def import_workbook(session: Session, path: Path, scoring: Scoring, who: Who, tz
             _exported_row(session, r, report, scoring, who, default_day)
         return report
     if legacy is None:
-        raise LedgerError(f"{path.name} 不是本程序导出的台账（没有“台账”工作表或“编号”列），settings.yaml 中也没有"
-                          f"配置 legacy_ledger 列对应关系，无法导入 / not an exported ledger and no legacy_ledger mapping")
+        raise LedgerError(say("excel.not_exported_ledger", file=path.name))
+
     report = ImportReport("legacy")
     for r in read_legacy(path, legacy):
         _legacy_row(session, r, report, scoring, who, tz, path.name)

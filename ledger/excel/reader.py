@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from baosong.config.schema import LegacyLedger
+from baosong.messages import say
 
 from ..errors import LedgerError
 from .columns import HEADERS, LEDGER_SHEET
@@ -27,12 +28,11 @@ def _open(path: Path):
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
-        raise LedgerError(f"找不到文件 {path} / file not found") from None
+        raise LedgerError(say("excel.file_not_found", path=path)) from None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         # openpyxl's own English sentence says nothing the Chinese one does not; an OS error's reason does
         reason = f": {exc.strerror}" if isinstance(exc, OSError) and exc.strerror else ""
-        raise LedgerError(f"无法读取 {path}：不是有效的 .xlsx 文件；WPS 或 Excel 中“另存为 .xlsx”后再导入"
-                          f" / not a readable .xlsx file{reason}") from None
+        raise LedgerError(say("excel.not_xlsx", path=path, reason=reason)) from None
 
 
 def _text(value: Any) -> str:
@@ -73,14 +73,15 @@ def read_legacy(path: Path, mapping: LegacyLedger) -> list[SheetRow]:
     wb = _open(path)
     try:
         if mapping.sheet is not None and mapping.sheet not in wb.sheetnames:
-            raise LedgerError(f"{path.name} 中没有工作表“{mapping.sheet}”（settings.yaml legacy_ledger.sheet）；"
-                              f"有：{'、'.join(wb.sheetnames)} / no such sheet")
+            raise LedgerError(say("excel.no_such_sheet", file=path.name, sheet=mapping.sheet,
+                                  sheets="、".join(wb.sheetnames)))
         ws = wb[mapping.sheet] if mapping.sheet is not None else wb.worksheets[0]
         wanted = {k: v for k, v in mapping.columns.model_dump().items() if v}
         rows, missing = _rows(ws, mapping.header_row, wanted)
         if missing:
-            raise LedgerError(f"{path.name} 工作表“{ws.title}”第 {mapping.header_row} 行没有这些列："
-                              f"{'、'.join(missing)}（settings.yaml legacy_ledger.columns） / columns not found")
+            raise LedgerError(say("excel.columns_not_found", file=path.name, sheet=ws.title, row=mapping.header_row,
+                                  columns="、".join(missing)))
+
         return rows
     finally:
         wb.close()

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from baosong.messages import say
 from baosong.vocabulary import Change, CommissionStatus, PieceStatus, label, labels
 
 from ..audit import histories
@@ -26,7 +27,7 @@ def credit_cell(items: list[tuple[str, date]]) -> str:
 def status_cell(piece: Piece) -> str:
     label = labels(PieceStatus).get(piece.status, piece.status)
     if piece.status in (PieceStatus.SUPERSEDED.value, PieceStatus.MERGED.value) and piece.replaced_by:
-        return f"{label}（计在稿件 {piece.replaced_by}）"
+        return say("excel.status_counted_in", status=label, piece=piece.replaced_by)
     return label
 
 
@@ -49,16 +50,19 @@ def correction_text(c: Correction, tz: ZoneInfo) -> str:
     label = labels(Change).get(c.action, c.action)
     when = c.at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
     if c.action == "edit":
-        what = f"{label}{field_label(c.field)}：{c.old_value or '（空）'}→{c.new_value or '（空）'}"
+        empty = say("excel.empty_value")
+        what = say("excel.correction_edit", action=label, field=field_label(c.field), old=c.old_value or empty,
+                   new=c.new_value or empty)
     elif c.action in ("adopt", "instruct"):
         what = f"{label} {c.new_value}"
     elif c.action in ("adopt_undo", "instruct_undo"):
         what = f"{label} {c.old_value}"
     elif c.related_piece_id:
-        what = f"{label} 稿件 {c.related_piece_id if c.piece_id else ''}".rstrip()
+        what = say("excel.correction_related", action=label, piece=c.related_piece_id if c.piece_id else "").rstrip()
     else:
         what = label
-    reason = f"（{c.reason}）" if c.reason else ""
+    reason = say("excel.correction_reason", reason=c.reason) if c.reason else ""
+
     return f"{when} {c.actor} {what}{reason}"
 
 

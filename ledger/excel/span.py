@@ -12,6 +12,7 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from baosong.ledger.periods import CALENDAR_YEAR, Month, Period, ScoringYear
+from baosong.messages import say
 
 
 @dataclass(frozen=True)
@@ -65,5 +66,6 @@ def year_span(text: str, scoring_year: ScoringYear = CALENDAR_YEAR) -> Span:
 
 def months_span(first: Month, last: Month) -> Span:
     """From the first day of ``first`` to the end of ``last`` (an export of the whole ledger)."""
-    label = first.label if first == last else f"{first.label}至{last.label}"
+    label = first.label if first == last else say("excel.span_months", first=first.label, last=last.label)
+
     return Span(label, f"{first}_{last}", first.first_day(), last.next().first_day())

@@ -11,6 +11,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from baosong.messages import say
+
 from .columns import LEDGER_COLUMNS, LEDGER_SHEET, SUMMARY_SHEET
 from .rows import LedgerRow
 from .summary import SummaryRow
@@ -43,7 +45,7 @@ def _print_ready(ws: Worksheet, title: str, widths: Sequence[float]) -> None:
     header, footer = ws.oddHeader, ws.oddFooter
     if header is not None and footer is not None:  # openpyxl always makes both; the stubs allow None
         header.center.text = title
-        footer.center.text = "第 &P 页，共 &N 页"
+        footer.center.text = say("excel.page_footer")
 
 
 def _body(ws: Worksheet, wrap: Sequence[bool]) -> None:
@@ -66,7 +68,7 @@ def write_workbook(path: Path, title: str, rows: Sequence[LedgerRow], summary: S
     _body(ws, [c.wrap for c in LEDGER_COLUMNS])
     for (cell,) in ws.iter_rows(min_row=2, min_col=received, max_col=received):
         cell.number_format = "yyyy-mm-dd hh:mm"
-    _print_ready(ws, f"{title}政务信息报送台账", [c.width for c in LEDGER_COLUMNS])
+    _print_ready(ws, say("excel.ledger_page_title", title=title), [c.width for c in LEDGER_COLUMNS])
 
     ws2 = wb.create_sheet(SUMMARY_SHEET)
     quota_labels = list(dict.fromkeys(label for s in summary for label, _ in s.quota))
@@ -78,7 +80,8 @@ def write_workbook(path: Path, title: str, rows: Sequence[LedgerRow], summary: S
                     *(comps.get(k, "") for k in component_labels), s.rank])
     widths = [8, 22, 12, *(14 for _ in quota_labels), *(9 for _ in component_labels), 7]
     _body(ws2, [False, True] + [False] * (len(widths) - 2))
-    _print_ready(ws2, f"{title}政务信息报送汇总", widths)
+    _print_ready(ws2, say("excel.summary_page_title", title=title), widths)
+
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
     wb.save(tmp)
