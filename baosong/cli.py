@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 import time
@@ -81,14 +82,14 @@ def _main(config: ConfigOption = None) -> None:
 def fail(message: str, code: int = 1) -> NoReturn:
     from baosong.config.checks import mask_secrets
 
-    err.print(f"[bold red]错误：[/]{escape(mask_secrets(message))}", soft_wrap=True)
+    err.print(f"[bold red]{say('cli.error_label')}[/]{escape(mask_secrets(message))}", soft_wrap=True)
     raise typer.Exit(code)
 
 
 def warn(message: str) -> None:
     from baosong.config.checks import mask_secrets
 
-    err.print(f"[yellow]提醒：[/]{escape(mask_secrets(message))}", soft_wrap=True)
+    err.print(f"[yellow]{say('cli.warning_label')}[/]{escape(mask_secrets(message))}", soft_wrap=True)
 
 
 def problem(label: str, message: str) -> None:
@@ -98,7 +99,7 @@ def problem(label: str, message: str) -> None:
 
 
 def _print_problems(e: ConfigError) -> None:
-    err.print(f"[bold red]配置有 {len(e.problems)} 处问题：[/]")
+    err.print(f"[bold red]{say('cli.config_problems', count=len(e.problems))}[/]")
     from baosong.config.checks import mask_secrets
 
     for p in e.problems:
@@ -138,14 +139,14 @@ def _read_file(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        fail(f"无法读取文件 {path}：{exc.strerror or exc}")
+        fail(say("cli.file_unreadable", path=path, reason=exc.strerror or exc))
 
 
 def _parse_when(text: str, tz) -> datetime:
     try:
         when = datetime.fromisoformat(text)
     except ValueError:
-        fail(f"时间格式不对：{text!r}，应为 ISO 格式，例如 2026-10-12T09:30:00+08:00 或 2026-10-12 09:30")
+        fail(say("cli.bad_time", text=text))
     return when if when.tzinfo else when.replace(tzinfo=tz)
 
 
@@ -182,14 +183,15 @@ def check_config(config_dir: ConfigOption = None) -> None:
     classes: dict[str, int] = {}
     for u in config.units:
         classes[u.class_] = classes.get(u.class_, 0) + 1
-    labels = {k: (c.label or f"{k}类") for k, c in config.scoring.classes.items()}
+    labels = {k: (c.label or say("cli.class_label", key=k)) for k, c in config.scoring.classes.items()}
     period_labels = vocabulary.labels("scoring_period")
-    summary = "，".join(f"{labels.get(k, k)} {v} 个" for k, v in classes.items())
+    summary = "，".join(say("cli.config_class_count", label=labels.get(k, k), count=v) for k, v in classes.items())
     out.print(say("cli.config_ok", directory=config.directory))
-    out.print(f"  计分办法：{config.scoring.regime}（计分周期：{period_labels[config.scoring.period]}）")
-    out.print(f"  单位 {len(config.units)} 个（{summary}），报送邮箱 {len(config.settings.mailboxes)} 个，"
-              f"刊物 {len(config.scoring.outlets)} 种")
-    out.print(f"  数据库：{mask_secrets(config.database_url)}", markup=False)
+    out.print("  " + say("cli.config_regime", regime=config.scoring.regime,
+                         period=period_labels[config.scoring.period]))
+    out.print("  " + say("cli.config_units", units=len(config.units), classes=summary,
+                         mailboxes=len(config.settings.mailboxes), outlets=len(config.scoring.outlets)))
+    out.print("  " + say("cli.config_database", database=mask_secrets(config.database_url)), markup=False)
 
 
 def _check_against_ledger(config) -> None:
@@ -212,7 +214,7 @@ def _check_against_ledger(config) -> None:
     except Exception as exc:
         message = _database_down(exc)
         if message is None:   # a ledger that cannot be read must not hide the rest of the check
-            warn(f"无法读取台账，未与台账比对：{exc}")
+            warn(say("cli.ledger_unreadable", error=exc))
             return
         _print_problems(ConfigError([Problem(file="settings.yaml", line=None, key="database", message=message)]))
         raise typer.Exit(1) from None
@@ -250,24 +252,29 @@ def inspect(
     from baosong.replying import build_mails
 
     received = (verdict.message.received_at or datetime.now(timezone.utc)).astimezone(application.config.tz)
-    mails = build_mails(application.config, verdict, received_at=received.strftime("%Y年%m月%d日 %H:%M"))
+    mails = build_mails(application.config, verdict, received_at=say("cli.reply_received_at", when=received))
     if as_json:
         _json({**verdict.as_json(), **mails.as_json()})
         return
-    out.print(f"结论：{_verdict_label(verdict.verdict.value)}（{verdict.verdict.value}）"
-              + (f"  原因：{verdict.reason}" if verdict.reason else ""))
-    out.print(f"发件人：{verdict.sender or '（无）'}  单位：{verdict.unit or '未登记'}")
+    label = _verdict_label(verdict.verdict.value)
+    if verdict.reason:
+        out.print(say("cli.inspect_verdict_reason", label=label, verdict=verdict.verdict.value, reason=verdict.reason))
+    else:
+        out.print(say("cli.inspect_verdict", label=label, verdict=verdict.verdict.value))
+    out.print(say("cli.inspect_sender", sender=verdict.sender or say("cli.inspect_no_sender"),
+                  unit=verdict.unit or say("cli.inspect_no_unit")))
     if verdict.detail:
-        out.print(f"说明：{verdict.detail}", markup=False)
+        out.print(say("cli.inspect_detail", detail=verdict.detail), markup=False)
     for p in verdict.pieces:
-        out.print(f"  稿件：{p.title or '（无标题）'}｜{p.category or '未标明分类'}｜{p.word_count} 字｜"
-                  f"作者 {p.author or '—'}｜来源 {p.source}", markup=False)
+        out.print("  " + say("cli.inspect_piece", title=p.title or say("cli.inspect_no_title"),
+                             category=p.category or say("cli.inspect_no_category"), words=p.word_count,
+                             author=p.author or "—", source=p.source), markup=False)
     for hit in verdict.hits:
-        out.print(f"  命中规则：{hit.rule.value}：{hit.detail}", markup=False)
+        out.print("  " + say("cli.inspect_hit", rule=hit.rule.value, detail=hit.detail), markup=False)
     if mails.reply is not None:
-        out.print(f"回信：{mails.reply.subject}", markup=False)
+        out.print(say("cli.inspect_reply", subject=mails.reply.subject), markup=False)
     elif mails.withheld:
-        out.print(f"不回信：{mails.withheld}", markup=False)
+        out.print(say("cli.inspect_no_reply", reason=mails.withheld), markup=False)
 
 
 @app.command()
@@ -303,23 +310,26 @@ def extract(
         ex = extract_docx(_read_file(file), subject=subject, filename=file.name, categories=categories,
                           category_aliases=aliases, registry=registry, sender_unit=sender_unit)
     except UnreadableDocument as exc:
-        fail(f"{file} 不是可读的 .docx 文档：{exc}")
+        fail(say("cli.extract_not_docx", path=file, error=exc))
     data = ex.as_json()
     if as_json:
         _json(data)
         return
-    labels = {"title": "标题", "title_fallback": "备用标题", "unit": "单位", "stated_unit": "文中署名单位",
-              "author": "作者", "approver": "审核/签发", "category": "分类", "word_count": "字数"}
-    for key, label in labels.items():
+    lines = {"title": "cli.extract_title", "title_fallback": "cli.extract_title_fallback", "unit": "cli.extract_unit",
+             "stated_unit": "cli.extract_stated_unit", "author": "cli.extract_author",
+             "approver": "cli.extract_approver", "category": "cli.extract_category",
+             "word_count": "cli.extract_word_count"}
+    for key, message in lines.items():
         if key in ("title_fallback", "stated_unit", "approver") and not data[key]:
             continue
-        out.print(f"{label}：{data[key] if data[key] is not None else '（未识别）'}", markup=False)
+        value = data[key] if data[key] is not None else say("cli.extract_unrecognised")
+        out.print(say(message, value=value), markup=False)
     if ex.unit_source:
-        out.print(f"单位来源：{vocabulary.label(ex.unit_source)}", markup=False)
+        out.print(say("cli.extract_unit_source", source=vocabulary.label(ex.unit_source)), markup=False)
     if ex.commissioned:
-        out.print("约稿：是", markup=False)
+        out.print(say("cli.extract_commissioned"), markup=False)
     for flag in ex.flags:
-        out.print(f"提示：{vocabulary.label(flag)}", markup=False)
+        out.print(say("cli.extract_flag", flag=vocabulary.label(flag)), markup=False)
 
 
 @app.command()
@@ -338,28 +348,55 @@ def ingest(
     fixed = _parse_when(received_at, tz) if received_at else None
     failures = 0
     for path in files:
-        raw = _read_file(path)
-        when = fixed or received_time(raw)
-        if when is None:
-            warn(f"{path} 没有 Received 头，也没有 --received-at，按当前时间登记")
         try:
+            raw = path.read_bytes()
+        except OSError as exc:  # a folder, a missing or unreadable file: say so and go on with the others
+            failures += 1
+            problem(say("cli.failed_label"), say("cli.ingest_unreadable", path=path, reason=_os_reason(exc)))
+            continue
+        try:
+            when = fixed or received_time(raw)
+            if when is None:
+                warn(say("cli.ingest_no_received", path=path))
             outcome = process(application, raw, mailbox="ingest", received_at=when)
         except Exception as exc:  # report and continue with the other files
+            if _database_down(exc) is not None:
+                raise  # every file would fail the same way: one message from the root command
             failures += 1
-            problem("失败", f"{path}：{exc!r}")
+            problem(say("cli.failed_label"), _ingest_failure(path, exc))
             continue
-        state = "已登记" if outcome.new else "此前已登记，跳过"
-        out.print(f"{path.name}：{state}｜{_verdict_label(outcome.verdict)}"
-                  + (f"（{outcome.reason}）" if outcome.reason else "")
-                  + f"｜{outcome.unit or outcome.sender}｜稿件 {outcome.pieces} 篇｜台账编号 {outcome.ledger_id}",
-                  markup=False)
+        state = say("cli.ingest_recorded") if outcome.new else say("cli.ingest_seen")
+        line = dict(name=path.name, state=state, verdict=_verdict_label(outcome.verdict),
+                    sender=outcome.unit or outcome.sender, pieces=outcome.pieces, ledger_id=outcome.ledger_id)
+        if outcome.reason:
+            out.print(say("cli.ingest_line_reason", reason=outcome.reason, **line), markup=False)
+        else:
+            out.print(say("cli.ingest_line", **line), markup=False)
     report = deliver(application)
     if report and report.anything:
-        out.print(report.summary("回复邮件"))
+        out.print(report.summary(say("cli.replies")))
         for e in report.errors[:5]:
-            problem("  发信问题", e)
+            problem("  " + say("cli.sending_problem_label"), e)
     if failures:
         raise typer.Exit(1)
+
+
+def _os_reason(exc: OSError) -> str:
+    """Why a file or folder cannot be read or written, in the office's words (the system's own when unusual)."""
+    key = {errno.ENOENT: "cli.os_not_found", errno.EISDIR: "cli.os_is_directory",
+           errno.ENOTDIR: "cli.os_not_directory", errno.EACCES: "cli.os_no_permission",
+           errno.EPERM: "cli.os_no_permission", errno.ENOSPC: "cli.os_disk_full",
+           errno.EROFS: "cli.os_read_only"}.get(exc.errno or 0)
+    return say(key) if key else say("cli.os_other", error=exc.strerror or exc)
+
+
+def _ingest_failure(path: Path, exc: Exception) -> str:
+    """One sentence for a file `ingest` could not record: which file and what is wrong (never a repr)."""
+    if isinstance(exc, OSError):
+        if exc.filename:
+            return say("cli.ingest_os_error", path=path, where=exc.filename, reason=_os_reason(exc))
+        return say("cli.ingest_failed", path=path, error=_os_reason(exc))
+    return say("cli.ingest_failed", path=path, error=str(exc).strip() or type(exc).__name__)
 
 
 def _poll_once(application) -> bool:
@@ -367,7 +404,8 @@ def _poll_once(application) -> bool:
 
     from baosong.poll import poll_all
 
-    columns = (TextColumn("收信：{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    columns = (TextColumn(say("cli.poll_progress", mailbox="{task.description}")), BarColumn(), MofNCompleteColumn(),
+               TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
         tasks: dict[str, TaskID] = {}
 
@@ -381,16 +419,16 @@ def _poll_once(application) -> bool:
     for r in reports:
         out.print(r.summary(), markup=False)
         for note in r.notes:
-            out.print(f"  说明：{note}", markup=False)
+            out.print("  " + say("cli.poll_note", note=note), markup=False)
         for e in r.errors:
             ok = False
-            problem("  问题", e)
+            problem("  " + say("cli.problem_label"), e)
     if not reports:
-        warn("settings.yaml 中没有配置报送邮箱（mailboxes）")
+        warn(say("cli.poll_no_mailboxes"))
     if delivery is not None and delivery.anything:
         out.print(delivery.summary())
         for e in delivery.errors[:5]:
-            problem("  发信问题", e)
+            problem("  " + say("cli.sending_problem_label"), e)
         if delivery.failed and not delivery.sent:  # every reply refused for good: the admin must look
             ok = False
     return ok
@@ -407,13 +445,13 @@ def poll(
             raise typer.Exit(1)
         return
     minutes = application.config.settings.schedule.poll_minutes
-    out.print(f"每 {minutes} 分钟收一次邮件，按 Ctrl-C 停止。")
+    out.print(say("cli.poll_every", minutes=minutes))
     try:
         while True:
             _poll_once(application)
             time.sleep(minutes * 60)
     except KeyboardInterrupt:
-        out.print("已停止。")
+        out.print(say("cli.poll_stopped"))
 
 
 TABLE_PAGE = 200  # rows `ledger list` shows as a table unless --limit says otherwise
@@ -445,8 +483,7 @@ def ledger_list(
         total = count_pieces(session, period, tz)
     out.print(ledger_table(page, period, total, offset))
     if offset + len(page) < total:
-        out.print(f"还有 {total - offset - len(page)} 篇未显示：用 --offset {offset + len(page)} 查看后面的稿件，"
-                  "--limit 0 显示全部。")
+        out.print(say("cli.ledger_more", rest=total - offset - len(page), offset=offset + len(page)))
 
 
 def _json_stream(rows) -> None:
@@ -552,13 +589,14 @@ def adopt(
     parts = []
     if adoption:
         value = points_for(scoring.outlets[outlet], kind)
-        shown = f"{value:g} 分" if value is not None else "按类型计分，稿件类型未知，请用 --type 补登"
-        parts.append(f"被“{outlet}”采用（{shown}）")
+        shown = say("cli.adopt_points", points=value) if value is not None else say("cli.adopt_points_unknown")
+        parts.append(say("cli.adopt_outlet", outlet=outlet, points=shown))
     if instr:
-        parts.append(f"获“{instruction}”批示（{scoring.instructions[instruction]:g} 分）")
+        parts.append(say("cli.adopt_instruction", instruction=instruction, points=scoring.instructions[instruction]))
     if added:
-        parts.append(f"与{'、'.join(added)}合作（得分平分）")
-    out.print(f"已登记：稿件 {piece_id}《{title or '无标题'}》" + "，".join(parts) + f"，日期 {day}", markup=False)
+        parts.append(say("cli.adopt_joint", units="、".join(added)))
+    out.print(say("cli.adopt_recorded", piece_id=piece_id, title=title or say("cli.adopt_no_title"),
+                  what="，".join(parts), day=day), markup=False)
 
 
 def _day(on: str | None, tz) -> date:
@@ -567,7 +605,7 @@ def _day(on: str | None, tz) -> date:
     try:
         return date.fromisoformat(on)
     except ValueError:
-        fail(f"日期格式不对：{on!r}，应为 YYYY-MM-DD")
+        fail(say("cli.bad_date", text=on))
 
 
 def _office_entry(application, record) -> tuple[str, str]:  # noqa: ANN001 - App, a recorder of unit_entries
@@ -599,8 +637,8 @@ def endorse(
     name, who = _office_entry(application, lambda session: record_endorsement(
         session, unit, by, scoring, on=day, note=note))
     points = getattr(scoring.endorsements, who)
-    label = "主要负责同志" if who == "principal" else "分管负责同志"
-    out.print(f"已登记：{name} {label}批示通报（{points:+g} 分），日期 {day}", markup=False)
+    label = say("cli.endorse_principal") if who == "principal" else say("cli.endorse_deputy")
+    out.print(say("cli.endorse_recorded", unit=name, who=label, points=points, day=day), markup=False)
 
 
 @app.command()
@@ -621,9 +659,10 @@ def adjust(
         session, unit, key, scoring, on=day, done=done, note=note))
     rule = scoring.adjustments[key]
     points = rule.points if rule.points is not None else (rule.done if done else rule.not_done) or 0
-    how = "" if done is None else ("（完成）" if done else "（未完成）")
-    when = "，按年度计入" if rule.period == "year" else ""
-    out.print(f"已登记：{name} {rule.label or key}{how}（{points:+g} 分{when}），日期 {day}", markup=False)
+    how = "" if done is None else (say("cli.adjust_done") if done else say("cli.adjust_not_done"))
+    when = say("cli.adjust_yearly") if rule.period == "year" else ""
+    out.print(say("cli.adjust_recorded", unit=name, label=rule.label or key, done=how, points=points, yearly=when,
+                  day=day), markup=False)
 
 
 def _period(month: str | None, quarter: str | None, half: str | None, year: str | None, scoring):
@@ -632,7 +671,7 @@ def _period(month: str | None, quarter: str | None, half: str | None, year: str 
 
     given = [(k, v) for k, v in (("month", month), ("quarter", quarter), ("half", half), ("year", year)) if v]
     if len(given) != 1:
-        fail("请给出一个计分周期：--month 2026-10、--quarter 2026Q4、--half 2026H2 或 --year 2026（只能选一个）")
+        fail(say("cli.no_period"))
     kind, text = given[0]
     try:
         return Period.parse(kind, text, scoring_year_of(scoring))
@@ -661,7 +700,7 @@ def score(
     out.print(ranking_table(scores, class_labels(application.config.scoring.classes), period))
     for s in scores:
         for w in s.warnings:
-            warn(f"{s.unit}：{w}")
+            warn(say("cli.unit_warning", unit=s.unit, warning=w))
 
 
 _NOTICE_MONTH = "通报的月份 YYYY-MM。"
@@ -676,7 +715,7 @@ def _notice_period(application, month: str | None, quarter: str | None, half: st
 
     given = [v for v in (month, quarter, half, year) if v]
     if len(given) != 1:
-        fail("请给出一期通报：--month 2026-10、--quarter 2026Q4、--half 2026H2 或 --year 2026（只能选一个）")
+        fail(say("cli.no_notice_period"))
     return as_notice_period(_period(month, quarter, half, year, application.config.scoring))
 
 
@@ -705,21 +744,20 @@ def notify_monthly(
     if run.refused:
         fail(run.refused)
     if run.awaiting_approval:
-        out.print(f"{period.label}通报须经批准：送审稿已发给信息科（审核码 {run.awaiting_approval}）；"
-                  f"批准：baosong notify approve {period}，或由信息科邮箱回复含审核码的邮件。"
-                  f"{run.delivery.summary()}", markup=False)
+        out.print(say("cli.notice_awaiting_approval", period=period.label, code=run.awaiting_approval, key=period,
+                      summary=run.delivery.summary()), markup=False)
         _delivery_exit(run.delivery)
         return
     if run.skipped and not run.queued:
-        out.print(f"{period.label}的通报此前已发送（{run.skipped} 封），未重复发送；如需重发请加 --resend。")
+        out.print(say("cli.notice_sent_before", period=period.label, count=run.skipped))
         return
-    out.print(f"{period.label}通报（发送）：{run.delivery.summary()}")
+    out.print(say("cli.notice_sent", period=period.label, summary=run.delivery.summary()))
     _delivery_exit(run.delivery)
 
 
 def _delivery_exit(delivery) -> None:
     for e in delivery.errors[:5]:
-        problem("  发信问题", e)
+        problem("  " + say("cli.sending_problem_label"), e)
     if delivery.all_failed:
         raise typer.Exit(1)
 
@@ -731,11 +769,11 @@ def _preview(application, period, folder: Path) -> None:
         written = preview(application, period, folder)
     except NoticeError as exc:
         fail(str(exc))
-    out.print(f"{period.label}通报预览：{len(written)} 封邮件写入 {folder}（未发送，也不记为已发送）", markup=False)
+    out.print(say("cli.notice_preview", period=period.label, count=len(written), folder=folder), markup=False)
     # the preview applies no guard (the office may look at any period), but says when the real run would refuse
     why = refusal(application, period)
     if why:
-        out.print(f"提醒：实际运行不会发送本期通报：{why}", markup=False, soft_wrap=True)
+        out.print(say("cli.notice_preview_refused", why=why), markup=False, soft_wrap=True)
 
 
 @notify_app.command("preview")
@@ -767,13 +805,13 @@ def notify_approve(
     except NoticeError as exc:
         fail(str(exc))
     run = result.run
-    state = "已批准" if result.newly else "此前已批准"
+    state = say("cli.approved") if result.newly else say("cli.approved_before")
     if run is None or run.refused:
-        fail(f"{month.label}通报{state}，但未发出：{run.refused if run else ''}")
+        fail(say("cli.approved_not_sent", period=month.label, state=state, why=run.refused if run else ""))
     if run.skipped and not run.queued:
-        out.print(f"{month.label}通报{state}；此前已发送（{run.skipped} 封），未重复发送。")
+        out.print(say("cli.approved_sent_before", period=month.label, state=state, count=run.skipped))
         return
-    out.print(f"{month.label}通报{state}：{run.delivery.summary()}")
+    out.print(say("cli.approved_sent", period=month.label, state=state, summary=run.delivery.summary()))
     _delivery_exit(run.delivery)
 
 
@@ -817,26 +855,27 @@ def notify_letters(
             written = preview_mails(application, build_letters(application, period, now=now), outbox)
         except NoticeError as exc:
             fail(str(exc))
-        out.print(f"{period.label}反馈函预览：{len(written)} 封写入 {outbox}（未发送，也不记为已发出）")
+        out.print(say("cli.letters_preview", period=period.label, count=len(written), folder=outbox))
         why = refusal(application, period)   # the preview applies no guard, but says when sending would be refused
         if why:
-            out.print(f"提醒：实际运行不会发送本月反馈函：{why}", markup=False, soft_wrap=True)
+            out.print(say("cli.letters_preview_refused", why=why), markup=False, soft_wrap=True)
         return
     try:
         result = send_letters(application, period, transport=None, now=now)
     except NoticeError as exc:
         fail(str(exc))
     if not result.mails:
-        out.print(f"{period.label}没有需要约谈的单位（规则见 scoring.yaml 的 interviews）。")
+        out.print(say("cli.letters_none", period=period.label))
         return
     for mail in result.mails:
-        out.print(f"  {escape(mail.subject)} → {escape(', '.join(mail.to))}" + (f"（抄送 {escape(', '.join(mail.cc))}）" if mail.cc else ""))
+        cc = say("cli.letters_cc", cc=escape(", ".join(mail.cc))) if mail.cc else ""
+        out.print(f"  {escape(mail.subject)} → {escape(', '.join(mail.to))}{cc}")
     if result.skipped and not result.queued:
-        out.print(f"{period.label}的反馈函此前已发送（{result.skipped} 封），未重复发送。")
+        out.print(say("cli.letters_sent_before", period=period.label, count=result.skipped))
         return
-    out.print(f"{period.label}反馈函（发送）：{result.delivery.summary()}")
+    out.print(say("cli.letters_sent", period=period.label, summary=result.delivery.summary()))
     for e in result.delivery.errors[:5]:
-        problem("  发信问题", e)
+        problem("  " + say("cli.sending_problem_label"), e)
     if result.delivery.failed or result.delivery.deferred:
         raise typer.Exit(1)
 
@@ -857,13 +896,16 @@ def notify_reminders(
         commissions, pace = send_reminders(application, now=now, transport=FolderTransport(outbox) if outbox else None)
     except NoticeError as exc:
         fail(str(exc))
-    for label, result in (("约稿提醒", commissions), ("进度提醒", pace)):
-        out.print(f"{label}：新发 {result.queued} 封，此前已发 {result.skipped} 封" +
-                  (f"；{result.delivery.summary()}" if result.queued else ""))
+    for label, result in ((say("cli.reminders_commissions"), commissions), (say("cli.reminders_pace"), pace)):
+        if result.queued:
+            out.print(say("cli.reminders_counts_sent", label=label, queued=result.queued, skipped=result.skipped,
+                          summary=result.delivery.summary()))
+        else:
+            out.print(say("cli.reminders_counts", label=label, queued=result.queued, skipped=result.skipped))
         for mail in result.mails:
             out.print(f"  {escape(mail.subject)} → {escape(', '.join(mail.to))}")
         for e in result.delivery.errors[:5]:
-            problem("  发信问题", e)
+            problem("  " + say("cli.sending_problem_label"), e)
     if any(r.delivery.failed or r.delivery.deferred for r in (commissions, pace)):
         raise typer.Exit(1)
 

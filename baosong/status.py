@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from baosong.app import App
+from baosong.messages import say
 
 
 def _iso(when: datetime | None, tz) -> str | None:
@@ -86,25 +87,37 @@ def status_lines(report: dict[str, Any]) -> list[str]:
     """What `baosong status` prints (Chinese)."""
     from baosong.notify.labels import verdict_labels
 
-    lines = [f"状态：{'正常' if report['ok'] else '异常（有邮箱长时间未成功收信）'}（{report['now']}）"]
+    lines = [say("status.ok" if report["ok"] else "status.stale", now=report["now"])]
     if not report["mailboxes"]:
-        lines.append("邮箱：settings.yaml 中没有配置邮箱")
+        lines.append(say("status.no_mailboxes"))
     for m in report["mailboxes"]:
-        result = "成功" if not m["last_error"] else f"失败（连续 {m['consecutive_failures']} 次）：{m['last_error']}"
-        lines.append(f"邮箱“{m['name']}”：最近收信 {m['last_attempt'] or '从未'}，{result + '；' if m['last_attempt'] else ''}"
-                     f"最近成功 {m['last_success'] or '从未'}" + ("  ← 超时未成功收信" if m["stale"] else ""))
+        last_success = m["last_success"] or say("status.never")
+        if m["last_attempt"]:
+            result = (say("status.mailbox_failed", count=m["consecutive_failures"], error=m["last_error"])
+                      if m["last_error"] else say("status.mailbox_succeeded"))
+            line = say("status.mailbox", name=m["name"], last_attempt=m["last_attempt"], result=result,
+                       last_success=last_success)
+        else:
+            line = say("status.mailbox_never_polled", name=m["name"], last_success=last_success)
+        lines.append(line + (say("status.mailbox_stale") if m["stale"] else ""))
     today = report["today"]
     detail = "，".join(f"{verdict_labels().get(k, k)} {v}" for k, v in today["by_verdict"].items())
-    lines.append(f"今日收信：{today['received']} 封" + (f"（{detail}）" if detail else ""))
+    lines.append(say("status.today_detail", count=today["received"], detail=detail) if detail
+                 else say("status.today", count=today["received"]))
     ob = report["outbox"]
-    lines.append(f"待发邮件：{ob['pending']} 封（{ob['pending_recipients']} 个收件人）；"
-                 f"发送失败：{ob['failed']} 封（{ob['failed_recipients']} 个收件人）")
+    lines.append(say("status.outbox", pending=ob["pending"], pending_recipients=ob["pending_recipients"],
+                     failed=ob["failed"], failed_recipients=ob["failed_recipients"]))
     for f in ob["failures"][:5]:
-        lines.append(f"  #{f['id']}《{f['subject']}》→ {f['recipient']}：{f['error']}")
-    lines.append(f"处理失败、仍在重试的邮件：{report['failed_messages']} 封（baosong ledger failures）")
+        lines.append("  " + say("status.outbox_refused", id=f["id"], subject=f["subject"], recipient=f["recipient"],
+                                error=f["error"]))
+    lines.append(say("status.failed_messages", count=report["failed_messages"]))
     for j in report["next_jobs"]:
-        name = {"poll": "收信", "period-notice": "通报"}.get(j["job"], j["job"])
-        lines.append(f"下次{name}：{j['at']}")
+        if j["job"] == "poll":
+            lines.append(say("status.next_poll", at=j["at"]))
+        elif j["job"] == "period-notice":
+            lines.append(say("status.next_notice", at=j["at"]))
+        else:
+            lines.append(say("status.next_job", job=j["job"], at=j["at"]))
     if report["lease"]:
-        lines.append(f"发送权：{report['lease']['holder']}（至 {report['lease']['expires']}）")
+        lines.append(say("status.lease", holder=report["lease"]["holder"], expires=report["lease"]["expires"]))
     return lines

@@ -12,6 +12,7 @@ from baosong.ledger.messages import list_pieces
 from baosong.ledger.periods import Month
 from baosong.ledger.regime.sheet import tidy
 from baosong.ledger.scoring import UnitScore
+from baosong.messages import say
 from baosong.notify.labels import verdict_labels
 from baosong.vocabulary import Change, PieceStatus, labels
 
@@ -49,16 +50,18 @@ def piece_rows(session: Session, month: Month | None, tz: ZoneInfo, *, limit: in
 def ledger_table(rows: Sequence[dict], month: Month | None, total: int | None = None, offset: int = 0) -> Table:
     """The rows as a table; ``total``: how many pieces there are in all, when ``rows`` is one page of them."""
     total = len(rows) if total is None else total
-    shown = f"，显示第 {offset + 1}–{offset + len(rows)} 篇" if rows and len(rows) < total else ""
-    table = Table(title=f"稿件台账{'（' + month.label + '）' if month else ''}，共 {total} 篇{shown}")
-    table.add_column("编号", justify="right")
-    table.add_column("收到时间" if month is None else "收到", no_wrap=True)
-    table.add_column("单位")
-    table.add_column("标题", overflow="fold", min_width=12)
-    table.add_column("分类", no_wrap=True)
-    table.add_column("字数", justify="right")
-    table.add_column("采用", overflow="fold")
-    table.add_column("状态", no_wrap=True)
+    shown = say("views.ledger_shown", first=offset + 1, last=offset + len(rows)) if rows and len(rows) < total else ""
+    table = Table(title=say("views.ledger_title_month", month=month.label, total=total, shown=shown) if month
+                  else say("views.ledger_title", total=total, shown=shown))
+    table.add_column(say("views.ledger_id"), justify="right")
+    table.add_column(say("views.ledger_received") if month is None else say("views.ledger_received_in_month"),
+                     no_wrap=True)
+    table.add_column(say("views.ledger_unit"))
+    table.add_column(say("views.ledger_title_column"), overflow="fold", min_width=12)
+    table.add_column(say("views.ledger_category"), no_wrap=True)
+    table.add_column(say("views.ledger_words"), justify="right")
+    table.add_column(say("views.ledger_adoptions"), overflow="fold")
+    table.add_column(say("views.ledger_status"), no_wrap=True)
     for r in rows:
         when = r["received_at"][:16].replace("T", " ")
         status = labels(PieceStatus).get(r["status"], r["status"])
@@ -71,13 +74,16 @@ def ledger_table(rows: Sequence[dict], month: Month | None, total: int | None = 
 
 def ranking_table(scores: Sequence[UnitScore], labels: dict[str, str], period) -> Table:
     """The ranking of a month, quarter, half-year or year (``period`` has a ``label``)."""
-    table = Table(title=f"{period.label}政务信息得分排名")
-    for col in ("类别", "排名", "单位", "报送数", "采用数", "任务", "得分", "得分构成"):
-        table.add_column(col, justify="right" if col in ("排名", "报送数", "采用数", "得分") else "left",
-                         overflow="fold")
+    table = Table(title=say("views.ranking_title", period=period.label))
+    for key, justify in (("views.ranking_class", "left"), ("views.ranking_rank", "right"), ("views.ranking_unit", "left"),
+                         ("views.ranking_submitted", "right"), ("views.ranking_adopted", "right"),
+                         ("views.ranking_quota", "left"), ("views.ranking_score", "right"),
+                         ("views.ranking_parts", "left")):
+        table.add_column(say(key), justify=justify, overflow="fold")
     for s in scores:
         judged = [q for q in s.quotas if q.judged]
-        task = "—" if not judged else ("完成" if all(q.met for q in judged) else "未完成")
+        task = "—" if not judged else (say("views.ranking_quota_met") if all(q.met for q in judged)
+                                       else say("views.ranking_quota_missed"))
         parts = [f"{c.label}{tidy(c.points):+g}" for c in s.components if round(c.points, 2)]
         table.add_row(labels.get(s.class_, s.class_), str(s.rank), s.unit, str(s.submitted), str(s.adopted),
                       task, f"{s.score:g}", " ".join(parts) + (" ⚠" if s.warnings else ""))
@@ -85,7 +91,7 @@ def ranking_table(scores: Sequence[UnitScore], labels: dict[str, str], period) -
 
 
 def class_labels(classes: dict) -> dict[str, str]:
-    return {k: (c.label or f"{k}类") for k, c in classes.items()}
+    return {k: (c.label or say("views.class_label", key=k)) for k, c in classes.items()}
 
 
 def failure_rows(session: Session, tz: ZoneInfo) -> list[dict]:
@@ -111,13 +117,16 @@ def failure_rows(session: Session, tz: ZoneInfo) -> list[dict]:
 
 
 def failures_table(rows: Sequence[dict]) -> Table:
-    table = Table(title=f"处理失败的邮件，共 {len(rows)} 封")
-    for col in ("编号", "邮箱", "UID", "次数", "首次失败", "最近失败", "状态", "最后错误"):
-        table.add_column(col, justify="right" if col in ("编号", "UID", "次数") else "left",
-                         overflow="fold" if col == "最后错误" else "ellipsis")
+    table = Table(title=say("views.failures_title", count=len(rows)))
+    for key, justify in (("views.failures_id", "right"), ("views.failures_mailbox", "left"),
+                         ("views.failures_uid", "right"), ("views.failures_attempts", "right"),
+                         ("views.failures_first", "left"), ("views.failures_last", "left"),
+                         ("views.failures_state", "left"), ("views.failures_error", "left")):
+        table.add_column(say(key), justify=justify, overflow="fold" if key == "views.failures_error" else "ellipsis")
     for r in rows:
         last_line = (r["last_error"] or "").strip().splitlines()[-1:] or [""]
-        state = f"已隔离（{r['set_aside_at'][:16].replace('T', ' ')}）" if r["set_aside_at"] else "待重试"
+        state = (say("views.failures_set_aside", at=r["set_aside_at"][:16].replace("T", " ")) if r["set_aside_at"]
+                 else say("views.failures_retrying"))
         table.add_row(str(r["id"]), r["mailbox"], str(r["uid"] if r["uid"] is not None else "—"), str(r["attempts"]),
                       r["first_at"][:16].replace("T", " "), r["last_at"][:16].replace("T", " "), state, last_line[0])
     return table
@@ -136,23 +145,27 @@ def describe_change(row: dict, piece_id: int | None = None) -> str:
 
     label = labels(Change).get(row["action"], row["action"])
     if row["action"] == "edit":
-        what = f"{label}{field_label(row['field'])}：{row['old'] or '（空）'} → {row['new'] or '（空）'}"
+        empty = say("views.change_empty")
+        what = say("views.change_edit", action=label, field=field_label(row["field"]), old=row["old"] or empty,
+                   new=row["new"] or empty)
     elif row["action"] in ("adopt", "instruct"):
         what = f"{label} {row['new']}"
     elif row["action"] in ("adopt_undo", "instruct_undo"):
         what = f"{label} {row['old']}"
     elif row["action"] == "split":
-        what = (f"从稿件 {row['related_piece']} 拆出《{row['new']}》" if row["piece"] == piece_id or piece_id is None
-                else f"拆出稿件 {row['piece']}《{row['new']}》")
+        what = (say("views.change_split_from", piece=row["related_piece"], title=row["new"])
+                if row["piece"] == piece_id or piece_id is None
+                else say("views.change_split_off", piece=row["piece"], title=row["new"]))
     elif row["action"] in ("supersede", "merge") and piece_id is not None and row["piece"] != piece_id:
-        what = f"替换了稿件 {row['piece']}" if row["action"] == "supersede" else f"并入了稿件 {row['piece']}"
+        what = (say("views.change_superseded_other", piece=row["piece"]) if row["action"] == "supersede"
+                else say("views.change_merged_other", piece=row["piece"]))
     elif row["action"] in ("supersede", "merge"):
-        what = f"{label}稿件 {row['related_piece']}"
+        what = say("views.change_into", action=label, piece=row["related_piece"])
     elif row["action"] == "rename_unit":
         what = f"{label}：{row['old']} → {row['new']}"
     else:
         what = label
-    reason = f"（{row['reason']}）" if row["reason"] else ""
+    reason = say("views.change_reason", reason=row["reason"]) if row["reason"] else ""
     via = "" if row["via"] == "cli" else f" [{row['via']}]"
     return f"{row['at'][:16].replace('T', ' ')} {row['by']} {what}{reason}{via}"
 
@@ -174,11 +187,13 @@ def history_lines(piece: dict, rows: Sequence[dict]) -> list[str]:
     """`ledger history ID`: the piece in one line, then each change in one line, oldest first."""
     status = labels(PieceStatus).get(piece["status"], piece["status"])
     if piece["replaced_by"]:
-        status += f"（计在稿件 {piece['replaced_by']}）"
-    credits = "、".join(piece["adoptions"] + piece["instructions"]) or "无"
-    lines = [f"稿件 {piece['id']}《{piece['title'] or '无标题'}》｜{piece['unit']}｜{piece['category'] or '未分类'}｜"
-             f"{piece['word_count']} 字｜{status}｜采用和批示：{credits}｜收到 {piece['received_at'][:16].replace('T', ' ')}"]
+        status += say("views.history_replaced_by", piece=piece["replaced_by"])
+    credits = "、".join(piece["adoptions"] + piece["instructions"]) or say("views.history_no_credits")
+    lines = [say("views.history_piece", piece=piece["id"], title=piece["title"] or say("views.history_no_title"),
+                 unit=piece["unit"], category=piece["category"] or say("views.history_no_category"),
+                 words=piece["word_count"], status=status, credits=credits,
+                 received=piece["received_at"][:16].replace("T", " "))]
     if not rows:
-        lines.append("  没有更正记录")
+        lines.append("  " + say("views.history_no_changes"))
     lines += [f"  {describe_change(r, piece['id'])}" for r in rows]
     return lines
