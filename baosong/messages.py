@@ -36,14 +36,15 @@ def use_messages_from(folder: Path | str | None) -> None:
     """Read ``<folder>/messages/*.yaml`` (when they exist) over the shipped messages; None: shipped only."""
     global _override
     _override = Path(folder) / MESSAGES_FOLDER if folder is not None else None
-    _catalogue.cache_clear()
+    _area.cache_clear()
 
 
 def say(key: str, /, **fields: Any) -> str:
     """The message ``key`` (``area.name``) with its ``{fields}`` filled."""
+    area, _, name = key.partition(".")
     try:
-        text = _catalogue()[key]
-    except KeyError:
+        text = _area(area)[name]
+    except (KeyError, FileNotFoundError):
         raise UnknownMessage(key) from None
     return text.format(**fields) if fields or "{" in text else text
 
@@ -55,9 +56,19 @@ def shipped_messages() -> dict[str, str]:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
             area = entry.name[: -len(".yaml")]
-            for name, text in (yaml.safe_load(entry.read_text(encoding="utf-8")) or {}).items():
-                out[f"{area}.{name}"] = text
+            out.update((f"{area}.{name}", text) for name, text in _shipped_area(area).items())
     return out
+
+
+def _yaml(text: str) -> Any:
+    """Parsed YAML, with libyaml's C loader where it is installed (the catalogue is read at start-up)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
+
+
+def _shipped_area(area: str) -> dict[str, str]:
+    """The shipped ``templates/messages/<area>.yaml`` (FileNotFoundError: no such area)."""
+    entry = resources.files("baosong.templates").joinpath(MESSAGES_FOLDER, f"{area}.yaml")
+    return dict(_yaml(entry.read_text(encoding="utf-8")) or {})
 
 
 def fields_of(text: str) -> set[str]:
@@ -99,18 +110,17 @@ def message_problems(area: str, data: Any) -> list[tuple[tuple[str, ...], str]]:
     return problems
 
 
-@lru_cache(maxsize=1)
-def _catalogue() -> Mapping[str, str]:
-    table = shipped_messages()
-    if _override is not None and _override.is_dir():
-        for path in sorted(_override.glob("*.yaml")):
-            area = path.stem
-            try:
-                office = yaml.safe_load(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, yaml.YAMLError):
-                continue  # check-config names it; the shipped words stand meanwhile
-            if message_problems(area, office):
-                continue
-            for name, text in (office or {}).items():
-                table[f"{area}.{name}"] = text
+@lru_cache(maxsize=None)
+def _area(area: str) -> Mapping[str, str]:
+    """One area's messages, the office's rewording over the shipped text; each area is read on its
+    first message (a command reads only the files of what it says)."""
+    table = _shipped_area(area)
+    path = _override / f"{area}.yaml" if _override is not None else None
+    if path is not None and path.is_file():
+        try:
+            office = _yaml(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            office = None  # check-config names it; the shipped words stand meanwhile
+        if office and not message_problems(area, office):
+            table.update((str(name), text) for name, text in office.items())
     return MappingProxyType(table)
