@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -110,7 +110,7 @@ def message_problems(area: str, data: Any) -> list[tuple[tuple[str, ...], str]]:
     return problems
 
 
-@lru_cache(maxsize=None)
+@cache
 def _area(area: str) -> Mapping[str, str]:
     """One area's messages, the office's rewording over the shipped text; each area is read on its
     first message (a command reads only the files of what it says)."""

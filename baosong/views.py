@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from zoneinfo import ZoneInfo
 
+from rich.console import JustifyMethod
 from rich.table import Table
 from sqlalchemy.orm import Session
 
@@ -72,13 +73,21 @@ def ledger_table(rows: Sequence[dict], month: Month | None, total: int | None = 
     return table
 
 
+# each table's columns: the message of its title, how its cells are aligned
+_RANKING_COLUMNS: tuple[tuple[str, JustifyMethod], ...] = (
+    ("views.ranking_class", "left"), ("views.ranking_rank", "right"), ("views.ranking_unit", "left"),
+    ("views.ranking_submitted", "right"), ("views.ranking_adopted", "right"), ("views.ranking_quota", "left"),
+    ("views.ranking_score", "right"), ("views.ranking_parts", "left"))
+_FAILURE_COLUMNS: tuple[tuple[str, JustifyMethod], ...] = (
+    ("views.failures_id", "right"), ("views.failures_mailbox", "left"), ("views.failures_uid", "right"),
+    ("views.failures_attempts", "right"), ("views.failures_first", "left"), ("views.failures_last", "left"),
+    ("views.failures_state", "left"), ("views.failures_error", "left"))
+
+
 def ranking_table(scores: Sequence[UnitScore], labels: dict[str, str], period) -> Table:
     """The ranking of a month, quarter, half-year or year (``period`` has a ``label``)."""
     table = Table(title=say("views.ranking_title", period=period.label))
-    for key, justify in (("views.ranking_class", "left"), ("views.ranking_rank", "right"), ("views.ranking_unit", "left"),
-                         ("views.ranking_submitted", "right"), ("views.ranking_adopted", "right"),
-                         ("views.ranking_quota", "left"), ("views.ranking_score", "right"),
-                         ("views.ranking_parts", "left")):
+    for key, justify in _RANKING_COLUMNS:
         table.add_column(say(key), justify=justify, overflow="fold")
     for s in scores:
         judged = [q for q in s.quotas if q.judged]
@@ -118,10 +127,7 @@ def failure_rows(session: Session, tz: ZoneInfo) -> list[dict]:
 
 def failures_table(rows: Sequence[dict]) -> Table:
     table = Table(title=say("views.failures_title", count=len(rows)))
-    for key, justify in (("views.failures_id", "right"), ("views.failures_mailbox", "left"),
-                         ("views.failures_uid", "right"), ("views.failures_attempts", "right"),
-                         ("views.failures_first", "left"), ("views.failures_last", "left"),
-                         ("views.failures_state", "left"), ("views.failures_error", "left")):
+    for key, justify in _FAILURE_COLUMNS:
         table.add_column(say(key), justify=justify, overflow="fold" if key == "views.failures_error" else "ellipsis")
     for r in rows:
         last_line = (r["last_error"] or "").strip().splitlines()[-1:] or [""]
