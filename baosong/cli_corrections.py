@@ -12,6 +12,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from baosong.messages import say
+
 ByOption = Annotated[Optional[str], typer.Option(
     "--by", help="谁做的更正（记入更正记录）；默认为当前系统用户名。", show_default=False)]
 ReasonOption = Annotated[Optional[str], typer.Option("--reason", help="原因（记入更正记录）。", show_default=False)]
@@ -58,15 +60,17 @@ def ledger_edit(
     values: dict[str, object] = {k: v for k, v in (("unit", unit), ("category", category), ("title", title),
                                                    ("author", author), ("word_count", words)) if v is not None}
     if not values:
-        fail("请至少给出一项要改的内容：--unit、--category、--title、--author 或 --words")
+        fail(say("corrections.edit_nothing"))
     who = who_is(by)
 
     def action(session, config):
         changes = edit_piece(session, piece_id, values, config.scoring, who, reason)
-        return "；".join(f"{field_label(c.field)}：{c.old if c.old is not None else '（空）'} → "
-                        f"{c.new if c.new is not None else '（空）'}" for c in changes)
+        empty = say("corrections.edit_empty")
+        return "；".join(say("corrections.edit_change", field=field_label(c.field),
+                             old=c.old if c.old is not None else empty, new=c.new if c.new is not None else empty)
+                        for c in changes)
 
-    _correct(action, lambda result: f"已更正稿件 {piece_id}：{result}（{who.actor}）")
+    _correct(action, lambda result: say("corrections.edited", piece=piece_id, changes=result, actor=who.actor))
 
 
 def ledger_void(
@@ -81,10 +85,14 @@ def ledger_void(
         from baosong.ledger.corrections import void_piece
 
         piece = void_piece(session, piece_id, who, reason or "")
-        credits = [a.outlet for a in piece.adoptions] + [i.level for i in piece.instructions]
-        return "；它登记的采用和批示（" + "、".join(credits) + "）也不再计分" if credits else ""
+        return [a.outlet for a in piece.adoptions] + [i.level for i in piece.instructions]
 
-    _correct(action, lambda result: f"已作废稿件 {piece_id}（原因：{reason}）{result}。恢复：baosong ledger restore {piece_id}")
+    def done(credits):
+        if credits:
+            return say("corrections.voided_credits", piece=piece_id, reason=reason, credits="、".join(credits))
+        return say("corrections.voided", piece=piece_id, reason=reason)
+
+    _correct(action, done)
 
 
 def ledger_restore(piece_id: PieceId, reason: ReasonOption = None, by: ByOption = None) -> None:
@@ -96,7 +104,7 @@ def ledger_restore(piece_id: PieceId, reason: ReasonOption = None, by: ByOption 
 
         return restore_piece(session, piece_id, who, reason).id
 
-    _correct(action, lambda result: f"稿件 {result} 已恢复计数")
+    _correct(action, lambda result: say("corrections.restored", piece=result))
 
 
 def ledger_supersede(
@@ -114,7 +122,7 @@ def ledger_supersede(
         supersede(session, old, new, who, reason)
         return new
 
-    _correct(action, lambda result: f"稿件 {old} 已被修改稿 {new} 替换，只计一次（计在稿件 {result}）")
+    _correct(action, lambda result: say("corrections.superseded", old=old, new=new, counted=result))
 
 
 def ledger_merge(
@@ -131,7 +139,8 @@ def ledger_merge(
 
         return merge(session, keep, others, who, reason).word_count
 
-    _correct(action, lambda result: f"稿件 {'、'.join(map(str, others))} 已并入稿件 {keep}，合计 {result} 字")
+    _correct(action, lambda result: say("corrections.merged", others="、".join(map(str, others)), keep=keep,
+                                        words=result))
 
 
 def ledger_split(
@@ -152,7 +161,7 @@ def ledger_split(
         return split(session, piece_id, who, title=title, category=category, author=author, words=words,
                      scoring=config.scoring, reason=reason).id
 
-    _correct(action, lambda result: f"已从稿件 {piece_id} 拆出稿件 {result}《{title}》；撤销拆分：baosong ledger void {result} --reason …")
+    _correct(action, lambda result: say("corrections.split_done", piece=piece_id, new=result, title=title))
 
 
 def ledger_history(
@@ -190,8 +199,8 @@ def adopt_undo(application, piece_id: int, outlet: str, instruction: str | None,
         except LedgerError as exc:
             fail(str(exc))
         session.commit()
-    what = "批示" if instruction else "采用"
-    out.print(f"已撤销稿件 {piece_id} 的{what}：{gone}", markup=False, soft_wrap=True)
+    undone = "corrections.instruction_undone" if instruction else "corrections.adoption_undone"
+    out.print(say(undone, piece=piece_id, gone=gone), markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer, ledger_app: typer.Typer) -> None:
@@ -208,7 +217,7 @@ def _span(month: str | None, quarter: str | None, half: str | None, year: str | 
 
     given = [(k, x) for k, x in (("month", month), ("quarter", quarter), ("half", half), ("year", year)) if x]
     if len(given) > 1:
-        fail("--month、--quarter、--half、--year 只能给出一个")
+        fail(say("corrections.span_twice"))
     if not given:
         return None
     try:
@@ -229,7 +238,7 @@ def ledger_export(
     from baosong.ledger.excel.export import export_ledger
 
     if output.suffix.lower() != ".xlsx":
-        fail(f"输出文件应以 .xlsx 结尾：{output}")
+        fail(say("corrections.export_not_xlsx", output=output))
     application = open_app()
     config = application.config
     span = _span(month, quarter, half, year, config.scoring)
@@ -240,10 +249,12 @@ def ledger_export(
             done = export_ledger(session, span, output, config.scoring, config.tz, groups, counts_for,
                                  periodic=config.settings.commissions.periodic)
         except OSError as exc:
-            fail(f"无法写入 {output}：{exc.strerror or exc}")
-    what = span.label if span else "全部"
-    out.print(f"已导出{what}台账：{done.pieces} 篇稿件，{done.units} 个单位的汇总 → {output}", markup=False,
-              soft_wrap=True)
+            fail(say("corrections.export_unwritable", output=output, reason=exc.strerror or exc))
+    if span:
+        done_text = say("corrections.exported", span=span.label, pieces=done.pieces, units=done.units, output=output)
+    else:
+        done_text = say("corrections.exported_all", pieces=done.pieces, units=done.units, output=output)
+    out.print(done_text, markup=False, soft_wrap=True)
 
 
 def ledger_import(
@@ -272,14 +283,16 @@ def ledger_import(
             session.commit()
         else:
             session.rollback()
-    kind = "导出的台账" if report.kind == "exported" else "原有台账（legacy_ledger）"
-    verb = "已写入" if apply else "将写入（预览，未改动台账；确认后加 --apply）"
-    out.print(f"{file.name}：{kind}。{verb} {len(report.changes)} 项改动", markup=False, soft_wrap=True)
+    kind = say("corrections.import_kind_exported") if report.kind == "exported" \
+        else say("corrections.import_kind_legacy")
+    verb = say("corrections.import_applied") if apply else say("corrections.import_preview")
+    out.print(say("corrections.import_summary", file=file.name, kind=kind, verb=verb, count=len(report.changes)),
+              markup=False, soft_wrap=True)
     for line in report.changes:
         out.print(f"  {line}", markup=False, soft_wrap=True)
     for line in report.skipped:
-        out.print(f"  提醒 {line}", markup=False, soft_wrap=True)
+        out.print("  " + say("corrections.import_skipped", line=line), markup=False, soft_wrap=True)
     if report.already:
-        out.print(f"  {report.already} 行此前已导入，未重复登记", markup=False)
+        out.print("  " + say("corrections.import_already", count=report.already), markup=False)
     if not report.changes:
-        out.print("  没有需要改动的内容", markup=False)
+        out.print("  " + say("corrections.import_nothing"), markup=False)

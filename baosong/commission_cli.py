@@ -15,6 +15,7 @@ import typer
 from rich.table import Table
 
 from baosong.cli import _json, _parse_when, fail, open_app, out, warn
+from baosong.messages import say
 from baosong.vocabulary import CommissionLink, CommissionStatus, label, labels
 
 commission_app = typer.Typer(help="约稿：登记约稿并发送约稿通知单，查看各单位按时、迟报、漏报、拒报情况。",
@@ -80,7 +81,7 @@ def commission_new(
 
     application = open_app()
     if deadline is not None and working_days is not None:
-        fail("--deadline 和 --working-days 只能用一个")
+        fail(say("commission.deadline_twice"))
     try:
         made = new_commission(application, topic=topic, unit_names=_split(units), classes=_split(classes),
                               all_units=all_units, deadline_text=deadline, working_days=working_days, kind=kind,
@@ -89,18 +90,18 @@ def commission_new(
         fail(str(exc))
     when = made.deadline.when.strftime("%Y-%m-%d %H:%M")
     if made.past:
-        warn(f"截止时间 {when} 已过：按补登记处理，未发送约稿通知单；各单位状态按现在计算")
+        warn(say("commission.deadline_past", deadline=when))
     elif not no_send and application.config.settings.smtp is None:
-        warn("settings.yaml 中没有配置发信服务器（smtp），约稿通知单未发送")
+        warn(say("commission.no_smtp"))
     if as_json:
         _json({"id": made.id, "number": made.number, "message_id": made.message_id,
                "deadline": made.deadline.when.isoformat(), "units": list(made.units), "queued": made.queued})
     else:
-        out.print(f"已登记 {made.number}（编号 {made.id}）：{topic}", markup=False)
-        out.print(f"  截止时间：{when}（{made.deadline.text}），约稿单位 {len(made.units)} 个：{'、'.join(made.units)}",
-                  markup=False)
+        out.print(say("commission.recorded", number=made.number, id=made.id, topic=topic), markup=False)
+        out.print(say("commission.recorded_deadline", deadline=when, deadline_text=made.deadline.text,
+                      count=len(made.units), units="、".join(made.units)), markup=False)
         if made.delivery is not None:
-            out.print("  约稿通知单：" + made.delivery.summary())
+            out.print(say("commission.recorded_delivery", summary=made.delivery.summary()))
     if made.delivery is not None and (made.delivery.failed or made.delivery.deferred):
         for e in made.delivery.errors[:5]:
             warn(e)
@@ -128,18 +129,20 @@ def commission_list(
     if as_json:
         _json({"commissions": rows, "flagged_pieces": flagged})
         return
-    table = Table(title=f"约稿，共 {len(rows)} 次")
+    table = Table(title=say("commission.list_title", count=len(rows)))
     statuses = labels(CommissionStatus)
-    for col in ("编号", "文号", "主题", "截止时间", *statuses.values()):
-        table.add_column(col, justify="right" if col in ("编号", *statuses.values()) else "left",
-                         no_wrap=col in ("文号", "截止时间"))
+    table.add_column(say("commission.column_id"), justify="right")
+    table.add_column(say("commission.column_number"), no_wrap=True)
+    table.add_column(say("commission.column_topic"))
+    table.add_column(say("commission.column_deadline"), no_wrap=True)
+    for status in statuses.values():
+        table.add_column(status, justify="right")
     for r, c in zip(rows, commissions, strict=True):
-        table.add_row(str(r["id"]), r["number"] + ("（已关闭）" if r["closed"] else ""), c.topic,
+        table.add_row(str(r["id"]), r["number"] + (say("commission.list_closed") if r["closed"] else ""), c.topic,
                       _short_time(application, c.deadline), *(str(r["counts"][k]) for k in statuses))
     out.print(table)
     if flagged:
-        warn(f"{flagged} 篇稿件可能属于约稿但无法确定是哪一次，请用 baosong commission show 查看，"
-             f"用 baosong commission link 稿件编号 约稿编号 确认")
+        warn(say("commission.list_flagged", count=flagged))
 
 
 @commission_app.command("show")
@@ -172,14 +175,20 @@ def commission_show(
     if as_json:
         _json(data)
         return
-    out.print(f"{c.number}（编号 {c.id}）{c.topic}　类型：{c.kind}", markup=False)
-    out.print(f"截止时间：{_short_time(application, c.deadline)}（{c.deadline_text}）"
-              + (f"　已于 {_short_time(application, c.closed_at)} 关闭" if c.closed_at else ""), markup=False)
+    out.print(say("commission.show_heading", number=c.number, id=c.id, topic=c.topic, kind=c.kind), markup=False)
+    deadline = _short_time(application, c.deadline)
+    if c.closed_at:
+        out.print(say("commission.show_deadline_closed", deadline=deadline, deadline_text=c.deadline_text,
+                      closed=_short_time(application, c.closed_at)), markup=False)
+    else:
+        out.print(say("commission.show_deadline", deadline=deadline, deadline_text=c.deadline_text), markup=False)
     table = Table()
-    for col in ("单位", "状态", "首篇收到时间", "稿件"):
-        table.add_column(col)
+    for col in ("commission.column_unit", "commission.column_status", "commission.column_first_received",
+                "commission.column_pieces"):
+        table.add_column(say(col))
     for s in states:
-        shown = "；".join(f"{i}《{titles[i] or '无标题'}》（{labels(CommissionLink).get(links[i] or '', '')}）"
+        shown = "；".join(say("commission.show_piece", id=i, title=titles[i] or say("commission.untitled"),
+                             link=labels(CommissionLink).get(links[i] or "", ""))
                          for i in s.pieces)
         if s.refused_note:
             shown = f"{shown}　{s.refused_note}".strip()
@@ -187,8 +196,8 @@ def commission_show(
                       shown or "—")
     out.print(table)
     for r in flagged_rows:
-        warn(f"稿件 {r['piece']}《{r['title'] or '无标题'}》（{r['unit']}）可能属于约稿编号 "
-             f"{'、'.join(map(str, r['candidates']))} 中的一次，请用 baosong commission link 确认")
+        warn(say("commission.show_flagged", piece=r["piece"], title=r["title"] or say("commission.untitled"),
+                 unit=r["unit"], candidates="、".join(map(str, r["candidates"]))))
 
 
 @commission_app.command("close")
@@ -206,15 +215,14 @@ def commission_close(
     with application.sessions() as session:
         c = _get(session, key)
         if now < c.deadline and not force:
-            fail(f"{c.number} 的截止时间 {_short_time(application, c.deadline)} 还没到；"
-                 f"确需提前关闭请加 --force（尚未报送的单位将记为漏报）")
+            fail(say("commission.close_early", number=c.number, deadline=_short_time(application, c.deadline)))
         try:
             close(session, c, now)
         except LedgerError as exc:
             fail(str(exc))
         session.commit()
         number = c.number
-    out.print(f"已关闭 {number}", markup=False)
+    out.print(say("commission.closed", number=number), markup=False)
 
 
 @commission_app.command("refuse")
@@ -237,7 +245,8 @@ def commission_refuse(
             fail(str(exc))
         session.commit()
         number = c.number
-    out.print(f"{number}：{unit} " + ("已撤销拒报标记" if undo else "已标记为拒报"), markup=False)
+    out.print(say("commission.refused_undone", number=number, unit=unit) if undo
+              else say("commission.refused", number=number, unit=unit), markup=False)
 
 
 @commission_app.command("link")
@@ -251,7 +260,7 @@ def commission_link(
     from baosong.ledger.errors import LedgerError
 
     if (key is None) == (not none):
-        fail("请给出约稿编号，或加 --none 表示不属于任何约稿")
+        fail(say("commission.link_choice"))
     application = open_app()
     with application.sessions() as session:
         c = _get(session, key) if key is not None else None
@@ -261,7 +270,9 @@ def commission_link(
             fail(str(exc))
         session.commit()
         title = piece.title
-    out.print(f"稿件 {piece_id}《{title or '无标题'}》" + (f"归入 {c.number}" if c else "不属于任何约稿"), markup=False)
+    title = title or say("commission.untitled")
+    out.print(say("commission.linked", piece=piece_id, title=title, number=c.number) if c
+              else say("commission.linked_none", piece=piece_id, title=title), markup=False)
 
 
 @commission_app.command("periodic")
@@ -287,11 +298,12 @@ def commission_periodic(
                for occ, states in result])
         return
     if not result:
-        warn("settings.yaml 中没有配置定期报送期限（commissions.periodic）")
+        warn(say("commission.no_periodic"))
     for occ, states in result:
-        table = Table(title=f"{occ.name}（{occ.label}，截止 {_short_time(application, occ.deadline)}）")
-        for col in ("单位", "状态", "首篇收到时间"):
-            table.add_column(col)
+        table = Table(title=say("commission.periodic_title", name=occ.name, period=occ.label,
+                                deadline=_short_time(application, occ.deadline)))
+        for col in ("commission.column_unit", "commission.column_status", "commission.column_first_received"):
+            table.add_column(say(col))
         for s in states:
             table.add_row(s.unit, label(s.status), _short_time(application, s.first_received))
         out.print(table)

@@ -35,6 +35,7 @@ from baosong.ledger.models import Message, Unit
 from baosong.ledger.outbox import DeliveryReport, deliver_pending, enqueue
 from baosong.ledger.timeliness import Deadline, parse_deadline, working_days_deadline
 from baosong.ledger.workdays import WorkCalendar
+from baosong.messages import say
 from baosong.notify.commissions import CommissionNotice, FlaggedPiece, render_commission_notice, render_flag_alert
 from baosong.notify.compose import compose
 from baosong.notify.recipients import commission_recipients, failure_alert_to
@@ -68,7 +69,7 @@ def deadline_of(app: App, *, text: str | None, working_days: int | None, now: da
             return working_days_deadline(working_days, now=now, tz=app.config.tz,
                                          default_time=parse_clock(cfg.deadline_time), calendar=calendar_of(app))
         if not text:
-            raise CommissionError("请用 --deadline 或 --working-days 给出截止时间 / a deadline is required")
+            raise CommissionError(say("commission.deadline_missing"))
         return parse_deadline(text, now=now, tz=app.config.tz, default_time=parse_clock(cfg.deadline_time),
                               calendar=calendar_of(app))
     except ValueError as exc:  # UnknownYear included
@@ -99,7 +100,7 @@ def _addressed_units(session: Session, *, unit_names: Sequence[str], classes: Se
                      all_units: bool) -> list[Unit]:
     chosen = sum(bool(x) for x in (unit_names, classes, all_units))
     if chosen != 1:
-        raise CommissionError("请用 --units、--class、--all 中的一个指定约稿单位 / give one of --units, --class, --all")
+        raise CommissionError(say("commission.units_choice"))
     try:
         if unit_names:
             return units_named(session, unit_names)
@@ -122,11 +123,10 @@ def new_commission(app: App, *, topic: str, unit_names: Sequence[str] = (), clas
     now = (now or datetime.now(tz)).astimezone(tz)
     topic = " ".join(topic.split())
     if not topic:
-        raise CommissionError("约稿主题不能为空 / the topic must not be empty")
+        raise CommissionError(say("commission.topic_empty"))
     kind = kind or cfg.kinds[0]
     if kind not in cfg.kinds:
-        raise CommissionError(f"约稿类型应为 {'、'.join(cfg.kinds)} 之一（settings.yaml commissions.kinds），"
-                              f"收到 {kind!r} / unknown kind")
+        raise CommissionError(say("commission.kind_unknown", kinds="、".join(cfg.kinds), kind=repr(kind)))
     deadline = deadline_of(app, text=deadline_text, working_days=working_days, now=now)
     past = deadline.when <= now
     contact = contact or cfg.contact

@@ -40,6 +40,7 @@ from baosong.alerts import commission_deadline_alerts, queue_office_alert
 from baosong.app import App
 from baosong.config.loader import FILES, ConfigError, load_config
 from baosong.ledger.periods import Month, Period
+from baosong.messages import say
 from baosong.notices import (
     NoticeError,
     NoticePeriod,
@@ -212,7 +213,7 @@ class Daemon:
             config = load_config(self.app.config.directory)
         except ConfigError as exc:
             problems = [str(p) for p in exc.problems] if hasattr(exc, "problems") else [str(exc)]
-            self.say("配置文件有误，未采用，仍按上次正确的配置运行：" + "；".join(problems))
+            self.say(say("daemon.config_invalid", problems="；".join(problems)))
             key = f"alert:config-invalid:{hashlib.sha1(repr(stamp).encode()).hexdigest()[:16]}"
             queue_office_alert(self.app, key, "config_invalid", directory=str(self.app.config.directory),
                                problems=problems)
@@ -221,7 +222,7 @@ class Daemon:
         old_notice = self.app.config.settings.schedule.monthly_notice
         self.app.config = config
         self.app.use_templates()
-        self.say("配置文件已更新并重新读取。")
+        self.say(say("daemon.config_reloaded"))
         if self.scheduler_ is not None:
             self._reschedule(old_minutes, old_notice)
         return True
@@ -248,7 +249,7 @@ class Daemon:
             lease = holder_of(session)
             other = lease.holder if lease is not None else ""
         if _dead_here(other) and take_over(self.app.sessions, self.holder, other, self.clock(), seconds):
-            self.say(f"接管发送权：原持有进程 {other} 已不在运行。")
+            self.say(say("daemon.lease_taken_over", holder=other))
             return True
         log.info("another baosong process (%s) holds the sending lease; this one waits", other)
         return False
@@ -268,7 +269,7 @@ class Daemon:
                 if down is None:
                     log.exception("job failed")
                 else:  # one line per failing job, no traceback: the next cycle tries again
-                    self.say(f"{down}；本轮跳过，下次按时重试。", logging.ERROR)
+                    self.say(say("daemon.job_skipped", problem=down), logging.ERROR)
 
     def _database_down(self, exc: BaseException) -> str | None:
         """The office's sentence when ``exc`` says the ledger's database cannot be reached, else None.
@@ -296,7 +297,7 @@ class Daemon:
             self.say(report.summary() + "".join(f"；{n}" for n in report.notes)
                      + "".join(f"；{e}" for e in report.errors))
             if report.alert_due:  # recorded by the poll; the office is told once per run of failures
-                self.say(f"邮箱“{cfg.name}”已连续 {report.failures_in_row} 次收信失败，已提醒信息科。")
+                self.say(say("daemon.mailbox_failing", mailbox=cfg.name, failures=report.failures_in_row))
                 when = report.last_success.strftime("%Y-%m-%d %H:%M") if report.last_success else None
                 queue_office_alert(app, f"alert:mailbox-failing:{cfg.name}:{self.clock():%Y%m%d%H%M%S}",
                                    "mailbox_failing", mailbox=cfg.name, failures=report.failures_in_row,
@@ -335,7 +336,7 @@ class Daemon:
         try:
             run = send_notice(self.app, month, deliver=False, now=now)
         except NoticeError as exc:
-            self.say(f"{month.label}通报未能发送：{exc}")
+            self.say(say("daemon.notice_failed", period=month.label, problem=exc))
             return
         if run.refused:
             log.info("no notice for %s: %s", month, run.refused)
@@ -343,19 +344,21 @@ class Daemon:
         if late > grace:  # the daemon was down at notice time: this is a catch-up
             skipped = skipped_before(self.app, month)
             names = [m.label for m in skipped]
-            self.say(f"补发：停机期间错过了通报时间，只补发最近一期（{month.label}）"
-                     + (f"；不再补发：{'、'.join(names)}" if names else ""))
+            if names:
+                self.say(say("daemon.catch_up_skipped", period=month.label, skipped="、".join(names)))
+            else:
+                self.say(say("daemon.catch_up", period=month.label))
             queue_office_alert(self.app, f"alert:catch-up:{month}", "catch_up", period_label=month.label,
                                skipped=names)
         if run.awaiting_approval:
-            self.say(f"{month.label}通报送审稿已发给信息科，审核码 {run.awaiting_approval}，批准后发出。")
+            self.say(say("daemon.notice_for_approval", period=month.label, code=run.awaiting_approval))
         else:
-            self.say(f"{month.label}通报已排队发送（{run.queued} 封）。")
+            self.say(say("daemon.notice_queued", period=month.label, count=run.queued))
 
     def deadline_job(self) -> None:
         def job() -> None:
             for number in commission_deadline_alerts(self.app, self.clock()):
-                self.say(f"约稿 {number} 已到截止时间，已提醒信息科。")
+                self.say(say("daemon.commission_deadline", number=number))
             self._deliver()
         self._guarded(job)
 
@@ -387,16 +390,16 @@ class Daemon:
         now = self.clock().astimezone(tz)
         scheduler.add_job(self.cycle, IntervalTrigger(minutes=settings.schedule.poll_minutes, timezone=tz,
                                                       start_date=now),
-                          id="poll", name="收信", next_run_time=now)
+                          id="poll", name=say("daemon.job_poll"), next_run_time=now)
         mn = settings.schedule.monthly_notice
         scheduler.add_job(self.notice_job, CronTrigger(day=mn.day, hour=mn.hour, minute=mn.minute, timezone=tz),
-                          id="period-notice", name="通报")
+                          id="period-notice", name=say("daemon.job_notice"))
         scheduler.add_job(self.deadline_job, IntervalTrigger(minutes=settings.daemon.check_minutes, timezone=tz,
                                                              start_date=now), id="commission-deadlines",
-                          name="约稿截止检查", next_run_time=now + timedelta(seconds=1))
+                          name=say("daemon.job_deadlines"), next_run_time=now + timedelta(seconds=1))
         scheduler.add_job(self.reminder_job, IntervalTrigger(minutes=settings.daemon.check_minutes, timezone=tz,
                                                              start_date=now), id="reminders",
-                          name="催报提醒", next_run_time=now + timedelta(seconds=2))
+                          name=say("daemon.job_reminders"), next_run_time=now + timedelta(seconds=2))
         self.scheduler_ = scheduler
         return scheduler
 
@@ -415,7 +418,7 @@ def run_daemon(app: App, console: Console | None = None) -> None:
     scheduler = daemon.scheduler()
 
     def stop(signum, _frame):  # finish the current message, then exit cleanly
-        daemon.say("收到停止信号，处理完当前邮件后退出……")
+        daemon.say(say("daemon.stopping"))
         daemon.stopping.set()
         threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}, daemon=True).start()
 
@@ -425,8 +428,8 @@ def run_daemon(app: App, console: Console | None = None) -> None:
 
     mn = app.config.settings.schedule.monthly_notice
     kinds = "、".join(NOTICE_PERIODS[k] for k in app.config.settings.notices.periods)
-    daemon.say(f"baosong 已启动：每 {app.config.settings.schedule.poll_minutes} 分钟收信，"
-               f"每月 {mn.day} 日 {mn.hour:02d}:{mn.minute:02d} 发送到期的通报（{kinds}）。")
+    daemon.say(say("daemon.started", minutes=app.config.settings.schedule.poll_minutes, day=mn.day, hour=mn.hour,
+                   minute=mn.minute, kinds=kinds))
     scheduler.start()
     daemon.release()
-    daemon.say("baosong 已停止。")
+    daemon.say(say("daemon.stopped"))

@@ -23,6 +23,7 @@ from baosong.demo.servers import PymapServer, SmtpSink
 from baosong.ledger.credits import record_adoption
 from baosong.ledger.messages import pieces_in
 from baosong.ledger.periods import Month
+from baosong.messages import say
 from baosong.notices import month_scores, send_notice
 from baosong.poll import poll_all
 from baosong.views import class_labels, ledger_table, piece_rows, ranking_table
@@ -47,12 +48,13 @@ def run_demo(workdir: Path, console: Console) -> None:
     today = datetime.now(tz)
     month = Month(today.year, today.month).previous()
 
-    console.print(f"[bold]baosong 演示[/]：目录 {workdir}，演示月份 {month.label}（只连接 127.0.0.1）")
+    console.print(say("demo.start", title=f"[bold]{say('demo.title')}[/]", workdir=workdir, month=month.label))
     with PymapServer(username=SUBMISSION_ADDRESS, password="demo-password") as imap, \
             SmtpSink(outdir=sent_dir) as smtp:
-        console.print(f"1. 已启动 IMAP 服务器 {imap.host}:{imap.port}（pymap）和 SMTP 服务器 {smtp.host}:{smtp.port}（aiosmtpd）")
+        console.print(say("demo.step_servers", imap_host=imap.host, imap_port=imap.port, smtp_host=smtp.host,
+                          smtp_port=smtp.port))
         write_office_config(
-            config_dir, smtp=smtp, data_dir=workdir / "data", heading="# 演示用设置，由 baosong demo 生成\n",
+            config_dir, smtp=smtp, data_dir=workdir / "data", heading=f"# {say('demo.config_heading')}\n",
             sender=f"滕州市人民政府办公室信息科 <{SUBMISSION_ADDRESS}>",
             mailboxes=[{"name": "信息科报送邮箱（演示）", "host": imap.host, "port": imap.port, "ssl": False,
                         "username": imap.username, "password": imap.password, "folder": "INBOX"}])
@@ -64,17 +66,16 @@ def run_demo(workdir: Path, console: Console) -> None:
             client.login(imap.username, imap.password)
             # one MULTIAPPEND (RFC 3502): INTERNALDATE set to each sample's arrival time
             client.multiappend("INBOX", [{"msg": s.raw, "date": s.when} for s in samples])
-        console.print(f"2. 已向报送邮箱投递 {len(samples)} 封邮件：各单位的稿件，另有一封未登记邮箱的来稿、"
-                      f"一封纸质稿照片、一封自动回复")
+        console.print(say("demo.step_mailed", count=len(samples)))
 
-        console.print("3. 运行守护进程的收信周期（收信、判断、存档、登记、回复、归档）：")
+        console.print(say("demo.step_poll"))
         reports, delivery = poll_all(application)
         for r in reports:
             console.print(f"   {r.summary()}", markup=False)
             for e in r.errors:
-                console.print(f"   [red]问题：{e}[/]")
+                console.print(f"   [red]{say('demo.poll_problem', problem=e)}[/]")
         if delivery:
-            console.print(f"   自动回复（回执和退回原因）已发出 {delivery.sent} 封")
+            console.print("   " + say("demo.replies_sent", count=delivery.sent))
 
         adopted_on = date(month.year, month.month, 28)
         with application.sessions() as session:
@@ -90,7 +91,7 @@ def run_demo(workdir: Path, console: Console) -> None:
                                         on=adopted_on, instruction=instruction)
                         recorded += 1
             session.commit()
-        console.print(f"4. 信息科登记了 {recorded} 条采用（和领导批示）记录")
+        console.print(say("demo.step_adoptions", count=recorded))
 
         with application.sessions() as session:
             console.print(ledger_table(list(piece_rows(session, month, tz)), month))
@@ -99,6 +100,6 @@ def run_demo(workdir: Path, console: Console) -> None:
 
         run = send_notice(application, month)
         notices = run.delivery.sent
-        console.print(f"5. 已发送{month.label}月度通报 {notices} 封（办公室收件人和各单位主要负责同志）")
-    console.print(f"\n完成。SMTP 服务器收到的全部邮件（回执、退回通知、{notices} 封月度通报）在：[bold]{sent_dir}[/]")
-    console.print(f"台账数据库和原始邮件存档在：{workdir / 'data'}")
+        console.print(say("demo.step_notice", month=month.label, count=notices))
+    console.print("\n" + say("demo.done", count=notices, sent_dir=f"[bold]{sent_dir}[/]"))
+    console.print(say("demo.data_dir", data_dir=workdir / "data"))
