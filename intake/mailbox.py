@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import imaplib
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -113,6 +114,19 @@ def _client_class(watchdog: Watchdog) -> type[IMAPClient]:
     return Client
 
 
+def connect_reason(exc: OSError) -> str:
+    """Why the IMAP server could not be reached, in the office's words (the SMTP side says it the same way)."""
+    if isinstance(exc, ConnectionRefusedError):
+        return "拒绝连接，请检查 settings.yaml 中该邮箱的 host 和 port"
+    if isinstance(exc, TimeoutError):   # socket.timeout is TimeoutError
+        return "连接超时"
+    if isinstance(exc, socket.gaierror):
+        return "主机名无法解析，请检查 host"
+    if isinstance(exc, ssl.SSLError):
+        return "SSL/TLS 握手失败，请检查 settings.yaml 中该邮箱的 port 和 ssl（993 端口用 ssl: true，143 端口用 ssl: false）"
+    return "网络错误"
+
+
 def uid_set(uids: Sequence[int]) -> list[str]:
     """Compact UID ranges ("3:7,9") so that one command moves a whole batch."""
     out: list[str] = []
@@ -182,7 +196,8 @@ class Mailbox:
         except OSError as exc:
             if self.watchdog.fired:
                 raise self.deadline_error() from exc
-            raise MailboxError(f"无法连接邮箱服务器 {self.host}:{self.port}：{exc} / cannot connect") from exc
+            raise MailboxError(f"无法连接邮箱服务器 {self.host}:{self.port}（{connect_reason(exc)}）："
+                               f"{exc} / cannot connect") from exc
 
     def select(self, folder: str) -> int:
         """Open ``folder`` (read-write); its UIDVALIDITY."""
