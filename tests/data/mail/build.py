@@ -618,8 +618,8 @@ def format_cases() -> None:
 def seven_zip(files: dict[str, bytes]) -> bytes | None:
     try:
         import py7zr
-    except ImportError:
-        return None
+    except ImportError:   # never write the corpus without it: its committed .7z case would be deleted
+        raise SystemExit("build.py needs py7zr (pip install py7zr): reject-7z-archive.eml is made with it") from None
     out = io.BytesIO()
     with py7zr.SevenZipFile(out, "w") as archive:
         for name, data in files.items():
@@ -669,8 +669,8 @@ def zip_version_99(data: bytes) -> bytes:
 def encrypted(data: bytes) -> bytes | None:
     try:
         from msoffcrypto.format.ooxml import OOXMLFile
-    except ImportError:
-        return None
+    except ImportError:   # never write the corpus without it: its committed encrypted case would be deleted
+        raise SystemExit("build.py needs msoffcrypto-tool (the test extra): reject-encrypted-docx.eml is made with it") from None
     from datetime import datetime
 
     from msoffcrypto.method import ecma376_agile
