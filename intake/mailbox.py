@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import imaplib
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -114,6 +115,19 @@ def _client_class(watchdog: Watchdog) -> type[IMAPClient]:
     return Client
 
 
+def connect_reason(exc: OSError) -> str:
+    """Why the IMAP server could not be reached, in the office's words (the SMTP side says it the same way)."""
+    if isinstance(exc, ConnectionRefusedError):
+        return say("intake.mailbox_refused")
+    if isinstance(exc, TimeoutError):   # socket.timeout is TimeoutError
+        return say("intake.mailbox_timeout")
+    if isinstance(exc, socket.gaierror):
+        return say("intake.mailbox_unknown_host")
+    if isinstance(exc, ssl.SSLError):
+        return say("intake.mailbox_tls_failed")
+    return say("intake.mailbox_network_error")
+
+
 def uid_set(uids: Sequence[int]) -> list[str]:
     """Compact UID ranges ("3:7,9") so that one command moves a whole batch."""
     out: list[str] = []
@@ -180,7 +194,8 @@ class Mailbox:
         except OSError as exc:
             if self.watchdog.fired:
                 raise self.deadline_error() from exc
-            raise MailboxError(say("intake.mailbox_unreachable", host=self.host, port=self.port, error=exc)) from exc
+            raise MailboxError(say("intake.mailbox_unreachable", host=self.host, port=self.port,
+                                   reason=connect_reason(exc), error=exc)) from exc
 
     def select(self, folder: str) -> int:
         """Open ``folder`` (read-write); its UIDVALIDITY."""

@@ -65,6 +65,30 @@ def test_the_table_covers_the_corpus_and_every_rule():
     assert any(".zip/" in s for s in sources) and any(s.startswith("winmail.dat/") for s in sources)
 
 
+# a Foxmail submission with a .docx, written by build.py in a fresh process: its sha256 and its entries' times
+_BUILD_ONE = """
+import hashlib, sys, zipfile, io
+sys.path.insert(0, sys.argv[1])
+import build
+build.fixed_clock()
+raw = build.submission(sender="binhu-xx@example.com", subject="【工作动态】滨湖镇", attachments=[("a.docx", build.doc("标题"))])
+times = {info.date_time for info in zipfile.ZipFile(io.BytesIO(build.doc("标题"))).infolist()}
+print(hashlib.sha256(raw).hexdigest(), sorted(times))
+"""
+
+
+def test_the_builder_writes_the_same_bytes_in_every_process():
+    """A rebuild of the corpus changes no committed byte: Message-IDs do not come from ``hash()`` (salted per
+    process) and the documents' zip entries are not dated by the clock."""
+    import subprocess
+    import sys
+
+    outputs = {subprocess.run([sys.executable, "-c", _BUILD_ONE, str(CORPUS)], capture_output=True, text=True,
+                              check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    assert len(outputs) == 1, outputs
+    assert "[(2026, 10, 12, 9, 0, 0)]" in outputs.pop()
+
+
 def overridden(config: Path, settings: str, directory: Path) -> Path:
     """A copy of the config directory whose settings.yaml has ``settings`` ("limits.max_message_mb=0.04,...")
     applied; on SQLite the copy has its own (empty) ledger, on PostgreSQL it shares the database (inspect writes nothing)."""

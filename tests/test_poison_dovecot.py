@@ -33,8 +33,9 @@ POISON = {
 runner = CliRunner()
 
 
-def test_poison_messages_are_judged_filed_and_answered_in_one_poll(tmp_path: Path, imap_account, smtp_sink):
-    config = write_office_config(tmp_path / "config", smtp=smtp_sink, mailboxes=[{
+def test_poison_messages_are_judged_filed_and_answered_in_one_poll(tmp_path: Path, office_database: str | None,
+                                                                  imap_account, smtp_sink):
+    config = write_office_config(tmp_path / "config", smtp=smtp_sink, database=office_database, mailboxes=[{
         "name": "报送邮箱", "host": imap_account.host, "port": imap_account.port, "ssl": False,
         "username": imap_account.username, "password": imap_account.password,
     }])

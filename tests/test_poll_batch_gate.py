@@ -67,9 +67,10 @@ def _ledger(config: Path) -> list[tuple]:
         return out
 
 
-def test_one_batch_judges_as_one_message_at_a_time(tmp_path: Path, imap_account):
+def test_one_batch_judges_as_one_message_at_a_time(tmp_path: Path, office_database: str | None, imap_account):
+    """The polled ledger on SQLite or PostgreSQL, the one-at-a-time reference on SQLite."""
     raws = _messages()
-    polled = write_office_config(tmp_path / "polled", mailboxes=[account_box(imap_account)])
+    polled = write_office_config(tmp_path / "polled", database=office_database, mailboxes=[account_box(imap_account)])
     client = imap_account.client()
     for i, raw in enumerate(raws):   # distinct arrival times: the ledger's order is the mailbox's
         client.append("INBOX", raw, msg_time=ARRIVED.replace(minute=i))

@@ -78,8 +78,10 @@ def test_batches_respect_count_and_bytes():
         [1, 2, 3], [4, 5, 6], [7], [8], [9]]
 
 
-def test_messages_are_fetched_and_moved_in_batches(tmp_path: Path, imap_account, smtp_sink, monkeypatch):
-    config = write_office_config(tmp_path / "config", smtp=smtp_sink, mailboxes=[account_box(imap_account)])
+def test_messages_are_fetched_and_moved_in_batches(tmp_path: Path, office_database: str | None, imap_account,
+                                                   smtp_sink, monkeypatch):
+    config = write_office_config(tmp_path / "config", smtp=smtp_sink, database=office_database,
+                                 mailboxes=[account_box(imap_account)])
     client = imap_account.client()
     n = 120
     client.multiappend("INBOX", [{"msg": submission(i), "date": ARRIVED} for i in range(n)])
@@ -133,11 +135,12 @@ def test_oversize_is_judged_from_its_header_without_downloading_it(tmp_path: Pat
     assert "MB" in reply.get_body(("plain",)).get_content()
 
 
-def test_uidvalidity_change_and_chinese_folder_names(tmp_path: Path, imap_account, smtp_sink):
+def test_uidvalidity_change_and_chinese_folder_names(tmp_path: Path, office_database: str | None, imap_account,
+                                                     smtp_sink):
     """The submission folder is deleted and recreated (Dovecot gives it a new UIDVALIDITY): a message
     recorded before is known by its content, not recorded twice; folder names are Chinese (modified UTF-7)."""
     folder = "报送收件箱"
-    config = write_office_config(tmp_path / "config", smtp=smtp_sink, mailboxes=[account_box(
+    config = write_office_config(tmp_path / "config", smtp=smtp_sink, database=office_database, mailboxes=[account_box(
         imap_account, folder=folder, processed_folder="已处理二〇二六", rejected_folder="已退回", quarantine_folder="隔离")])
     client = imap_account.client()
     client.create_folder(folder)
@@ -270,10 +273,14 @@ def test_last_successful_poll_is_recorded_and_shown_when_a_poll_fails(tmp_path: 
 
 
 @pytest.mark.timeout(240)
-def test_two_pollers_at_once_on_one_mailbox_and_one_new_database(tmp_path: Path, imap_account, smtp_sink):
-    """Two `poll --once` processes start together on a new SQLite file and the same Dovecot mailbox:
-    the schema is created once, every message is recorded once and filed, no traceback, no crash."""
-    config = write_office_config(tmp_path / "config", smtp=smtp_sink, mailboxes=[account_box(imap_account)])
+def test_two_pollers_at_once_on_one_mailbox_and_one_new_database(tmp_path: Path, office_database: str | None,
+                                                                 imap_account, smtp_sink):
+    """Two `poll --once` processes start together on a new ledger (an SQLite file that does not exist yet,
+    or an empty PostgreSQL database) and the same Dovecot mailbox: the schema is created once, every
+    message is recorded once and filed (what the other moved meanwhile, Dovecot's EXPUNGEISSUED, is
+    skipped), no traceback, no crash."""
+    config = write_office_config(tmp_path / "config", smtp=smtp_sink, database=office_database,
+                                 mailboxes=[account_box(imap_account)])
     client = imap_account.client()
     n = 160
     client.multiappend("INBOX", [{"msg": submission(i), "date": ARRIVED} for i in range(n)])

@@ -38,11 +38,13 @@ def _filed(client) -> int:
     return client.select_folder("已处理", readonly=True)[b"EXISTS"] if client.folder_exists("已处理") else 0
 
 
-def test_a_stop_inside_a_batch_finishes_the_message_in_hand_and_leaves_the_rest(tmp_path: Path, imap_account):
+def test_a_stop_inside_a_batch_finishes_the_message_in_hand_and_leaves_the_rest(tmp_path: Path,
+                                                                                office_database: str | None,
+                                                                                imap_account):
     """In-process, with a stop asked for while the 7th message of the first batch is in hand (the poll
     asks before each next message); then a second poll. Both on the judge pool's path (>= 100 messages,
-    the next batch fetched ahead) and recorded in batches."""
-    config = write_office_config(tmp_path / "config", mailboxes=[account_box(imap_account)])
+    the next batch fetched ahead) and recorded in batches; on SQLite and PostgreSQL."""
+    config = write_office_config(tmp_path / "config", database=office_database, mailboxes=[account_box(imap_account)])
     client = imap_account.client()
     n = POOL_MIN_MESSAGES + 20
     client.multiappend("INBOX", [{"msg": submission(i), "date": ARRIVED} for i in range(n)])

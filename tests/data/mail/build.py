@@ -10,18 +10,25 @@ each file through ``baosong inspect --json``.
 
     .venv/bin/python tests/data/mail/build.py     # needs soffice, msoffcrypto-tool and py7zr
 
-Some bytes differ on every run (Message-IDs from ``hash()``, encryption salts, a random JPEG,
-LibreOffice's timestamps): when adding a case, keep the committed files of the others
-(``git checkout`` them) so their diff stays empty.
+Everything this script controls is the same on every run: Message-IDs are explicit or a SHA-256 of
+sender and subject (``message_id()``), every zip entry (the .docx documents, the zips) carries one fixed
+time (``FIXED_ZIP_TIME``, the .7z too), the "photo" JPEG's bytes and the encrypted .docx's salts and key
+come from seeded generators, and the .pdf files LibreOffice writes get a fixed creation date, document id
+and checksum (``steady_pdf()``). A rebuild therefore writes the committed files again byte for byte,
+given the same python-docx, py7zr, msoffcrypto-tool and LibreOffice: a new version of one of those may
+lay out its output differently, and only then do those files change.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
-import os
+import random
+import re
 import struct
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -46,6 +53,40 @@ def b64(data: bytes) -> str:
 
 def ew(text: str, charset: str = "UTF-8", codec: str | None = None) -> str:
     return f"=?{charset}?B?{base64.b64encode(text.encode(codec or charset)).decode()}?="
+
+
+def message_id(sender: str, subject: str) -> str:
+    """The local part of a Foxmail-style numeric Message-ID, the same on every run (``hash()`` is salted
+    per process: it changed the corpus's bytes on every rebuild)."""
+    digest = hashlib.sha256(f"{sender}\n{subject}".encode()).digest()
+    return str(int.from_bytes(digest[:8], "big") >> 1)
+
+
+# Every zip entry written while building (python-docx's documents, the zips of tests/formats.py) and the .7z
+# is dated this instead of the time of the run: ``zipfile`` reads the clock as ``time.localtime(time.time())``,
+# py7zr as ``_time.time()`` in its helpers (``fixed_clock()``).
+FIXED_ZIP_TIME = time.mktime((2026, 10, 12, 9, 0, 0, 0, 0, -1))
+
+
+class _FixedClock:
+    """Stands in for the ``time`` module inside ``zipfile`` during a build."""
+
+    def __getattr__(self, name: str):
+        return getattr(time, name)
+
+    @staticmethod
+    def time() -> float:
+        return FIXED_ZIP_TIME
+
+
+def fixed_clock() -> None:
+    """Make zipfile and py7zr read FIXED_ZIP_TIME as the time (for this build process only)."""
+    zipfile.time = _FixedClock()  # type: ignore[attr-defined]
+    try:
+        import py7zr.helpers
+    except ImportError:
+        return
+    py7zr.helpers._time = _FixedClock()  # type: ignore[attr-defined]
 
 
 def crlf(text: str) -> str:
@@ -84,7 +125,7 @@ def submission(*, sender: str, name: str = "信息员", subject: str, body: str 
     head = trace(auth=auth, return_path=return_path if return_path is not None else sender)
     head += (f"Date: Mon, 12 Oct 2026 09:30:00 +0800\nFrom: \"{ew(name, charset, 'gb18030')}\" <{sender}>\n"
              f"To: \"tzxxk\" <tzxxk@example.gov.cn>\nSubject: {ew(subject, charset, 'gb18030')}\n"
-             f"X-Mailer: {client}\nMime-Version: 1.0\nMessage-ID: <{msgid or abs(hash((sender, subject)))}@foxmail.example>\n"
+             f"X-Mailer: {client}\nMime-Version: 1.0\nMessage-ID: <{msgid or message_id(sender, subject)}@foxmail.example>\n"
              f"{extra}")
     if not attachments:
         head += f"Content-Type: text/plain;\n\tcharset=\"{charset}\"\nContent-Transfer-Encoding: base64\n\n"
@@ -402,7 +443,7 @@ def build() -> None:
         "Message-ID: <photo@example.org>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"p\"\n\n"
         "--p\nContent-Type: text/plain; charset=UTF-8\n\n照片\n--p\nContent-Type: image/jpeg; name=\"IMG_0001.jpg\"\n"
         "Content-Transfer-Encoding: base64\nContent-Disposition: attachment; filename=\"IMG_0001.jpg\"\n\n"
-        + b64(b"\xff\xd8\xff\xe0" + os.urandom(64)) + "\n--p--\n").encode())
+        + b64(b"\xff\xd8\xff\xe0" + random.Random("IMG_0001.jpg").randbytes(64)) + "\n--p--\n").encode())
     put("reject-cloud-link.eml", submission(sender="binhu-xx@example.com", subject="【工作动态】网盘",
                                             body="稿件在网盘：https://pan.baidu.com/s/1abcdef 提取码 1234"))
     put("reject-qq-large-attachment.eml", submission(
@@ -491,7 +532,8 @@ def format_cases() -> None:
     d_wps = article("滕州市商务局开展外贸企业走访服务")
     d_pdf = article("滕州市商务局举办跨境电商培训班")
     docs = libreoffice_convert({"doc.docx": d_doc, "wps.docx": d_wps, "photo.docx": photo_docx(1)}, "doc")
-    pdfs = libreoffice_convert({"pdf.docx": d_pdf, "scan.docx": photo_docx(1)}, "pdf")
+    pdfs = {stem: steady_pdf(pdf) for stem, pdf in
+            libreoffice_convert({"pdf.docx": d_pdf, "scan.docx": photo_docx(1)}, "pdf").items()}
 
     # ------------------------------------------------------------ Word 97-2003 and WPS
     put("accept-doc-foxmail.eml", mc.foxmail_gbk(
@@ -576,8 +618,8 @@ def format_cases() -> None:
 def seven_zip(files: dict[str, bytes]) -> bytes | None:
     try:
         import py7zr
-    except ImportError:
-        return None
+    except ImportError:   # never write the corpus without it: its committed .7z case would be deleted
+        raise SystemExit("build.py needs py7zr (pip install py7zr): reject-7z-archive.eml is made with it") from None
     out = io.BytesIO()
     with py7zr.SevenZipFile(out, "w") as archive:
         for name, data in files.items():
@@ -627,14 +669,50 @@ def zip_version_99(data: bytes) -> bytes:
 def encrypted(data: bytes) -> bytes | None:
     try:
         from msoffcrypto.format.ooxml import OOXMLFile
-    except ImportError:
-        return None
-    out = io.BytesIO()
-    OOXMLFile(io.BytesIO(data)).encrypt("123456", out)
+    except ImportError:   # never write the corpus without it: its committed encrypted case would be deleted
+        raise SystemExit("build.py needs msoffcrypto-tool (the test extra): reject-encrypted-docx.eml is made with it") from None
+    from datetime import datetime
+
+    from msoffcrypto.method import ecma376_agile
+    from msoffcrypto.method.container import ecma376_encrypted
+
+    class FixedNow(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[override]
+            return cls.fromtimestamp(FIXED_ZIP_TIME, tz)
+
+    # salts and the key drawn from a seeded generator (msoffcrypto-tool's _random_buffer: secrets.token_bytes),
+    # the container's times from the fixed clock (its datetime.now())
+    drawn, ecma376_agile._random_buffer = ecma376_agile._random_buffer, random.Random(data).randbytes
+    clock, ecma376_encrypted.datetime = ecma376_encrypted.datetime, FixedNow
+    try:
+        out = io.BytesIO()
+        OOXMLFile(io.BytesIO(data)).encrypt("123456", out)
+    finally:
+        ecma376_agile._random_buffer = drawn
+        ecma376_encrypted.datetime = clock
     return out.getvalue()
 
 
+def steady_pdf(data: bytes) -> bytes:
+    """A PDF from LibreOffice with its creation time, document id and checksum (which differ on every
+    conversion) replaced by fixed and content-derived values of the same lengths (xref offsets stay valid)."""
+    data = re.sub(rb"/CreationDate\(D:\d{14}", b"/CreationDate(D:20261012010000", data)
+    ids = re.compile(rb"(/ID \[ <)[0-9A-F]{32}(>\s*<)[0-9A-F]{32}(> \])|(/DocChecksum /)[0-9A-F]{32}")
+
+    def put_id(value: bytes) -> bytes:
+        def one(m: re.Match[bytes]) -> bytes:
+            if m.group(4):
+                return m.group(4) + value
+            return m.group(1) + value + m.group(2) + value + m.group(3)
+        return ids.sub(one, data)
+
+    digest = hashlib.md5(put_id(b"0" * 32)).hexdigest().upper().encode()
+    return put_id(digest)
+
+
 if __name__ == "__main__":
+    fixed_clock()
     build()
     format_cases()
     ledger_cases()
@@ -646,4 +724,3 @@ if __name__ == "__main__":
     for name, raw in sorted(SEEDS.items()):
         (HERE / "seed" / name).write_bytes(raw)
     print(f"{len(FILES)} messages written to {HERE}")
-    _ = zipfile  # (zip_version_99 edits the archive's bytes directly)
