@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable
 from multiprocessing.pool import Pool
 
@@ -28,6 +29,10 @@ _config: Config | None = None
 def _init(config: Config) -> None:
     global _config
     _config = config
+    # a fork inherits the poller's signal handlers (the daemon's stop, a benchmark's time limit); a worker
+    # must not run them: Pool.terminate()'s SIGTERM ends it, and Ctrl-C is the poller's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _examine(item: tuple[bytes, int | None]) -> Candidate | None:
