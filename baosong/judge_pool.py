@@ -19,6 +19,7 @@ from multiprocessing.pool import Pool
 
 from baosong.config.loader import Config
 from baosong.intake.gate import Candidate
+from baosong.intake.judge import slim
 from baosong.judging import examine_raw
 
 log = logging.getLogger("baosong.judge_pool")
@@ -39,7 +40,7 @@ def _examine(item: tuple[bytes, int | None]) -> Candidate | None:
     raw, size = item
     try:
         assert _config is not None
-        return examine_raw(_config, raw, size=size)
+        return slim(examine_raw(_config, raw, size=size))   # the poller has the bytes: not sent back
     except Exception:  # judged again in the poller's process, where the failure is recorded
         return None
 
