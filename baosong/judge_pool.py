@@ -13,11 +13,13 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable
 from multiprocessing.pool import Pool
 
 from baosong.config.loader import Config
 from baosong.intake.gate import Candidate
+from baosong.intake.judge import slim
 from baosong.judging import examine_raw
 
 log = logging.getLogger("baosong.judge_pool")
@@ -28,13 +30,17 @@ _config: Config | None = None
 def _init(config: Config) -> None:
     global _config
     _config = config
+    # a fork inherits the poller's signal handlers (the daemon's stop, a benchmark's time limit); a worker
+    # must not run them: Pool.terminate()'s SIGTERM ends it, and Ctrl-C is the poller's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _examine(item: tuple[bytes, int | None]) -> Candidate | None:
     raw, size = item
     try:
         assert _config is not None
-        return examine_raw(_config, raw, size=size)
+        return slim(examine_raw(_config, raw, size=size))   # the poller has the bytes: not sent back
     except Exception:  # judged again in the poller's process, where the failure is recorded
         return None
 

@@ -365,6 +365,8 @@ class _FolderPoll:
 
 def log_message(mailbox: str, uid: int | None, outcome: Outcome) -> None:
     """One structured line per message with its verdict (logfmt: key=value, values quoted as JSON)."""
+    if not message_log.isEnabledFor(logging.INFO):   # `poll --once` logs nothing: no line built either
+        return
     fields = {"event": "message", "mailbox": mailbox, "uid": uid, "verdict": outcome.verdict,
               "reason": outcome.reason, "unit": outcome.unit, "sender": outcome.sender, "new": outcome.new}
     message_log.info(" ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in fields.items()))

@@ -8,7 +8,7 @@ never records it twice. The reply is queued in the same transaction as the recor
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -84,15 +84,10 @@ class RecentPieces:
         with session.no_autoflush:   # the batch's own pending records are learnt, not flushed
             found = recent_pieces(session, missing)
         for unit in missing:
-            titles = self.titles.setdefault(unit, {})
-            names = self.names.setdefault(unit, {})
-            for pid, title, source, received in found.get(unit, ()):   # newest first: the latest version wins
-                key = title_key(title)              # the same TITLE (file names are too generic for the rule)
-                if key:
-                    titles.setdefault(key, (received, pid))
-                name = title_key(source) if source != "body" else ""
-                if name:
-                    names.setdefault(name, (received, pid))
+            self.titles.setdefault(unit, {})
+            self.names.setdefault(unit, {})
+            for pid, title, source, received in found.get(unit, ()):
+                self._note(unit, title, source, (received, pid))
 
     def learn(self, staged: Iterable[StagedMessage]) -> None:
         """A batch was committed: its pieces (with their ids) join their units' recent pieces."""
@@ -101,13 +96,19 @@ class RecentPieces:
             if unit is None or unit not in self.titles:   # a unit not loaded yet reads them from the ledger
                 continue
             for piece in message.pieces:
-                stamp = (message.received_at, piece.id)
-                key = title_key(piece.title)
-                if key and (key not in self.titles[unit] or self.titles[unit][key] < stamp):
-                    self.titles[unit][key] = stamp
-                name = title_key(piece.source) if piece.source != "body" else ""
-                if name and (name not in self.names[unit] or self.names[unit][name] < stamp):
-                    self.names[unit][name] = stamp
+                self._note(unit, piece.title, piece.source, (message.received_at, piece.id))
+
+    def _note(self, unit: str, title: str | None, source: str, stamp: tuple[datetime, int]) -> None:
+        """One piece of a loaded unit, under its title key (the same TITLE: file names are too generic for
+        the rule) and its file-name key; the newest (received date, id) of a key wins."""
+        key = title_key(title)
+        titles = self.titles[unit]
+        if key and (key not in titles or titles[key] < stamp):
+            titles[key] = stamp
+        name = title_key(source) if source != "body" else ""
+        names = self.names[unit]
+        if name and (name not in names or names[name] < stamp):
+            names[name] = stamp
 
     def forget(self) -> None:
         self.titles.clear()
@@ -138,8 +139,6 @@ class BatchLookups:
         self._ours = sent_by_us_among(session, refs) if refs else set()
         # per unit: title key -> its newest piece's (received_at, id), file-name key -> likewise (revisions
         # link to them); kept across a poll's batches
-        self._titles = self._recent.titles
-        self._names = self._recent.names
         self._recent.load(session, {c.unit for c in cands if c.unit})
         self._commissions: dict[str, list[OpenCommission]] = open_commissions_of(
             session, {c.unit for c in cands if c.unit})
@@ -149,36 +148,34 @@ class BatchLookups:
         self._new_names: dict[tuple[str, str], StagedPiece] = {}
 
     def _unit(self, unit: str) -> None:
-        if unit not in self._titles:
+        if unit not in self._recent.titles:
             self._recent.load(self.session, {unit})
 
-    def seen_piece(self, sha: str, unit: str) -> bool:
-        if (sha, unit) in self._pieces:
+    def _answer(self, key: object, found: set, asked: set, ask: Callable[[], bool]) -> bool:
+        """Found by the batch's query (or learnt since), else asked in advance and not found, else
+        ``ask``: a query of its own, without flushing the batch's pending INSERTs."""
+        if key in found:
             return True
-        if (sha, unit) in self._piece_keys:
+        if key in asked:
             return False
         with self.session.no_autoflush:
-            return piece_seen(self.session, sha, unit) is not None
+            return ask()
+
+    def seen_piece(self, sha: str, unit: str) -> bool:
+        return self._answer((sha, unit), self._pieces, self._piece_keys,
+                            lambda: piece_seen(self.session, sha, unit) is not None)
 
     def seen_message_id(self, message_id: str, unit: str) -> bool:
-        if (message_id, unit) in self._mids:
-            return True
-        if (message_id, unit) in self._mid_keys:
-            return False
-        with self.session.no_autoflush:
-            return message_id_seen(self.session, message_id, unit)
+        return self._answer((message_id, unit), self._mids, self._mid_keys,
+                            lambda: message_id_seen(self.session, message_id, unit))
 
     def ours(self, message_id: str) -> bool:
-        if message_id.strip() in self._ours:
-            return True
-        if message_id in self._ref_keys:
-            return False
-        with self.session.no_autoflush:
-            return sent_by_us(self.session, message_id)
+        return self._answer(message_id.strip(), self._ours, self._ref_keys,   # the outbox's ids are stripped
+                            lambda: sent_by_us(self.session, message_id))
 
     def seen_title(self, key: str, unit: str) -> bool:
         self._unit(unit)
-        return key in self._titles[unit] or (key, unit) in self._new_titles
+        return key in self._recent.titles[unit] or (key, unit) in self._new_titles
 
     def revised(self, unit: str | None, title: str | None, source: str) -> int | StagedPiece | None:
         """:func:`revised_piece` from the batch's one query: the id of the earlier piece, or the batch's
@@ -191,7 +188,7 @@ class BatchLookups:
             staged = self._new_titles.get((by_title, unit))
             if staged is not None:
                 return staged
-            found = self._titles[unit].get(by_title)
+            found = self._recent.titles[unit].get(by_title)
             if found is not None:
                 return found[1]
         by_name = title_key(source) if source != "body" else ""
@@ -199,7 +196,7 @@ class BatchLookups:
             staged = self._new_names.get((by_name, unit))
             if staged is not None:
                 return staged
-            found = self._names[unit].get(by_name)
+            found = self._recent.names[unit].get(by_name)
             return found[1] if found is not None else None
         return None
 

@@ -59,14 +59,16 @@ def _by_name(attachment: Attachment) -> DocKind:
     return DocKind.UNSUPPORTED
 
 
-def recognise(attachment: Attachment) -> tuple[DocKind, Reader | None]:
+def recognise(attachment: Attachment, *, unpacked: bool = False) -> tuple[DocKind, Reader | None]:
     """What an attachment is, and the reader to read it with (None: nothing to read).
 
     By its bytes first (the registered readers, image signatures), else by name and MIME type.
     A name that promises a readable format whose bytes no reader recognises still gets that
     format's reader, which then says what is wrong with the bytes ("not a zip archive").
+    ``unpacked``: the bytes came out of :func:`unpack`, which found them no container (not asked again:
+    asking opens a zip).
     """
-    container = container_for(attachment.data, CONTAINERS)
+    container = None if unpacked else container_for(attachment.data, CONTAINERS)
     if container is not None:
         return container.kind, None     # opened by examine_message, never read as a document
     reader = reader_for(attachment.data)
@@ -151,10 +153,10 @@ def sha256(data: bytes) -> str:
 
 
 def examine_attachment(att: Attachment, *, subject: str, categories: Sequence[str],
-                       options: CountOptions, **office: Any) -> Document:
+                       options: CountOptions, unpacked: bool = False, **office: Any) -> Document:
     digest = sha256(att.data)
     name = att.filename or "(无文件名)"
-    kind, reader = recognise(att)
+    kind, reader = recognise(att, unpacked=unpacked)
     if reader is None:
         return Document(name, kind, digest)
     try:
@@ -201,7 +203,7 @@ def examine_message(message: ParsedMessage, *, categories: Sequence[str] = DEFAU
             one = att if part.container is None else replace(
                 att, filename=part.name, data=part.data, content_type="application/octet-stream")
             docs.append(examine_attachment(one, subject=message.subject, categories=categories, options=options,
-                                           **office))
+                                           unpacked=True, **office))
     return tuple(docs), examine_body(message, categories=categories, options=options, **office)
 
 

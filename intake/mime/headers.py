@@ -147,7 +147,7 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff\u200b-\u
 
 def clean_text(text: str) -> str:
     """No escape sequence and no control character survives (line breaks of any kind become spaces)."""
-    if text.isascii() and text.isprintable():
+    if text.isprintable():   # no control, format, separator (but the space), unassigned or surrogate: nothing to do
         return text
     text = _CONTROLS.sub(" ", _ESCAPES.sub("", text))
     if text.isascii():

@@ -8,6 +8,8 @@ from urllib.parse import unquote_to_bytes
 from .charsets import codec_for, decode_bytes, raw_text, to_bytes, unfold
 from .headers import decode_words
 
+_SPECIAL = re.compile(r'[";\\]')   # what split_params looks at: quotes, separators, escapes
+
 
 def split_params(raw: str) -> tuple[str, list[tuple[str, str]]]:
     """Split ``value; a=1; b="x;y"`` into ('value', [('a','1'), ('b','x;y')]).
@@ -18,28 +20,25 @@ def split_params(raw: str) -> tuple[str, list[tuple[str, str]]]:
     raw = unfold(raw)
     escapes = raw.isascii()
     segments: list[str] = []
-    buf: list[str] = []
+    start = i = 0
     quoted = False
-    i, n = 0, len(raw)
-    while i < n:
-        ch = raw[i]
+    n = len(raw)
+    while (found := _SPECIAL.search(raw, i)) is not None:   # from one quote, semicolon or backslash to the next
+        j = found.start()
+        ch = raw[j]
         if quoted:
-            if ch == "\\" and escapes and i + 1 < n:
-                buf.append(ch + raw[i + 1])
-                i += 2
+            if ch == "\\" and escapes and j + 1 < n:   # an escaped character (kept with its backslash)
+                i = j + 2
                 continue
             if ch == '"':
                 quoted = False
         elif ch == '"':
             quoted = True
         elif ch == ";":
-            segments.append("".join(buf))
-            buf = []
-            i += 1
-            continue
-        buf.append(ch)
-        i += 1
-    segments.append("".join(buf))
+            segments.append(raw[start:j])
+            start = j + 1
+        i = j + 1
+    segments.append(raw[start:])
     main = segments[0].strip().lower()
     params: list[tuple[str, str]] = []
     for seg in segments[1:]:
