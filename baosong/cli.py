@@ -52,13 +52,13 @@ class _Group(typer.core.TyperGroup):
 
 app = typer.Typer(
     cls=_Group,
-    help="报送（baosong）：政务信息报送邮箱自动收稿、登记、计分和通报。",
+    help=say("help.cmd_baosong"),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-ledger_app = typer.Typer(help="台账：查看、更正、导出和导入已登记的稿件。", no_args_is_help=True)
-notify_app = typer.Typer(help="通报：月度通报的预览、批准和发送，约谈反馈函，提醒。", no_args_is_help=True)
+ledger_app = typer.Typer(help=say("help.cmd_ledger"), no_args_is_help=True)
+notify_app = typer.Typer(help=say("help.cmd_notify"), no_args_is_help=True)
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(notify_app, name="notify")
 
@@ -69,7 +69,7 @@ _state: dict[str, Any] = {"config": None}
 
 ConfigOption = Annotated[
     Optional[Path],
-    typer.Option("--config", "-c", help="配置目录（默认 ./config，或环境变量 BAOSONG_CONFIG）。",
+    typer.Option("--config", "-c", help=say("help.config"),
                  envvar="BAOSONG_CONFIG", show_default=False),
 ]
 
@@ -162,9 +162,8 @@ def _month(text: str):
 # ------------------------------------------------------------------ commands
 
 
-@app.command("check-config")
+@app.command("check-config", help=say("help.cmd_check_config"))
 def check_config(config_dir: ConfigOption = None) -> None:
-    """检查配置文件（settings.yaml、units.yaml、scoring.yaml）。"""
     from baosong import vocabulary
     from baosong.config.checks import mask_secrets
     from baosong.config.loader import ConfigError, load_config
@@ -223,12 +222,11 @@ def _check_against_ledger(config) -> None:
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(help=say("help.cmd_inspect"))
 def inspect(
-    file: Annotated[Path, typer.Argument(help="一封邮件（.eml 文件）。", show_default=False)],
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    file: Annotated[Path, typer.Argument(help=say("help.inspect_file"), show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help=say("help.inspect_json"))] = False,
 ) -> None:
-    """判断一封邮件会被受理还是退回（不写台账）。"""
     from baosong.judging import judge_raw, ledger_may_exist
 
     application = open_app()  # the ledger opens lazily: inspect never creates it
@@ -277,14 +275,13 @@ def inspect(
         out.print(say("cli.inspect_no_reply", reason=mails.withheld), markup=False)
 
 
-@app.command()
+@app.command(help=say("help.cmd_extract"))
 def extract(
-    file: Annotated[Path, typer.Argument(help="一篇 Word 文档（.docx）。", show_default=False)],
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
-    subject: Annotated[str, typer.Option("--subject", help="邮件主题（分类标签、无标题时的备用标题）。")] = "",
-    sender: Annotated[str, typer.Option("--sender", help="发件邮箱（按登记单位核对稿件单位）。")] = "",
+    file: Annotated[Path, typer.Argument(help=say("help.extract_file"), show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help=say("help.extract_json"))] = False,
+    subject: Annotated[str, typer.Option("--subject", help=say("help.extract_subject"))] = "",
+    sender: Annotated[str, typer.Option("--sender", help=say("help.extract_sender"))] = "",
 ) -> None:
-    """从一篇 .docx 稿件中提取标题、单位、作者、分类和字数。"""
     from baosong import vocabulary
     from baosong.config.loader import ConfigError, load_config
     from baosong.intake.extract import DEFAULT_CATEGORIES, extract_docx
@@ -332,13 +329,12 @@ def extract(
         out.print(say("cli.extract_flag", flag=vocabulary.label(flag)), markup=False)
 
 
-@app.command()
+@app.command(help=say("help.cmd_ingest"))
 def ingest(
-    files: Annotated[list[Path], typer.Argument(help="一封或多封邮件（.eml 文件）。", show_default=False)],
+    files: Annotated[list[Path], typer.Argument(help=say("help.ingest_files"), show_default=False)],
     received_at: Annotated[Optional[str], typer.Option(
-        "--received-at", help="收到时间（ISO 格式）；不填则取最新一条 Received 头的时间。")] = None,
+        "--received-at", help=say("help.ingest_received_at"))] = None,
 ) -> None:
-    """把 .eml 文件当作刚收到的邮件登记入账（用于导入历史邮件）。"""
     from baosong.intake.message import received_time
     from baosong.poll import deliver
     from baosong.processing import process
@@ -434,11 +430,10 @@ def _poll_once(application) -> bool:
     return ok
 
 
-@app.command()
+@app.command(help=say("help.cmd_poll"))
 def poll(
-    once: Annotated[bool, typer.Option("--once", help="只收一次就退出。")] = False,
+    once: Annotated[bool, typer.Option("--once", help=say("help.poll_once"))] = False,
 ) -> None:
-    """收取所有报送邮箱的新邮件并登记（不加 --once 则按设置的间隔一直收）。"""
     application = open_app()
     if once:
         if not _poll_once(application):
@@ -457,15 +452,14 @@ def poll(
 TABLE_PAGE = 200  # rows `ledger list` shows as a table unless --limit says otherwise
 
 
-@ledger_app.command("list")
+@ledger_app.command("list", help=say("help.cmd_ledger_list"))
 def ledger_list(
-    month: Annotated[Optional[str], typer.Option("--month", help="月份 YYYY-MM；不填则列出全部。")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    month: Annotated[Optional[str], typer.Option("--month", help=say("help.ledger_list_month"))] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=say("help.ledger_list_json"))] = False,
     limit: Annotated[Optional[int], typer.Option(
-        "--limit", min=0, help=f"最多列出多少篇（表格默认 {TABLE_PAGE} 篇，JSON 默认全部；0 表示全部）。")] = None,
-    offset: Annotated[int, typer.Option("--offset", min=0, help="跳过前面多少篇（翻页用）。")] = 0,
+        "--limit", min=0, help=say("help.ledger_list_limit", page=TABLE_PAGE))] = None,
+    offset: Annotated[int, typer.Option("--offset", min=0, help=say("help.ledger_list_offset"))] = 0,
 ) -> None:
-    """列出已登记的稿件（按收到时间排序）。"""
     from baosong.ledger.messages import count_pieces
     from baosong.views import ledger_table, piece_rows
 
@@ -531,11 +525,10 @@ def _indented(row: dict) -> str:
     return "{\n" + ",\n".join(parts) + "\n  }" if parts else "{}"
 
 
-@ledger_app.command("failures")
+@ledger_app.command("failures", help=say("help.cmd_ledger_failures"))
 def ledger_failures(
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（含完整的错误追踪）。")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=say("help.ledger_failures_json"))] = False,
 ) -> None:
-    """列出处理失败的邮件：失败次数、最后的错误，以及是否已移入隔离文件夹。"""
     from baosong.views import failure_rows, failures_table
 
     application = open_app()
@@ -547,19 +540,18 @@ def ledger_failures(
     out.print(failures_table(rows))
 
 
-@app.command()
+@app.command(help=say("help.cmd_adopt"))
 def adopt(
-    piece_id: Annotated[int, typer.Argument(metavar="ID", help="稿件编号（见 baosong ledger list）。", show_default=False)],
-    outlet: Annotated[str, typer.Argument(metavar="OUTLET", help="采用的刊物，须是 scoring.yaml 中 outlets 的一个键。", show_default=False)],
-    instruction: Annotated[Optional[str], typer.Option("--instruction", metavar="LEVEL", help="领导批示级别，须是 scoring.yaml 中 instructions 的一个键。")] = None,
-    on: Annotated[Optional[str], typer.Option("--date", help="采用日期 YYYY-MM-DD，决定计入哪个月；默认今天。")] = None,
-    piece_type: Annotated[Optional[str], typer.Option("--type", metavar="TYPE", help="稿件类型（如 动态类、综合类），刊物分值按类型区分时使用。")] = None,
-    joint: Annotated[Optional[list[str]], typer.Option("--joint", metavar="UNIT", help="合作完成（或报送相同信息）的其他单位，可重复；得分按单位数平分。")] = None,
-    undo: Annotated[bool, typer.Option("--undo", help="撤销这条采用（带 --instruction 时只撤销该批示）。")] = False,
-    reason: Annotated[Optional[str], typer.Option("--reason", help="撤销的原因（记入更正记录）。")] = None,
-    by: Annotated[Optional[str], typer.Option("--by", help="登记人（记入更正记录）；默认为当前系统用户名。")] = None,
+    piece_id: Annotated[int, typer.Argument(metavar="ID", help=say("help.adopt_piece_id"), show_default=False)],
+    outlet: Annotated[str, typer.Argument(metavar="OUTLET", help=say("help.adopt_outlet"), show_default=False)],
+    instruction: Annotated[Optional[str], typer.Option("--instruction", metavar="LEVEL", help=say("help.adopt_instruction"))] = None,
+    on: Annotated[Optional[str], typer.Option("--date", help=say("help.adopt_on"))] = None,
+    piece_type: Annotated[Optional[str], typer.Option("--type", metavar="TYPE", help=say("help.adopt_piece_type"))] = None,
+    joint: Annotated[Optional[list[str]], typer.Option("--joint", metavar="UNIT", help=say("help.adopt_joint"))] = None,
+    undo: Annotated[bool, typer.Option("--undo", help=say("help.adopt_undo"))] = False,
+    reason: Annotated[Optional[str], typer.Option("--reason", help=say("help.adopt_reason"))] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help=say("help.adopt_by"))] = None,
 ) -> None:
-    """登记一篇稿件被某刊物采用（可同时登记领导批示、稿件类型和合作单位）；加 --undo 撤销。"""
     from baosong.cli_corrections import adopt_undo, who_is
     from baosong.ledger.corrections import adopt as record_adoption
     from baosong.ledger.errors import LedgerError
@@ -621,14 +613,13 @@ def _office_entry(application, record) -> tuple[str, str]:  # noqa: ANN001 - App
         return entry.unit.name, entry.key
 
 
-@app.command()
+@app.command(help=say("help.cmd_endorse"))
 def endorse(
-    unit: Annotated[str, typer.Argument(metavar="UNIT", help="单位全称或简称。", show_default=False)],
-    by: Annotated[str, typer.Option("--by", help="批示人：主要负责同志（principal）或 分管负责同志（deputy）。", show_default=False)],
-    on: Annotated[Optional[str], typer.Option("--date", help="批示日期 YYYY-MM-DD，决定计入哪个月；默认今天。")] = None,
-    note: Annotated[Optional[str], typer.Option("--note", help="备注，如批示的是哪一期通报。")] = None,
+    unit: Annotated[str, typer.Argument(metavar="UNIT", help=say("help.endorse_unit"), show_default=False)],
+    by: Annotated[str, typer.Option("--by", help=say("help.endorse_by"), show_default=False)],
+    on: Annotated[Optional[str], typer.Option("--date", help=say("help.endorse_on"))] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help=say("help.endorse_note"))] = None,
 ) -> None:
-    """登记通报被某单位主要负责同志或分管负责同志批示（按 scoring.yaml 的 endorsements 加分）。"""
     from baosong.ledger.unit_entries import record_endorsement
 
     application = open_app()
@@ -641,15 +632,14 @@ def endorse(
     out.print(say("cli.endorse_recorded", unit=name, who=label, points=points, day=day), markup=False)
 
 
-@app.command()
+@app.command(help=say("help.cmd_adjust"))
 def adjust(
-    unit: Annotated[str, typer.Argument(metavar="UNIT", help="单位全称或简称。", show_default=False)],
-    key: Annotated[str, typer.Argument(metavar="ADJUSTMENT", help="调整项，须是 scoring.yaml 中 adjustments 的一个键。", show_default=False)],
-    done: Annotated[Optional[bool], typer.Option("--done/--not-done", help="年度任务是否完成（按完成与否计分的调整项必填）。", show_default=False)] = None,
-    on: Annotated[Optional[str], typer.Option("--date", help="日期 YYYY-MM-DD，决定计入哪个周期；默认今天。")] = None,
-    note: Annotated[Optional[str], typer.Option("--note", help="备注。")] = None,
+    unit: Annotated[str, typer.Argument(metavar="UNIT", help=say("help.adjust_unit"), show_default=False)],
+    key: Annotated[str, typer.Argument(metavar="ADJUSTMENT", help=say("help.adjust_key"), show_default=False)],
+    done: Annotated[Optional[bool], typer.Option("--done/--not-done", help=say("help.adjust_done"), show_default=False)] = None,
+    on: Annotated[Optional[str], typer.Option("--date", help=say("help.adjust_on"))] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help=say("help.adjust_note"))] = None,
 ) -> None:
-    """登记某单位的加减分调整项（如年度培训、跟岗轮训、信息失实、批示反馈）。"""
     from baosong.ledger.unit_entries import record_adjustment
 
     application = open_app()
@@ -679,16 +669,15 @@ def _period(month: str | None, quarter: str | None, half: str | None, year: str 
         fail(str(exc))
 
 
-@app.command()
+@app.command(help=say("help.cmd_score"))
 def score(
-    month: Annotated[Optional[str], typer.Option("--month", help="月份 YYYY-MM。", show_default=False)] = None,
-    quarter: Annotated[Optional[str], typer.Option("--quarter", help="季度，例如 2026Q4。", show_default=False)] = None,
-    half: Annotated[Optional[str], typer.Option("--half", help="半年，例如 2026H2（下半年）。", show_default=False)] = None,
-    year: Annotated[Optional[str], typer.Option("--year", help="年度，例如 2026（按 scoring.yaml 的计分年度）。", show_default=False)] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
-    at: Annotated[Optional[str], typer.Option("--at", help="按这个时间计算约稿状态和报送任务（尚未结束的月份只计进度，不扣分；默认现在），例如 2026-12-06 09:00。")] = None,
+    month: Annotated[Optional[str], typer.Option("--month", help=say("help.score_month"), show_default=False)] = None,
+    quarter: Annotated[Optional[str], typer.Option("--quarter", help=say("help.score_quarter"), show_default=False)] = None,
+    half: Annotated[Optional[str], typer.Option("--half", help=say("help.score_half"), show_default=False)] = None,
+    year: Annotated[Optional[str], typer.Option("--year", help=say("help.score_year"), show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=say("help.score_json"))] = False,
+    at: Annotated[Optional[str], typer.Option("--at", help=say("help.score_at"))] = None,
 ) -> None:
-    """计算某月（季度、半年、年度）各单位得分、任务完成情况和分类排名。"""
     application = open_app()
     period = _period(month, quarter, half, year, application.config.scoring)
     scores = application.period_scores(period, _parse_when(at, application.config.tz) if at else None)
@@ -703,10 +692,10 @@ def score(
             warn(say("cli.unit_warning", unit=s.unit, warning=w))
 
 
-_NOTICE_MONTH = "通报的月份 YYYY-MM。"
-_NOTICE_QUARTER = "季度通报，例如 2026Q4（按季度通报的办法，如烟草系统）。"
-_NOTICE_HALF = "半年通报，例如 2026H2（下半年）。"
-_NOTICE_YEAR = "年度通报，例如 2026（按 scoring.yaml 的计分年度）。"
+_NOTICE_MONTH = say("help.notice_month")
+_NOTICE_QUARTER = say("help.notice_quarter")
+_NOTICE_HALF = say("help.notice_half")
+_NOTICE_YEAR = say("help.notice_year")
 
 
 def _notice_period(application, month: str | None, quarter: str | None, half: str | None, year: str | None):
@@ -719,17 +708,15 @@ def _notice_period(application, month: str | None, quarter: str | None, half: st
     return as_notice_period(_period(month, quarter, half, year, application.config.scoring))
 
 
-@notify_app.command("monthly")
+@notify_app.command("monthly", help=say("help.cmd_notify_monthly"))
 def notify_monthly(
     month: Annotated[Optional[str], typer.Option("--month", help=_NOTICE_MONTH, show_default=False)] = None,
     quarter: Annotated[Optional[str], typer.Option("--quarter", help=_NOTICE_QUARTER, show_default=False)] = None,
     half: Annotated[Optional[str], typer.Option("--half", help=_NOTICE_HALF, show_default=False)] = None,
     year: Annotated[Optional[str], typer.Option("--year", help=_NOTICE_YEAR, show_default=False)] = None,
-    outbox: Annotated[Optional[Path], typer.Option("--outbox", help="只预览：把批准后将发出的每封邮件写成 .eml 文件放到这个目录，不发送、不记为已发。")] = None,
-    resend: Annotated[bool, typer.Option("--resend", help="本期通报已发过也再发一次。")] = False,
+    outbox: Annotated[Optional[Path], typer.Option("--outbox", help=say("help.notify_monthly_outbox"))] = None,
+    resend: Annotated[bool, typer.Option("--resend", help=say("help.notify_monthly_resend"))] = False,
 ) -> None:
-    """发送通报（月度；--quarter/--half/--year 发季度、半年、年度通报）给办公室收件人和各单位主要负责同志；
-    须批准时先把送审稿发给信息科。"""
     application = open_app()
     period = _notice_period(application, month, quarter, half, year)
     if outbox is not None:
@@ -776,24 +763,22 @@ def _preview(application, period, folder: Path) -> None:
         out.print(say("cli.notice_preview_refused", why=why), markup=False, soft_wrap=True)
 
 
-@notify_app.command("preview")
+@notify_app.command("preview", help=say("help.cmd_notify_preview"))
 def notify_preview(
     month: Annotated[Optional[str], typer.Option("--month", help=_NOTICE_MONTH, show_default=False)] = None,
     quarter: Annotated[Optional[str], typer.Option("--quarter", help=_NOTICE_QUARTER, show_default=False)] = None,
     half: Annotated[Optional[str], typer.Option("--half", help=_NOTICE_HALF, show_default=False)] = None,
     year: Annotated[Optional[str], typer.Option("--year", help=_NOTICE_YEAR, show_default=False)] = None,
-    outbox: Annotated[Path, typer.Option("--outbox", help="写入 .eml 文件的目录。")] = Path("notice-preview"),
+    outbox: Annotated[Path, typer.Option("--outbox", help=say("help.notify_preview_outbox"))] = Path("notice-preview"),
 ) -> None:
-    """预览某期通报：写出批准后将发出的每封邮件（.eml），不发送、不记为已发。"""
     application = open_app()
     _preview(application, _notice_period(application, month, quarter, half, year), outbox)
 
 
-@notify_app.command("approve")
+@notify_app.command("approve", help=say("help.cmd_notify_approve"))
 def notify_approve(
-    period: Annotated[str, typer.Argument(metavar="PERIOD", help="通报的期别：月份 2026-10，季度 2026Q4，半年 2026H2，年度 2026。", show_default=False)],
+    period: Annotated[str, typer.Argument(metavar="PERIOD", help=say("help.notify_approve_period"), show_default=False)],
 ) -> None:
-    """批准某期通报（送审稿已发给信息科之后），随即发出。"""
     import getpass
 
     from baosong.notices import NoticeError, approve, parse_period
@@ -815,12 +800,10 @@ def notify_approve(
     _delivery_exit(run.delivery)
 
 
-@app.command()
+@app.command(help=say("help.cmd_status"))
 def status(
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=say("help.status_json"))] = False,
 ) -> None:
-    """运行状况：各邮箱最近收信及结果、今日收信、待发和发送失败的邮件、处理失败的邮件、下次任务；
-    某邮箱超过 daemon.stale_minutes 未成功收信时返回非零（供监控使用）。"""
     from baosong.status import collect, status_lines
 
     application = open_app()
@@ -834,13 +817,12 @@ def status(
         raise typer.Exit(1)
 
 
-@notify_app.command("letters")
+@notify_app.command("letters", help=say("help.cmd_notify_letters"))
 def notify_letters(
-    month: Annotated[str, typer.Option("--month", help="按哪个月的排名约谈，YYYY-MM。", show_default=False)],
-    outbox: Annotated[Optional[Path], typer.Option("--outbox", help="不发送，把每封反馈函邮件写成 .eml 文件放到这个目录（预览）。")] = None,
-    at: Annotated[Optional[str], typer.Option("--at", help="按这个时间计算约稿情况和落款日期（ISO 时间）；默认现在。")] = None,
+    month: Annotated[str, typer.Option("--month", help=say("help.notify_letters_month"), show_default=False)],
+    outbox: Annotated[Optional[Path], typer.Option("--outbox", help=say("help.notify_letters_outbox"))] = None,
+    at: Annotated[Optional[str], typer.Option("--at", help=say("help.notify_letters_at"))] = None,
 ) -> None:
-    """约谈反馈函：按 scoring.yaml 的 interviews 规则选出单位，给主要负责同志发《反馈函》（抄送办公室）。"""
     from baosong.letters import send_letters
     from baosong.notices import NoticeError
 
@@ -880,12 +862,11 @@ def notify_letters(
         raise typer.Exit(1)
 
 
-@notify_app.command("reminders")
+@notify_app.command("reminders", help=say("help.cmd_notify_reminders"))
 def notify_reminders(
-    outbox: Annotated[Optional[Path], typer.Option("--outbox", help="不发送，把提醒写成 .eml 文件放到这个目录（预览）。")] = None,
-    at: Annotated[Optional[str], typer.Option("--at", help="按这个时间判断（ISO 时间）；默认现在。")] = None,
+    outbox: Annotated[Optional[Path], typer.Option("--outbox", help=say("help.notify_reminders_outbox"))] = None,
+    at: Annotated[Optional[str], typer.Option("--at", help=say("help.notify_reminders_at"))] = None,
 ) -> None:
-    """运行一次提醒：约稿截止前 N 小时提醒尚未报送的单位；（可选）月中提醒报送进度落后的单位。"""
     from baosong.notices import NoticeError
     from baosong.notify.send import FolderTransport
     from baosong.reminders import send_reminders
@@ -910,9 +891,8 @@ def notify_reminders(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(help=say("help.cmd_run"))
 def run() -> None:
-    """以守护进程方式运行：定时收信，每月按时发送通报。"""
     from baosong.config.checks import install_log_masking
     from baosong.daemon import run_daemon
 
@@ -921,11 +901,10 @@ def run() -> None:
     run_daemon(application, out)
 
 
-@app.command()
+@app.command(help=say("help.cmd_demo"))
 def demo(
-    directory: Annotated[Optional[Path], typer.Option("--dir", help="演示数据目录（默认 ./baosong-demo）。")] = None,
+    directory: Annotated[Optional[Path], typer.Option("--dir", help=say("help.demo_directory"))] = None,
 ) -> None:
-    """在本机演示完整流程：启动本地 IMAP/SMTP 服务器，投递一个月的样稿，收稿、计分、发通报。"""
     from baosong.demo.run import run_demo
 
     run_demo(directory or Path("baosong-demo"), out)

@@ -15,9 +15,9 @@ import typer
 from baosong.messages import say
 
 ByOption = Annotated[Optional[str], typer.Option(
-    "--by", help="谁做的更正（记入更正记录）；默认为当前系统用户名。", show_default=False)]
-ReasonOption = Annotated[Optional[str], typer.Option("--reason", help="原因（记入更正记录）。", show_default=False)]
-PieceId = Annotated[int, typer.Argument(metavar="ID", help="稿件编号（见 baosong ledger list）。", show_default=False)]
+    "--by", help=say("help.correction_by"), show_default=False)]
+ReasonOption = Annotated[Optional[str], typer.Option("--reason", help=say("help.correction_reason"), show_default=False)]
+PieceId = Annotated[int, typer.Argument(metavar="ID", help=say("help.piece_id"), show_default=False)]
 
 
 def who_is(by: str | None):
@@ -44,15 +44,14 @@ def _correct(action, done) -> None:
 
 def ledger_edit(
     piece_id: PieceId,
-    unit: Annotated[Optional[str], typer.Option("--unit", help="改为这个单位（全称、简称或曾用名）。")] = None,
-    category: Annotated[Optional[str], typer.Option("--category", help="改为这个分类（scoring.yaml 的 categories 之一）。")] = None,
-    title: Annotated[Optional[str], typer.Option("--title", help="改为这个标题。")] = None,
-    author: Annotated[Optional[str], typer.Option("--author", help="改为这个作者。")] = None,
-    words: Annotated[Optional[int], typer.Option("--words", help="改为这个字数。")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help=say("help.ledger_edit_unit"))] = None,
+    category: Annotated[Optional[str], typer.Option("--category", help=say("help.ledger_edit_category"))] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help=say("help.ledger_edit_title"))] = None,
+    author: Annotated[Optional[str], typer.Option("--author", help=say("help.ledger_edit_author"))] = None,
+    words: Annotated[Optional[int], typer.Option("--words", help=say("help.ledger_edit_words"))] = None,
     reason: ReasonOption = None,
     by: ByOption = None,
 ) -> None:
-    """更正一篇稿件的单位、分类、标题、作者或字数（每项改动记入更正记录）。"""
     from baosong.cli import fail
     from baosong.ledger.corrections import edit_piece
     from baosong.ledger.labels import field_label
@@ -75,10 +74,9 @@ def ledger_edit(
 
 def ledger_void(
     piece_id: PieceId,
-    reason: Annotated[Optional[str], typer.Option("--reason", help="作废原因（必填），例如“测试邮件”“误登记”。", show_default=False)] = None,
+    reason: Annotated[Optional[str], typer.Option("--reason", help=say("help.ledger_void_reason"), show_default=False)] = None,
     by: ByOption = None,
 ) -> None:
-    """作废一篇稿件（测试邮件、误登记）：不再计数，它的采用和批示也不再计分。"""
     who = who_is(by)
 
     def action(session, config):
@@ -96,7 +94,6 @@ def ledger_void(
 
 
 def ledger_restore(piece_id: PieceId, reason: ReasonOption = None, by: ByOption = None) -> None:
-    """恢复一篇作废、被替换或已合并的稿件，重新计数。"""
     who = who_is(by)
 
     def action(session, config):
@@ -108,12 +105,11 @@ def ledger_restore(piece_id: PieceId, reason: ReasonOption = None, by: ByOption 
 
 
 def ledger_supersede(
-    old: Annotated[int, typer.Argument(metavar="OLD", help="被替换的旧稿编号。", show_default=False)],
-    new: Annotated[int, typer.Argument(metavar="NEW", help="修改稿的编号。", show_default=False)],
+    old: Annotated[int, typer.Argument(metavar="OLD", help=say("help.ledger_supersede_old"), show_default=False)],
+    new: Annotated[int, typer.Argument(metavar="NEW", help=say("help.ledger_supersede_new"), show_default=False)],
     reason: ReasonOption = None,
     by: ByOption = None,
 ) -> None:
-    """修改稿替换旧稿：同一篇稿件只计一次（按修改稿计），旧稿上的采用计在修改稿上。"""
     who = who_is(by)
 
     def action(session, config):
@@ -126,12 +122,11 @@ def ledger_supersede(
 
 
 def ledger_merge(
-    keep: Annotated[int, typer.Argument(metavar="KEEP", help="保留计数的稿件编号。", show_default=False)],
-    others: Annotated[list[int], typer.Argument(metavar="OTHER...", help="并入它的稿件编号（分几封邮件发来的同一篇稿件）。", show_default=False)],
+    keep: Annotated[int, typer.Argument(metavar="KEEP", help=say("help.ledger_merge_keep"), show_default=False)],
+    others: Annotated[list[int], typer.Argument(metavar="OTHER...", help=say("help.ledger_merge_others"), show_default=False)],
     reason: ReasonOption = None,
     by: ByOption = None,
 ) -> None:
-    """合并：同一篇稿件分几封邮件发来时，只计一篇（字数相加，采用计在保留的稿件上）。"""
     who = who_is(by)
 
     def action(session, config):
@@ -145,14 +140,13 @@ def ledger_merge(
 
 def ledger_split(
     piece_id: PieceId,
-    title: Annotated[str, typer.Option("--title", help="拆出的第二篇稿件的标题。", show_default=False)],
-    category: Annotated[Optional[str], typer.Option("--category", help="拆出稿件的分类。")] = None,
-    author: Annotated[Optional[str], typer.Option("--author", help="拆出稿件的作者（默认同原稿）。")] = None,
-    words: Annotated[int, typer.Option("--words", help="拆出稿件的字数（从原稿字数中减去）。")] = 0,
+    title: Annotated[str, typer.Option("--title", help=say("help.ledger_split_title"), show_default=False)],
+    category: Annotated[Optional[str], typer.Option("--category", help=say("help.ledger_split_category"))] = None,
+    author: Annotated[Optional[str], typer.Option("--author", help=say("help.ledger_split_author"))] = None,
+    words: Annotated[int, typer.Option("--words", help=say("help.ledger_split_words"))] = 0,
     reason: ReasonOption = None,
     by: ByOption = None,
 ) -> None:
-    """拆分：一封邮件里有两篇稿件却只登记了一篇时，拆出第二篇（同一邮件、单位和收到时间）。"""
     who = who_is(by)
 
     def action(session, config):
@@ -166,9 +160,8 @@ def ledger_split(
 
 def ledger_history(
     piece_id: PieceId,
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=say("help.ledger_history_json"))] = False,
 ) -> None:
-    """查看一篇稿件的更正记录：谁、何时、改了什么（原值和新值）、原因。"""
     from baosong.cli import _json, fail, open_app, out
     from baosong.ledger.errors import LedgerError
     from baosong.views import history_lines, history_rows
@@ -204,10 +197,18 @@ def adopt_undo(application, piece_id: int, outlet: str, instruction: str | None,
 
 
 def register(app: typer.Typer, ledger_app: typer.Typer) -> None:
-    for name, func in (("edit", ledger_edit), ("void", ledger_void), ("restore", ledger_restore),
-                       ("supersede", ledger_supersede), ("merge", ledger_merge), ("split", ledger_split),
-                       ("history", ledger_history), ("export", ledger_export), ("import", ledger_import)):
-        ledger_app.command(name)(func)
+    for name, func, text in (
+        ("edit", ledger_edit, say("help.cmd_ledger_edit")),
+        ("void", ledger_void, say("help.cmd_ledger_void")),
+        ("restore", ledger_restore, say("help.cmd_ledger_restore")),
+        ("supersede", ledger_supersede, say("help.cmd_ledger_supersede")),
+        ("merge", ledger_merge, say("help.cmd_ledger_merge")),
+        ("split", ledger_split, say("help.cmd_ledger_split")),
+        ("history", ledger_history, say("help.cmd_ledger_history")),
+        ("export", ledger_export, say("help.cmd_ledger_export")),
+        ("import", ledger_import, say("help.cmd_ledger_import")),
+    ):
+        ledger_app.command(name, help=text)(func)
 
 
 def _span(month: str | None, quarter: str | None, half: str | None, year: str | None, scoring):
@@ -227,13 +228,12 @@ def _span(month: str | None, quarter: str | None, half: str | None, year: str | 
 
 
 def ledger_export(
-    output: Annotated[Path, typer.Option("--output", "-o", help="写入的 Excel 文件（.xlsx）。", show_default=False)],
-    month: Annotated[Optional[str], typer.Option("--month", help="月份 YYYY-MM。")] = None,
-    quarter: Annotated[Optional[str], typer.Option("--quarter", help="季度，例如 2026Q4。")] = None,
-    half: Annotated[Optional[str], typer.Option("--half", help="半年，例如 2026H2。")] = None,
-    year: Annotated[Optional[str], typer.Option("--year", help="年度，例如 2026（按 scoring.yaml 的计分年度）。")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help=say("help.ledger_export_output"), show_default=False)],
+    month: Annotated[Optional[str], typer.Option("--month", help=say("help.ledger_export_month"))] = None,
+    quarter: Annotated[Optional[str], typer.Option("--quarter", help=say("help.ledger_export_quarter"))] = None,
+    half: Annotated[Optional[str], typer.Option("--half", help=say("help.ledger_export_half"))] = None,
+    year: Annotated[Optional[str], typer.Option("--year", help=say("help.ledger_export_year"))] = None,
 ) -> None:
-    """导出台账为 Excel：每篇稿件一行（含状态、约稿、时效、采用、批示、更正记录），另有各单位汇总表；不给期间则导出全部。"""
     from baosong.cli import fail, open_app, out
     from baosong.ledger.excel.export import export_ledger
 
@@ -258,12 +258,11 @@ def ledger_export(
 
 
 def ledger_import(
-    file: Annotated[Path, typer.Argument(metavar="FILE.xlsx", help="导出后填写过的台账，或本办公室原有的台账（按 settings.yaml 的 legacy_ledger 读取）。", show_default=False)],
-    apply: Annotated[bool, typer.Option("--apply", help="真正写入台账；不加则只列出将要做的改动。")] = False,
-    on: Annotated[Optional[str], typer.Option("--date", help="表中采用、批示没写日期时用的日期 YYYY-MM-DD；默认今天。")] = None,
+    file: Annotated[Path, typer.Argument(metavar="FILE.xlsx", help=say("help.ledger_import_file"), show_default=False)],
+    apply: Annotated[bool, typer.Option("--apply", help=say("help.ledger_import_apply"))] = False,
+    on: Annotated[Optional[str], typer.Option("--date", help=say("help.ledger_import_on"))] = None,
     by: ByOption = None,
 ) -> None:
-    """从 Excel 导入采用、批示和更正（默认只预览，加 --apply 写入；重复导入不会重复登记）。"""
     from baosong.cli import _day, fail, open_app, out
     from baosong.ledger.audit import Who
     from baosong.ledger.errors import LedgerError

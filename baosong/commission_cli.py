@@ -18,12 +18,12 @@ from baosong.cli import _json, _parse_when, fail, open_app, out, warn
 from baosong.messages import say
 from baosong.vocabulary import CommissionLink, CommissionStatus, label, labels
 
-commission_app = typer.Typer(help="约稿：登记约稿并发送约稿通知单，查看各单位按时、迟报、漏报、拒报情况。",
+commission_app = typer.Typer(help=say("help.cmd_commission"),
                              no_args_is_help=True)
 
 AtOption = Annotated[Optional[str], typer.Option(
-    "--at", help="按这个时间计算状态（默认现在），例如 2026-12-06 09:00。")]
-JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON。")]
+    "--at", help=say("help.commission_at"))]
+JsonOption = Annotated[bool, typer.Option("--json", help=say("help.commission_json"))]
 
 
 def _now(application, at: str | None) -> datetime:
@@ -59,24 +59,23 @@ def _get(session, key: str):
         fail(str(exc))
 
 
-@commission_app.command("new")
+@commission_app.command("new", help=say("help.cmd_commission_new"))
 def commission_new(
-    topic: Annotated[str, typer.Option("--topic", help="约稿主题。", show_default=False)],
+    topic: Annotated[str, typer.Option("--topic", help=say("help.commission_new_topic"), show_default=False)],
     units: Annotated[Optional[list[str]], typer.Option(
-        "--units", help="约稿单位（全称或简称，可用逗号或顿号分隔，可重复）。")] = None,
-    classes: Annotated[Optional[list[str]], typer.Option("--class", help="约稿单位类别（可重复），例如 A。")] = None,
-    all_units: Annotated[bool, typer.Option("--all", help="向全部单位约稿。")] = False,
+        "--units", help=say("help.commission_new_units"))] = None,
+    classes: Annotated[Optional[list[str]], typer.Option("--class", help=say("help.commission_new_classes"))] = None,
+    all_units: Annotated[bool, typer.Option("--all", help=say("help.commission_new_all_units"))] = False,
     deadline: Annotated[Optional[str], typer.Option(
-        "--deadline", help="截止时间：2026-12-05 17:00、2026-12-05 或 3工作日。")] = None,
+        "--deadline", help=say("help.commission_new_deadline"))] = None,
     working_days: Annotated[Optional[int], typer.Option(
-        "--working-days", help="截止时间按工作日计：今天之后第 N 个工作日（含法定节假日和调休）。", min=1)] = None,
+        "--working-days", help=say("help.commission_new_working_days"), min=1)] = None,
     kind: Annotated[Optional[str], typer.Option(
-        "--kind", help="约稿类型（settings.yaml commissions.kinds：信息、调研报告、网站专题）。")] = None,
-    contact: Annotated[Optional[str], typer.Option("--contact", help="通知单上的联系人和电话。")] = None,
-    no_send: Annotated[bool, typer.Option("--no-send", help="只登记，不发送约稿通知单（电话约稿、补登记）。")] = False,
+        "--kind", help=say("help.commission_new_kind"))] = None,
+    contact: Annotated[Optional[str], typer.Option("--contact", help=say("help.commission_new_contact"))] = None,
+    no_send: Annotated[bool, typer.Option("--no-send", help=say("help.commission_new_no_send"))] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """登记一次约稿，并向每个约稿单位发送约稿通知单（抄送办公室）。"""
     from baosong.commissions import CommissionError, new_commission
 
     application = open_app()
@@ -108,13 +107,12 @@ def commission_new(
         raise typer.Exit(1)
 
 
-@commission_app.command("list")
+@commission_app.command("list", help=say("help.cmd_commission_list"))
 def commission_list(
-    include_closed: Annotated[bool, typer.Option("--all", help="也列出已关闭的约稿。")] = False,
+    include_closed: Annotated[bool, typer.Option("--all", help=say("help.commission_list_include_closed"))] = False,
     at: AtOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """列出约稿及各状态的单位数；有待人工确认归属的稿件时一并提示。"""
     from baosong.ledger.commissions import all_commissions, flagged_pieces, states_of
 
     application = open_app()
@@ -145,13 +143,12 @@ def commission_list(
         warn(say("commission.list_flagged", count=flagged))
 
 
-@commission_app.command("show")
+@commission_app.command("show", help=say("help.cmd_commission_show"))
 def commission_show(
-    key: Annotated[str, typer.Argument(metavar="ID", help="约稿编号（或文号，如 约稿〔2026〕12号）。", show_default=False)],
+    key: Annotated[str, typer.Argument(metavar="ID", help=say("help.commission_show_key"), show_default=False)],
     at: AtOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """一次约稿的详情：每个约稿单位的状态和报送的稿件。"""
     from baosong.ledger.commissions import flagged_pieces, linked_pieces, unit_states
 
     application = open_app()
@@ -200,13 +197,12 @@ def commission_show(
                  unit=r["unit"], candidates="、".join(map(str, r["candidates"]))))
 
 
-@commission_app.command("close")
+@commission_app.command("close", help=say("help.cmd_commission_close"))
 def commission_close(
-    key: Annotated[str, typer.Argument(metavar="ID", help="约稿编号。", show_default=False)],
-    force: Annotated[bool, typer.Option("--force", help="截止时间未到也关闭（尚未报送的单位记为漏报）。")] = False,
-    at: Annotated[Optional[str], typer.Option("--at", help="关闭时间（默认现在），用于补记。")] = None,
+    key: Annotated[str, typer.Argument(metavar="ID", help=say("help.commission_close_key"), show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help=say("help.commission_close_force"))] = False,
+    at: Annotated[Optional[str], typer.Option("--at", help=say("help.commission_close_at"))] = None,
 ) -> None:
-    """关闭一次约稿：此后的稿件不再归入它，尚未报送的单位记为漏报。"""
     from baosong.ledger.commissions import close
     from baosong.ledger.errors import LedgerError
 
@@ -225,14 +221,13 @@ def commission_close(
     out.print(say("commission.closed", number=number), markup=False)
 
 
-@commission_app.command("refuse")
+@commission_app.command("refuse", help=say("help.cmd_commission_refuse"))
 def commission_refuse(
-    key: Annotated[str, typer.Argument(metavar="ID", help="约稿编号。", show_default=False)],
-    unit: Annotated[str, typer.Argument(metavar="UNIT", help="单位全称或简称。", show_default=False)],
-    note: Annotated[Optional[str], typer.Option("--note", help="说明（例如 电话告知不能报送）。")] = None,
-    undo: Annotated[bool, typer.Option("--undo", help="撤销拒报标记。")] = False,
+    key: Annotated[str, typer.Argument(metavar="ID", help=say("help.commission_refuse_key"), show_default=False)],
+    unit: Annotated[str, typer.Argument(metavar="UNIT", help=say("help.commission_refuse_unit"), show_default=False)],
+    note: Annotated[Optional[str], typer.Option("--note", help=say("help.commission_refuse_note"))] = None,
+    undo: Annotated[bool, typer.Option("--undo", help=say("help.commission_refuse_undo"))] = False,
 ) -> None:
-    """把一个约稿单位标记为拒报（或用 --undo 撤销）。"""
     from baosong.ledger.commissions import refuse
     from baosong.ledger.errors import LedgerError
 
@@ -249,13 +244,12 @@ def commission_refuse(
               else say("commission.refused", number=number, unit=unit), markup=False)
 
 
-@commission_app.command("link")
+@commission_app.command("link", help=say("help.cmd_commission_link"))
 def commission_link(
-    piece_id: Annotated[int, typer.Argument(metavar="PIECE", help="稿件编号（见 baosong ledger list）。", show_default=False)],
-    key: Annotated[Optional[str], typer.Argument(metavar="ID", help="约稿编号；不填并加 --none 表示不属于任何约稿。")] = None,
-    none: Annotated[bool, typer.Option("--none", help="这篇稿件不属于任何约稿。")] = False,
+    piece_id: Annotated[int, typer.Argument(metavar="PIECE", help=say("help.commission_link_piece_id"), show_default=False)],
+    key: Annotated[Optional[str], typer.Argument(metavar="ID", help=say("help.commission_link_key"))] = None,
+    none: Annotated[bool, typer.Option("--none", help=say("help.commission_link_none"))] = False,
 ) -> None:
-    """人工确认一篇稿件属于哪次约稿（或不属于约稿）。"""
     from baosong.ledger.commissions import link_piece
     from baosong.ledger.errors import LedgerError
 
@@ -275,12 +269,11 @@ def commission_link(
               else say("commission.linked_none", piece=piece_id, title=title), markup=False)
 
 
-@commission_app.command("periodic")
+@commission_app.command("periodic", help=say("help.cmd_commission_periodic"))
 def commission_periodic(
     at: AtOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """定期报送期限（settings.yaml commissions.periodic）：本期各单位按时、迟报或漏报情况。"""
     from baosong.ledger.periodic import addressed, occurrence_at, periodic_states
 
     application = open_app()
