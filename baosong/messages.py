@@ -88,25 +88,25 @@ def message_problems(area: str, data: Any) -> list[tuple[tuple[str, ...], str]]:
     shipped = shipped_messages()
     if not any(key.startswith(area + ".") for key in shipped):
         areas = sorted({key.split(".")[0] for key in shipped})
-        return [((), f"不认识的消息文件（可用：{'、'.join(a + '.yaml' for a in areas)}） / unknown message file")]
+        return [((), say("config.messages_unknown_file", files="、".join(a + ".yaml" for a in areas)))]
     if not isinstance(data, dict):
-        return [((), "应填写键值对（消息名: 文字） / must be a mapping of name: text")]
+        return [((), say("config.messages_not_mapping"))]
     problems: list[tuple[tuple[str, ...], str]] = []
     for name, text in data.items():
         where = (str(name),)
         key = f"{area}.{name}"
         if key not in shipped:
-            problems.append((where, "不认识的消息名 / unknown message name"))
+            problems.append((where, say("config.messages_unknown_name")))
         elif not isinstance(text, str) or not text.strip():
-            problems.append((where, "应填写不为空的文字 / must be non-empty text"))
+            problems.append((where, say("config.messages_empty")))
         else:
             try:
                 extra = fields_of(text) - fields_of(shipped[key])
             except ValueError:
-                problems.append((where, "花括号不成对（字面的花括号写作 {{ 或 }}） / unbalanced braces"))
+                problems.append((where, say("config.messages_unbalanced")))
                 continue
             if extra:
-                problems.append((where, f"用了原文没有的字段：{'、'.join(sorted(extra))} / unknown field(s)"))
+                problems.append((where, say("config.messages_unknown_fields", names="、".join(sorted(extra)))))
     return problems
 
 

@@ -27,6 +27,8 @@ from typing import Any
 
 import yaml
 
+from baosong.messages import say
+
 
 class Verdict(StrEnum):
     """What became of a received message (the gate's action, recorded on the message row)."""
@@ -252,22 +254,22 @@ def label_problems(data: Any) -> list[tuple[tuple[str, ...], str]]:
     if data is None:
         return []
     if not isinstance(data, dict):
-        return [((), "应填写键值对（分类: 值: 文字） / must be a mapping of section: value: label")]
+        return [((), say("config.labels_not_mapping"))]
     shipped = shipped_labels()
     problems: list[tuple[tuple[str, ...], str]] = []
     for section, entries in data.items():
         where = (str(section),)
         if section not in shipped:
-            problems.append((where, f"不认识的分类（可用：{'、'.join(shipped)}） / unknown section"))
+            problems.append((where, say("config.labels_unknown_section", sections="、".join(shipped))))
         elif not isinstance(entries, dict):
-            problems.append((where, "应填写键值对（值: 文字） / must be a mapping of value: label"))
+            problems.append((where, say("config.labels_entries_not_mapping")))
         else:
             for key, text in entries.items():
                 if key not in shipped[section]:
-                    problems.append(((*where, str(key)), f"不认识的值（可用：{'、'.join(shipped[section])}）"
-                                                         " / unknown value"))
+                    problems.append(((*where, str(key)), say("config.labels_unknown_value",
+                                                             values="、".join(shipped[section]))))
                 elif not isinstance(text, str) or not text.strip():
-                    problems.append(((*where, str(key)), "应填写不为空的文字 / must be non-empty text"))
+                    problems.append(((*where, str(key)), say("config.labels_empty")))
     return problems
 
 
@@ -278,7 +280,7 @@ def _label_table() -> dict[str, Mapping[str, str]]:
         try:
             office = yaml.safe_load(_labels_override.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise ValueError(f"{_labels_override}：无法读取 / cannot be read ({exc})") from None
+            raise ValueError(say("config.labels_unreadable", path=_labels_override, error=exc)) from None
         if label_problems(office):  # check-config names each; the shipped words stand meanwhile
             office = {}
         for section, entries in (office or {}).items():
