@@ -465,32 +465,41 @@ _encode_str = json.encoder.encode_basestring  # the C function json.dumps(ensure
 
 def _scalar(value: Any) -> str:
     """One JSON scalar as json.dumps writes it, without the encoder's per-call set-up."""
-    if isinstance(value, str):
-        return _encode_str(value)
-    if value is None:
-        return "null"
-    if value is True or value is False:
-        return "true" if value else "false"
-    if type(value) is int:
-        return int.__repr__(value)
-    return _encode(value)
+    write = _SCALARS.get(type(value))
+    return write(value) if write is not None else _encode(value)
+
+
+# by exact type (a subclass, e.g. an enum, goes through the encoder): str by the C function, int and bool
+# and None as json.dumps writes them
+_SCALARS: dict[type, Any] = {str: _encode_str, int: int.__repr__, bool: lambda v: "true" if v else "false",
+                             type(None): lambda _: "null"}
+_KEYS: dict[str, str] = {}  # "    \"key\": " of each key met (a listing's rows share their keys)
 
 
 def _indented(row: dict) -> str:
     """``json.dumps(row, ensure_ascii=False, indent=2)`` as an item of a list (nested two more spaces), for a
     dict of scalars and lists of scalars (json.dumps with indent is pure Python, and slow on a long listing);
-    anything else goes through json.dumps."""
+    anything else goes through json.dumps. ``tests/test_json_listing.py`` holds it to json.dumps."""
     parts = []
+    scalars, keys = _SCALARS, _KEYS
     for key, value in row.items():
-        if isinstance(value, list):
-            if any(isinstance(v, (dict, list)) for v in value):
-                return json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        write = scalars.get(type(value))
+        if write is not None:
+            text = write(value)
+        elif type(value) is list and not any(isinstance(v, (dict, list, tuple)) for v in value):
             text = "[\n      " + ",\n      ".join(map(_scalar, value)) + "\n    ]" if value else "[]"
-        elif isinstance(value, dict):
+        elif isinstance(value, (dict, list, tuple)):
             return json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
         else:
-            text = _scalar(value)
-        parts.append(f"    {_scalar(key)}: {text}")
+            text = _encode(value)
+        prefix = keys.get(key)
+        if prefix is None:
+            if type(key) is not str:  # json.dumps turns it into a string its own way
+                return json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            prefix = f"    {_encode_str(key)}: "
+            if len(keys) < 1000:
+                keys[key] = prefix
+        parts.append(prefix + text)
     return "{\n" + ",\n".join(parts) + "\n  }" if parts else "{}"
 
 
