@@ -473,6 +473,12 @@ def _scalar(value: Any) -> str:
 # and None as json.dumps writes them
 _SCALARS: dict[type, Any] = {str: _encode_str, int: int.__repr__, bool: lambda v: "true" if v else "false",
                              type(None): lambda _: "null"}
+_CONTAINERS = (list, tuple, dict)
+_flat = json.JSONEncoder(ensure_ascii=False, separators=(",\n    ", ": "))
+# json's C encoder itself, made once (JSONEncoder.encode makes one per call): no circular check, a flat row has none
+_c_flat = json.encoder.c_make_encoder and json.encoder.c_make_encoder(
+    None, _flat.default, _encode_str, None, ": ", ",\n    ", False, False, True)
+_encode_flat = (lambda row: "".join(_c_flat(row, 0))) if _c_flat else _flat.encode
 _KEYS: dict[str, str] = {}  # "    \"key\": " of each key met (a listing's rows share their keys)
 
 
@@ -480,6 +486,11 @@ def _indented(row: dict) -> str:
     """``json.dumps(row, ensure_ascii=False, indent=2)`` as an item of a list (nested two more spaces), for a
     dict of scalars and lists of scalars (json.dumps with indent is pure Python, and slow on a long listing);
     anything else goes through json.dumps. ``tests/test_json_listing.py`` holds it to json.dumps."""
+    for value in row.values():
+        if value and isinstance(value, _CONTAINERS):
+            break
+    else:  # no nested item: json's C encoder writes the whole row, its item separator holding the indent
+        return "{\n    " + _encode_flat(row)[1:-1] + "\n  }" if row else "{}"
     parts = []
     scalars, keys = _SCALARS, _KEYS
     for key, value in row.items():

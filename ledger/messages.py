@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ARRAY, Integer, Select, Table, any_, bindparam, func, insert, select, update
@@ -339,9 +339,9 @@ def verdict_counts_between(session: Session, start: datetime, end: datetime) -> 
     return {verdict: count for verdict, count in rows}
 
 
-@dataclass(frozen=True)
-class PieceLine:
-    """One piece as the ledger lists it: plain values, with its unit and credits."""
+class PieceLine(NamedTuple):
+    """One piece as the ledger lists it: plain values, with its unit and credits. (A named tuple, not a frozen
+    dataclass: a month's listing makes tens of thousands, and a frozen dataclass sets each field by a call.)"""
 
     id: int
     received_at: datetime

@@ -81,7 +81,16 @@ values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=
                       max_leaves=12)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.dictionaries(st.text(max_size=8), values, max_size=8), max_size=4))
 def test_any_rows_match_json_dumps(rows: list[dict]) -> None:
+    assert _streamed(rows) == _dumped(rows)
+
+
+class Items(list):  # a list subclass: json.dumps indents it like a list
+    pass
+
+
+def test_subclassed_containers_match_json_dumps() -> None:
+    rows = [{"a": Items(["x", 1]), "b": "c"}, {"a": Items(), "t": (), "d": {}}]
     assert _streamed(rows) == _dumped(rows)
