@@ -94,3 +94,43 @@ class Items(list):  # a list subclass: json.dumps indents it like a list
 def test_subclassed_containers_match_json_dumps() -> None:
     rows = [{"a": Items(["x", 1]), "b": "c"}, {"a": Items(), "t": (), "d": {}}]
     assert _streamed(rows) == _dumped(rows)
+
+
+def _json_out(data: object) -> str:
+    out = io.StringIO()
+    saved, sys.stdout = sys.stdout, out
+    try:
+        cli._json(data)
+    finally:
+        sys.stdout = saved
+    return out.getvalue()
+
+
+def test_documents_match_json_dumps() -> None:
+    score_like = [{"unit": "甲", "score": 20, "components": [{"key": "outlets", "points": 15.5, "detail": ["稿件 1"]},
+                                                          {"key": "quota", "points": 5, "detail": []}],
+                   "quotas": [{"name": "每月任务", "category": None, "met": True}], "warnings": []}]
+    for data in (score_like, {}, [], "文本", 3, None, {"a": {"b": {"c": [1, [2, [3, {}]]]}}}, (1, (2, ())),
+                 {"x": Items([Items([1])])}, {1: {"k": [1]}}, [[[]]], [{}]):
+        assert _json_out(data) == _dumped(data)
+
+
+def test_a_document_json_cannot_write_fails_as_before() -> None:
+    loop: list = []
+    loop.append([loop])
+    for data in ([{"c": Colour.RED}], {"a": [set()]}, loop):
+        try:
+            _dumped(data)
+        except (TypeError, ValueError) as exc:
+            expected = type(exc)
+        try:
+            _json_out(data)
+        except expected:
+            continue
+        raise AssertionError(f"{data!r} written")
+
+
+@settings(max_examples=200, deadline=None)
+@given(values)
+def test_any_document_matches_json_dumps(data: object) -> None:
+    assert _json_out(data) == _dumped(data)
