@@ -502,7 +502,10 @@ def _indented_value(value: Any, level: int) -> str:
         raise RecursionError("nested too deep: json.dumps decides")
     inner = "  " * (level + 1)
     items = value.values() if isinstance(value, dict) else value
-    if not any(v and isinstance(v, _CONTAINERS) for v in items):  # one run of plain values
+    for item in items:
+        if item and isinstance(item, _CONTAINERS):
+            break
+    else:  # one run of plain values
         text = _flat(level + 1)(value)
         return f"{text[0]}\n{inner}{text[1:-1]}\n{'  ' * level}{text[-1]}"
     if isinstance(value, dict):
