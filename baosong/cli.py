@@ -483,7 +483,7 @@ def _flat(level: int) -> Any:
     if encode is None:
         separator = ",\n" + "  " * level
         plain = json.JSONEncoder(ensure_ascii=False, separators=(separator, ": "))
-        c_encoder = json.encoder.c_make_encoder
+        c_encoder = getattr(json.encoder, "c_make_encoder", None)  # json's C accelerator (absent on some Pythons)
         if c_encoder is None:
             encode = plain.encode
         else:  # no circular check: a run of plain values holds no container

@@ -298,12 +298,12 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
     for row in adoption_rows:
         pid, outlet, on, unit, ptype, category, commission, status = row
         if status == _COUNTED:  # the common case, without the call
-            found: tuple[int, str, str | None, str | None, int | None] | None = (pid, unit, ptype, category,
-                                                                                 commission)
+            found = (pid, unit, ptype, category, commission)
         else:
-            found = counted_as(pid, unit, ptype, category, commission, status)
-            if found is None:
+            instead = counted_as(pid, unit, ptype, category, commission, status)
+            if instead is None:
                 continue
+            found = instead
         key = (found[0], outlet)
         if key not in adoption_keys:
             adoption_keys[key] = (found[0], outlet, on, found[1], found[2] or found[3])
@@ -311,9 +311,12 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
             commissioned[found[0]] = (found[1], found[4])
     instruction_keys: dict[tuple[int, str], tuple[int, str, date, str]] = {}
     for pid, level, on, unit, status in instruction_rows:
-        found = (pid, unit, None, None, None) if status == _COUNTED else counted_as(pid, unit, None, None, None, status)
-        if found is not None:
-            instruction_keys.setdefault((found[0], level), (found[0], level, on, found[1]))
+        if status == _COUNTED:
+            instruction_keys.setdefault((pid, level), (pid, level, on, unit))
+            continue
+        instead = counted_as(pid, unit, None, None, None, status)
+        if instead is not None:
+            instruction_keys.setdefault((instead[0], level), (instead[0], level, on, instead[1]))
     scored = {k[0] for k in adoption_keys} | {k[0] for k in instruction_keys}
     if credited_joint is None:
         joint = _joint_units(session, scored)
