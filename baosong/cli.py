@@ -132,7 +132,7 @@ def _verdict_label(value: str) -> str:
 
 
 def _json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(_dumps(data) + "\n")
 
 
 def _read_file(path: Path) -> bytes:
@@ -490,39 +490,68 @@ def _json_stream(rows) -> None:
     sys.stdout.write("[]\n" if first else "\n]\n")
 
 
-_encode = json.JSONEncoder(ensure_ascii=False).encode
 _encode_str = json.encoder.encode_basestring  # the C function json.dumps(ensure_ascii=False) uses for str
 
 
-def _scalar(value: Any) -> str:
-    """One JSON scalar as json.dumps writes it, without the encoder's per-call set-up."""
-    if isinstance(value, str):
-        return _encode_str(value)
-    if value is None:
-        return "null"
-    if value is True or value is False:
-        return "true" if value else "false"
-    if type(value) is int:
-        return int.__repr__(value)
-    return _encode(value)
+def _dumps(data: Any, level: int = 0) -> str:
+    """``json.dumps(data, ensure_ascii=False, indent=2)``, nested ``level`` times (json.dumps with an indent is
+    pure Python, slow on a long listing; this writes each run of plain values with json's C encoder, its
+    item separator carrying the indent). Anything it does not expect goes through json.dumps itself, which
+    writes it or raises as it always did. ``tests/test_json_listing.py`` holds it to json.dumps."""
+    try:
+        return _indented_value(data, level)
+    except Exception:  # noqa: BLE001 - e.g. a non-string key, a value json cannot write, a cycle: json.dumps decides
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+        return text.replace("\n", "\n" + "  " * level) if level else text
+
+
+_CONTAINERS = (list, tuple, dict)
+_FLAT: dict[int, Any] = {}  # json's C encoder with the item separator of each nesting level, made once
+
+
+def _flat(level: int) -> Any:
+    encode = _FLAT.get(level)
+    if encode is None:
+        separator = ",\n" + "  " * level
+        plain = json.JSONEncoder(ensure_ascii=False, separators=(separator, ": "))
+        c_encoder = getattr(json.encoder, "c_make_encoder", None)  # json's C accelerator (absent on some Pythons)
+        if c_encoder is None:
+            encode = plain.encode
+        else:  # no circular check: a run of plain values holds no container
+            made = c_encoder(None, plain.default, _encode_str, None, ": ", separator, False, False, True)
+            encode = lambda value: "".join(made(value, 0))  # noqa: E731
+        _FLAT[level] = encode
+    return encode
+
+
+def _indented_value(value: Any, level: int) -> str:
+    if not isinstance(value, _CONTAINERS):
+        return _flat(level)(value)
+    if not value:
+        return "{}" if isinstance(value, dict) else "[]"
+    if level > 64:
+        raise RecursionError("nested too deep: json.dumps decides")
+    inner = "  " * (level + 1)
+    items = value.values() if isinstance(value, dict) else value
+    for item in items:
+        if item and isinstance(item, _CONTAINERS):
+            break
+    else:  # one run of plain values
+        text = _flat(level + 1)(value)
+        return f"{text[0]}\n{inner}{text[1:-1]}\n{'  ' * level}{text[-1]}"
+    if isinstance(value, dict):
+        parts = []
+        for key, item in value.items():
+            if type(key) is not str:
+                raise TypeError("a key json.dumps turns into a string its own way")
+            parts.append(f"{inner}{_encode_str(key)}: {_indented_value(item, level + 1)}")
+        return "{\n" + ",\n".join(parts) + f"\n{'  ' * level}}}"
+    return "[\n" + ",\n".join(inner + _indented_value(item, level + 1) for item in value) + f"\n{'  ' * level}]"
 
 
 def _indented(row: dict) -> str:
-    """``json.dumps(row, ensure_ascii=False, indent=2)`` as an item of a list (nested two more spaces), for a
-    dict of scalars and lists of scalars (json.dumps with indent is pure Python, and slow on a long listing);
-    anything else goes through json.dumps."""
-    parts = []
-    for key, value in row.items():
-        if isinstance(value, list):
-            if any(isinstance(v, (dict, list)) for v in value):
-                return json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-            text = "[\n      " + ",\n      ".join(map(_scalar, value)) + "\n    ]" if value else "[]"
-        elif isinstance(value, dict):
-            return json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-        else:
-            text = _scalar(value)
-        parts.append(f"    {_scalar(key)}: {text}")
-    return "{\n" + ",\n".join(parts) + "\n  }" if parts else "{}"
+    """One item of a JSON list as ``_json`` writes it (nested once)."""
+    return _dumps(row, 1)
 
 
 @ledger_app.command("failures", help=say("help.cmd_ledger_failures"))

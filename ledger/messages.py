@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import cast
+from typing import Any, NamedTuple, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import ARRAY, Integer, Select, Table, any_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from baosong.messages import say
@@ -340,9 +340,9 @@ def verdict_counts_between(session: Session, start: datetime, end: datetime) -> 
     return {verdict: count for verdict, count in rows}
 
 
-@dataclass(frozen=True)
-class PieceLine:
-    """One piece as the ledger lists it: plain values, with its unit and credits."""
+class PieceLine(NamedTuple):
+    """One piece as the ledger lists it: plain values, with its unit and credits. (A named tuple, not a frozen
+    dataclass: a month's listing makes tens of thousands, and a frozen dataclass sets each field by a call.)"""
 
     id: int
     received_at: datetime
@@ -398,15 +398,16 @@ def list_pieces(session: Session, month: Month | None, tz: ZoneInfo, *, limit: i
         query = query.limit(limit)
     db = session.connection()  # Core rows: plain values, without the ORM's result machinery
     result = db.execute(query.execution_options(yield_per=batch))
+    dialect = db.dialect.name
     for rows in result.partitions():
         ids = [r[0] for r in rows]
         outlets: dict[int, list[str]] = {}
-        for pid, outlet in db.execute(select(Adoption.piece_id, Adoption.outlet)
-                                      .where(Adoption.piece_id.in_(ids)).order_by(Adoption.id)):
+        for pid, outlet in db.execute(_of_pieces(select(Adoption.piece_id, Adoption.outlet), Adoption.piece_id, ids, dialect)
+                                      .order_by(Adoption.id)):
             outlets.setdefault(pid, []).append(outlet)
         levels: dict[int, list[str]] = {}
-        for pid, level in db.execute(select(Instruction.piece_id, Instruction.level)
-                                     .where(Instruction.piece_id.in_(ids)).order_by(Instruction.id)):
+        for pid, level in db.execute(_of_pieces(select(Instruction.piece_id, Instruction.level), Instruction.piece_id,
+                                                ids, dialect).order_by(Instruction.id)):
             levels.setdefault(pid, []).append(level)
         for (pid, received_at, unit, short, title, author, category, words, source, number, status, replaced,
              stated, unit_source, title_source, approver, commissioned, flags) in rows:
@@ -414,6 +415,19 @@ def list_pieces(session: Session, month: Month | None, tz: ZoneInfo, *, limit: i
                             tuple(outlets.get(pid, ())), tuple(levels.get(pid, ())), number, status, replaced,
                             stated, unit_source, title_source, approver, bool(commissioned),
                             tuple(flags.split(",")) if flags else ())
+
+
+def _of_pieces(query: Select, column: Any, ids: list[int], dialect: str) -> Select:
+    """``query`` narrowed to rows whose ``column`` is one of ``ids``: as one range when the ids are nearly
+    contiguous (a batch of pieces in received order, as a ledger fills up), else as one array parameter
+    (PostgreSQL) or an IN list. A range or an array keeps the statement's text the same from batch to batch
+    (compiled and parsed once), where an IN list of a thousand values is rendered anew each time."""
+    low, high = min(ids), max(ids)
+    if high - low < 2 * len(ids):
+        return query.where(column >= low, column <= high)  # a few rows too many at most: the caller keys by id
+    if dialect == "postgresql":
+        return query.where(column == any_(bindparam("ids", ids, type_=ARRAY(Integer))))
+    return query.where(column.in_(ids))
 
 
 def piece_titles(session: Session, ids: Iterable[int]) -> dict[int, str]:

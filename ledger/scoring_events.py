@@ -111,7 +111,7 @@ def _pieces(db: Connection, names: Mapping[int, str], start: datetime, end: date
         rows = list(db.execute(union_all(*months) if len(months) > 1 else months[0]).all())
         order = {m: i for i, m in enumerate(sorted({r[0] for r in rows}))}
         rows.sort(key=lambda r: order[r[0]])  # month by month, as the loop below (stable within a month)
-        return [PieceEvent(names[unit_id], category or ptype, None, on, n=n) for on, unit_id, category, ptype, n in rows]
+        return [PieceEvent(names[unit_id], category or ptype, None, on, True, n) for on, unit_id, category, ptype, n in rows]
     if by_month:
         pieces: list[PieceEvent] = []
         for month_start, month_after in _months_within(first, last):
@@ -208,17 +208,19 @@ def _credits(db: Connection, adopted: tuple[date, date], instructed: tuple[date,
                UnitEntry.key, UnitEntry.note, UnitEntry.done.cast(Integer), none_str)
         .where(UnitEntry.entered_on >= instructed[0], UnitEntry.entered_on < instructed[1]))).all())
     rows.sort(key=itemgetter(0, 1))
-    names = {uid: name for kind, uid, _, name, *_ in rows if kind == 3}
+    by_kind: list[list[Any]] = [[], [], [], [], []]  # one pass over the rows, each kind in id order
+    for row in rows:
+        by_kind[row[0]].append(row)
+    names = {row[1]: row[3] for row in by_kind[3]}
     joint: dict[int, list[str]] = {}
-    for kind, _, pid, name, *_ in rows:
-        if kind == 2:
-            joint.setdefault(pid, []).append(name)
+    for row in by_kind[2]:
+        joint.setdefault(row[2], []).append(row[3])
     adoption_rows = [(pid, what, on, names[unit_id], ptype, category, commission, status)
-                     for kind, _, pid, what, on, unit_id, ptype, category, commission, status in rows if kind == 0]
+                     for _, _, pid, what, on, unit_id, ptype, category, commission, status in by_kind[0]]
     instruction_rows = [(pid, what, on, names[unit_id], status)
-                        for kind, _, pid, what, on, unit_id, _, _, _, status in rows if kind == 1]
+                        for _, _, pid, what, on, unit_id, _, _, _, status in by_kind[1]]
     entries = [(what, key, on, None if done is None else bool(done), note, names[unit_id])
-               for kind, _, _, what, on, unit_id, key, note, done, _ in rows if kind == 4]
+               for _, _, _, what, on, unit_id, key, note, done, _ in by_kind[4]]
     return names, adoption_rows, instruction_rows, {pid: tuple(found) for pid, found in joint.items()}, entries
 
 
@@ -293,17 +295,28 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
 
     adoption_keys: dict[tuple[int, str], tuple[int, str, date, str, str | None]] = {}
     commissioned: dict[int, tuple[str, int]] = {}  # adopted pieces answering a commission: (unit, commission)
-    for pid, outlet, on, unit, ptype, category, commission, status in adoption_rows:
-        found = counted_as(pid, unit, ptype, category, commission, status)
-        if found is not None:
-            adoption_keys.setdefault((found[0], outlet), (found[0], outlet, on, found[1], found[2] or found[3]))
-            if found[4] is not None:
-                commissioned[found[0]] = (found[1], found[4])
+    for row in adoption_rows:
+        pid, outlet, on, unit, ptype, category, commission, status = row
+        if status == _COUNTED:  # the common case, without the call
+            found = (pid, unit, ptype, category, commission)
+        else:
+            instead = counted_as(pid, unit, ptype, category, commission, status)
+            if instead is None:
+                continue
+            found = instead
+        key = (found[0], outlet)
+        if key not in adoption_keys:
+            adoption_keys[key] = (found[0], outlet, on, found[1], found[2] or found[3])
+        if found[4] is not None:
+            commissioned[found[0]] = (found[1], found[4])
     instruction_keys: dict[tuple[int, str], tuple[int, str, date, str]] = {}
     for pid, level, on, unit, status in instruction_rows:
-        found = counted_as(pid, unit, None, None, None, status)
-        if found is not None:
-            instruction_keys.setdefault((found[0], level), (found[0], level, on, found[1]))
+        if status == _COUNTED:
+            instruction_keys.setdefault((pid, level), (pid, level, on, unit))
+            continue
+        instead = counted_as(pid, unit, None, None, None, status)
+        if instead is not None:
+            instruction_keys.setdefault((instead[0], level), (instead[0], level, on, instead[1]))
     scored = {k[0] for k in adoption_keys} | {k[0] for k in instruction_keys}
     if credited_joint is None:
         joint = _joint_units(session, scored)
@@ -315,9 +328,9 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
     def sharing(pid: int, unit: str) -> tuple[str, ...]:
         return (unit, *joint[pid]) if pid in joint else ()
 
-    adoptions = [AdoptionEvent(pid, unit, outlet, on, ptype, sharing(pid, unit))
+    adoptions = [AdoptionEvent(pid, unit, outlet, on, ptype, sharing(pid, unit) if pid in joint else ())
                  for pid, outlet, on, unit, ptype in adoption_keys.values()]
-    instructions = [InstructionEvent(pid, unit, level, on, sharing(pid, unit))
+    instructions = [InstructionEvent(pid, unit, level, on, sharing(pid, unit) if pid in joint else ())
                     for pid, level, on, unit in instruction_keys.values()]
     endorsements: list[EndorsementEvent] = []
     adjustments: list[AdjustmentEvent] = []

@@ -17,7 +17,7 @@ The components of a unit always add up to its score.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -106,19 +106,33 @@ class _ByUnit:
     """The events indexed by the unit they concern (a joint item under each unit sharing it), built once."""
 
     def __init__(self, events: Events) -> None:
-        def index(items: Iterable[Any], units_of: Callable[[Any], tuple[str, ...]]) -> dict[str, list]:
+        def by_unit(items: Iterable[Any]) -> dict[str, list]:
             out: dict[str, list] = {}
             for item in items:
-                for u in units_of(item):
-                    out.setdefault(u, []).append(item)
+                mine = out.get(item.unit)
+                if mine is None:
+                    out[item.unit] = [item]
+                else:
+                    mine.append(item)
             return out
 
-        self.pieces = index(events.pieces, lambda p: (p.unit,))
-        self.adoptions = index(events.adoptions, lambda a: a.sharing)
-        self.instructions = index(events.instructions, lambda i: i.sharing)
-        self.commissions = index(events.commissions, lambda c: (c.unit,))
-        self.endorsements = index(events.endorsements, lambda e: (e.unit,))
-        self.adjustments = index(events.adjustments, lambda a: (a.unit,))
+        def by_sharing(items: Iterable[Any]) -> dict[str, list]:  # a joint item under each unit sharing it
+            out: dict[str, list] = {}
+            for item in items:
+                for u in item.units or (item.unit,):  # .sharing, inline
+                    mine = out.get(u)
+                    if mine is None:
+                        out[u] = [item]
+                    else:
+                        mine.append(item)
+            return out
+
+        self.pieces = by_unit(events.pieces)
+        self.adoptions = by_sharing(events.adoptions)
+        self.instructions = by_sharing(events.instructions)
+        self.commissions = by_unit(events.commissions)
+        self.endorsements = by_unit(events.endorsements)
+        self.adjustments = by_unit(events.adjustments)
 
     def of(self, unit: UnitRef) -> dict[str, tuple]:
         """The unit's events, as the fields of its slices (built once per unit, shared by its slices)."""

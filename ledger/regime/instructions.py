@@ -11,19 +11,21 @@ KEY, LABEL = "instructions", "领导批示"
 def contribute(s: Slice) -> None:
     if s.stage != "base":
         return
+    table = s.scoring.instructions
+    contains = s.period.contains
     per_piece: dict[int, list[float]] = {}
     sharing: dict[int, tuple[str, ...]] = {}
     for i in s.instructions:
-        if not s.within(i.on):
+        if i.on is not None and not contains(i.on):  # Slice.within, inline
             continue
-        value = s.scoring.instructions.get(i.level)
+        value = table.get(i.level)
         if value is None:
             s.sheet.warn(f"批示级别“{i.level}”已不在 scoring.yaml 中，稿件 {i.piece_id} 的这次批示按 0 分计"
                          f" / instruction level no longer configured, scored 0")
             s.sheet.add("unconfigured", "未配置的记录（按0分）", 0, f"批示：{i.level}")
             value = 0.0
         per_piece.setdefault(i.piece_id, []).append(value)
-        sharing[i.piece_id] = i.sharing
+        sharing[i.piece_id] = i.units or (i.unit,)  # .sharing, inline
     highest = s.scoring.instruction_mode == "highest"
     totals = {pid: (max(v) if highest else sum(v)) for pid, v in per_piece.items()}
     for pid, pts, _ in credit_pieces(s, totals, sharing):

@@ -18,12 +18,14 @@ KEY, LABEL = "outlets", "采用"
 def contribute(s: Slice) -> None:
     if s.stage != "base":
         return
+    table = s.scoring.outlets
+    contains = s.period.contains
     per_piece: dict[int, list[float]] = {}
     sharing: dict[int, tuple[str, ...]] = {}
     for a in s.adoptions:
-        if not s.within(a.on):
+        if a.on is not None and not contains(a.on):  # Slice.within, inline (a month's ~3,000 adoptions)
             continue
-        value = s.scoring.outlets.get(a.outlet)
+        value = table.get(a.outlet)
         points: float | None
         if value is None:
             s.sheet.warn(f"刊物“{a.outlet}”已不在 scoring.yaml 中，稿件 {a.piece_id} 的这次采用按 0 分计"
@@ -38,11 +40,17 @@ def contribute(s: Slice) -> None:
                              f" / piece type unknown for this outlet, scored 0")
                 s.sheet.add("unconfigured", "未配置的记录（按0分）", 0, f"类型未知：稿件 {a.piece_id}")
                 points = 0.0
-        per_piece.setdefault(a.piece_id, []).append(points)
-        sharing[a.piece_id] = a.sharing
-    highest = s.scoring.outlet_mode == "highest"
-    totals = {pid: (max(v) if highest else sum(v)) for pid, v in per_piece.items()}
-    for pid, pts, share in credit_pieces(s, totals, sharing):
-        s.sheet.add(KEY, LABEL, pts, f"稿件 {pid}" + (f"（{len(share)} 个单位平分）" if len(share) > 1 else ""))
+        pid = a.piece_id
+        if pid in per_piece:
+            per_piece[pid].append(points)
+        else:
+            per_piece[pid] = [points]
+        sharing[pid] = a.units or (a.unit,)  # AdoptionEvent.sharing, inline
     if not per_piece:
         s.sheet.add(KEY, LABEL, 0)
+        return
+    highest = s.scoring.outlet_mode == "highest"
+    totals = {pid: (max(v) if highest else sum(v)) for pid, v in per_piece.items()}
+    add = s.sheet.add
+    for pid, pts, share in credit_pieces(s, totals, sharing):
+        add(KEY, LABEL, pts, f"稿件 {pid}" + (f"（{len(share)} 个单位平分）" if len(share) > 1 else ""))

@@ -34,8 +34,6 @@ In one judged period, with ``n`` counted pieces and ``c_k`` per category:
 
 from __future__ import annotations
 
-from collections import Counter
-
 from baosong.config.schema import Quota, QuotaPoints
 
 from ..periods import Period
@@ -43,20 +41,23 @@ from .context import Slice, scoring_year_of
 
 
 def _judge(s: Slice, rule: Quota, part: Period) -> tuple[int, dict[str, int], int, int, bool]:
-    tally: Counter[str | None]
+    tally: dict[str | None, int] = {}
+    contains = part.contains
     if rule.counts == "adopted":
         # pieces published in the part (by the listed outlets), each counted once, by category
         published: dict[int, str | None] = {}
-        categories = {p.piece_id: p.category for p in s.pieces}
+        categories: dict[int | None, str | None] | None = None  # read from the pieces once, when needed
         for a in s.adoptions:
-            if part.contains(a.on) and (not rule.outlets or a.outlet in rule.outlets):
-                published.setdefault(a.piece_id, categories.get(a.piece_id, a.piece_type))
-        tally = Counter(published.values())
+            if contains(a.on) and (not rule.outlets or a.outlet in rule.outlets) and a.piece_id not in published:
+                if categories is None:
+                    categories = {p.piece_id: p.category for p in s.pieces}
+                published[a.piece_id] = categories.get(a.piece_id, a.piece_type)
+        for category in published.values():
+            tally[category] = tally.get(category, 0) + 1
     else:
-        tally = Counter()
         for p in s.pieces:
-            if p.counts and (p.day is None or part.contains(p.day)):
-                tally[p.category] += p.n
+            if p.counts and (p.day is None or contains(p.day)):
+                tally[p.category] = tally.get(p.category, 0) + p.n
     n = sum(tally.values())
     by_cat = {c: tally.get(c, 0) for c in rule.by_category}
     cat_short = sum(max(0, need - by_cat[c]) for c, need in rule.by_category.items())

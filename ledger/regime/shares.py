@@ -14,9 +14,11 @@ from .context import Slice
 def credit_pieces(s: Slice, totals: dict[int, float],
                   sharing: dict[int, tuple[str, ...]]) -> Iterator[tuple[int, float, tuple[str, ...]]]:
     """(piece, the unit's share of its points, the units sharing) for each piece credited to the unit."""
+    name = s.unit.name
+    alone = (name,)
+    equal = s.scoring.joint_split == "equal"
     for pid, points in totals.items():
-        units = sharing.get(pid, (s.unit.name,))
-        if s.unit.name not in units:
+        units = sharing.get(pid, alone)
+        if name not in units:
             continue
-        share = points / len(units) if s.scoring.joint_split == "equal" else points
-        yield pid, share, units
+        yield pid, (points / len(units) if equal else points), units

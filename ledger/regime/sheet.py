@@ -48,7 +48,9 @@ class Sheet:
         self.warnings: list[str] = []
 
     def add(self, key: str, label: str, points: float, detail: str | None = None) -> None:
-        line = self.lines.setdefault(key, Line(key, label))
+        line = self.lines.get(key)
+        if line is None:  # (not setdefault: that would build a Line on every call)
+            line = self.lines[key] = Line(key, label)
         line.points += points
         if detail and detail not in line.detail:
             line.detail.append(detail)
@@ -58,7 +60,10 @@ class Sheet:
             self.warnings.append(message)
 
     def quota(self, ident: tuple, name: str, period: str, category: str | None, judged: bool) -> QuotaStatus:
-        return self.quotas.setdefault(ident, QuotaStatus(name, period, category, judged=judged))
+        status = self.quotas.get(ident)
+        if status is None:
+            status = self.quotas[ident] = QuotaStatus(name, period, category, judged=judged)
+        return status
 
     @property
     def total(self) -> float:
