@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,7 +66,12 @@ class App:
         with self.sessions() as session:
             return ledger_scores(session, period, cfg.scoring, cfg.tz, groups={u.name: u.group for u in cfg.units},
                                  counts_for={u.name: u.counts_for for u in cfg.units}, now=now,
-                                 periodic=cfg.settings.commissions.periodic)
+                                 periodic=cfg.settings.commissions.periodic, since=self.ledger_start())
+
+    def ledger_start(self) -> date | None:
+        """The first day of settings.yaml's ``ledger_start`` month (None: the ledger holds every period)."""
+        start = self.config.settings.ledger_start
+        return None if start is None else date(int(start[:4]), int(start[5:7]), 1)
 
     def delivery_policy(self) -> DeliveryPolicy:
         from baosong.ledger.outbox import DeliveryPolicy

@@ -247,7 +247,7 @@ def ledger_export(
     with application.sessions() as session:
         try:
             done = export_ledger(session, span, output, config.scoring, config.tz, groups, counts_for,
-                                 periodic=config.settings.commissions.periodic)
+                                 periodic=config.settings.commissions.periodic, since=application.ledger_start())
         except OSError as exc:
             fail(say("corrections.export_unwritable", output=output, reason=exc.strerror or exc))
     if span:

@@ -365,6 +365,9 @@ class Settings(_Model):
     daemon: DaemonConfig = Field(default_factory=DaemonConfig)
     legacy_ledger: LegacyLedger | None = None
     reminders: RemindersConfig = Field(default_factory=RemindersConfig)
+    # the first month (YYYY-MM) the ledger holds the office's submissions, e.g. the month baosong went
+    # live without importing the old 台账: quotas and periodic deadlines of earlier months are not judged
+    ledger_start: Annotated[str | None, BeforeValidator(_check_month)] = None
 
     @field_validator("timezone")
     @classmethod

@@ -36,11 +36,13 @@ def score_period(units: Sequence[UnitRef], events: Events, scoring: Scoring, per
 def ledger_scores(session: Session, period: Period, scoring: Scoring, tz: ZoneInfo, *,
                   groups: Mapping[str, str | None] | None = None, counts_for: Mapping[str, str | None] | None = None,
                   now: datetime | None = None, periodic: Sequence[PeriodicDeadline] = (),
-                  units: Sequence[UnitRef] | None = None) -> list[UnitScore]:
+                  units: Sequence[UnitRef] | None = None, since: date | None = None) -> list[UnitScore]:
     """Score ``period`` from the ledger: its events read in SQL (``scoring_events``), then the pure regime.
     ``groups`` and ``counts_for`` come from units.yaml; ``now`` (default: the current time) is the scoring
     instant: commission statuses as of then, and only quota sub-periods ended by then are judged
-    (``Events.as_of``, regime/quotas.py); ``units``: the scoring units when the caller has read them already."""
+    (``Events.as_of``, regime/quotas.py); ``units``: the scoring units when the caller has read them already;
+    ``since``: the ledger's first day (settings.yaml ``ledger_start``): quotas and periodic deadlines before
+    it are not judged (``Events.since``)."""
     from .scoring_events import period_events, scoring_units
 
     if now is None:
@@ -48,8 +50,8 @@ def ledger_scores(session: Session, period: Period, scoring: Scoring, tz: ZoneIn
     if units is None:
         units = scoring_units(session, groups, counts_for)
     events = period_events(session, period, tz, event_window(scoring, period), now=now, periodic=periodic,
-                           pieces_by_month=not needs_days(scoring))
-    return score_period(units, replace(events, as_of=as_of_day(now, tz)), scoring, period)
+                           pieces_by_month=not needs_days(scoring), since=since)
+    return score_period(units, replace(events, as_of=as_of_day(now, tz), since=since), scoring, period)
 
 
 def as_of_day(instant: datetime, tz: ZoneInfo) -> date:

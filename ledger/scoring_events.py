@@ -244,7 +244,8 @@ def _window(period: Period | Month | tuple[date, date]) -> tuple[date, date]:
 
 def period_events(session: Session, period: Period | Month | tuple[date, date], tz: ZoneInfo,
                   window: tuple[date, date] | None = None, *, now: datetime | None = None,
-                  periodic: Sequence[PeriodicDeadline] = (), pieces_by_month: bool = False) -> Events:
+                  periodic: Sequence[PeriodicDeadline] = (), pieces_by_month: bool = False,
+                  since: date | None = None) -> Events:
     """Pieces received and adoptions dated in ``window`` (default: the period and a week either side),
     everything else dated in the period (a regime Period, a Month, or a range of days ``(first, after)``).
     The regime's components keep what falls in their stretch.
@@ -340,7 +341,7 @@ def period_events(session: Session, period: Period | Month | tuple[date, date], 
         else:
             adjustments.append(AdjustmentEvent(unit, key, on, done, note))
     commissions = _commissions(session, first, last, tz, now or datetime.now(timezone.utc), periodic,
-                               [(pid, on) for pid, _, on, _, _ in adoption_keys.values()], commissioned)
+                               [(pid, on) for pid, _, on, _, _ in adoption_keys.values()], commissioned, since)
     return Events(pieces=tuple(pieces), adoptions=tuple(adoptions), instructions=tuple(instructions),
                   commissions=tuple(commissions), endorsements=tuple(endorsements), adjustments=tuple(adjustments))
 
@@ -351,14 +352,15 @@ _SETTLED: dict[CommissionStatus, CommissionOutcome] = {CommissionStatus.ON_TIME:
 
 def _commissions(session: Session, first: date, last: date, tz: ZoneInfo, now: datetime,
                  periodic: Sequence[PeriodicDeadline], adopted: Sequence[tuple[int, date]],
-                 commissioned: Mapping[int, tuple[str, int]]) -> list[CommissionEvent]:
+                 commissioned: Mapping[int, tuple[str, int]], since: date | None = None) -> list[CommissionEvent]:
     """Commission (约稿) outcomes as the regime scores them, computed at ``now``.
 
     An addressed unit's outcome (on_time, late, missed, refused) counts on the day of the commission's
     deadline (a commission counts in the period of its deadline, whenever its piece came); one still open
     at ``now`` scores nothing yet. An adoption of a piece linked to a commission is one ``adopted`` event
     per piece, on the day of its first adoption in the window. Periodic deadlines (settings.yaml
-    ``commissions.periodic``) count like commissions, with kind 定期报送.
+    ``commissions.periodic``) count like commissions, with kind 定期报送; one due before ``since`` (the
+    ledger's first day, settings.yaml ``ledger_start``) has no record to judge it by and is not scored.
     """
     start, end = (datetime(d.year, d.month, d.day, tzinfo=tz) for d in (first, last))
     events: list[CommissionEvent] = []
@@ -369,7 +371,8 @@ def _commissions(session: Session, first: date, last: date, tz: ZoneInfo, now: d
     if periodic:
         units = [(name, short, class_) for name, short, class_ in session.connection().execute(
             select(Unit.name, Unit.short, Unit.class_).where(Unit.active).order_by(Unit.id))]
-        for p in periodic_events(session, periodic, units, start, end, now, tz):
+        due_from = max(start, datetime(since.year, since.month, since.day, tzinfo=tz)) if since else start
+        for p in periodic_events(session, periodic, units, due_from, end, now, tz):
             outcome = _SETTLED.get(p.status)
             if outcome is not None:
                 events.append(CommissionEvent(p.unit, f"{p.name}（{p.period}）", outcome, p.deadline.astimezone(tz).date(), PERIODIC_KIND))

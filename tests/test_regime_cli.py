@@ -238,3 +238,25 @@ def test_a_quarter_scored_mid_quarter_judges_only_the_months_that_ended(office_c
         assert list(row)[:6] == ["unit", "class", "submitted", "adopted", "score", "rank"]
         assert list(row) == list(after)
         assert all(list(q) == list(after["quotas"][0]) for q in row["quotas"])
+
+
+def test_a_year_scored_for_an_office_that_went_live_in_october(office_config: Path, tmp_path: Path):
+    """Without ledger_start, January to September count as months with nothing sent (少报 every month);
+    with ``ledger_start: 2026-10`` in settings.yaml they are not judged: only the months on record are."""
+    sender = "qixiang-xx@example.net"
+    for i in range(3):
+        ingest(office_config, tmp_path, sender, "【工作动态】气象", f"气象服务第{i}期", f"2026-10-1{i} 09:00+08:00",
+               f"oct{i}")
+    before = by_unit(office_config, "--year", "2026", at=AFTER_2026)["滕州市气象局"]
+    missing = {c["key"]: c for c in before["components"]}.get("quota_missing")
+    assert missing is not None and len(missing["detail"]) == 11  # every month but October
+
+    settings = office_config / "settings.yaml"
+    assert "ledger_start" not in settings.read_text(encoding="utf-8")
+    with settings.open("a", encoding="utf-8") as f:
+        f.write("\nledger_start: 2026-10\n")
+    after = by_unit(office_config, "--year", "2026", at=AFTER_2026)["滕州市气象局"]
+    details = [d for c in after["components"] if c["key"] == "quota_missing" for d in c["detail"]]
+    assert [d[:8] for d in details] == ["2026年11月", "2026年12月"]
+    total = next(q for q in after["quotas"] if q["category"] is None)
+    assert total["periods"] == 3 and total["periods_met"] == 1

@@ -236,7 +236,7 @@ def test_direct_reporting_points_count_for_their_town_at_year_end(scoring):
     assert whole["甲镇"].component("direct_points") == 35
 
 
-def _quarter(scoring, as_of: date | None):
+def _quarter(scoring, as_of: date | None, since: date | None = None):
     """Class C 甲 in 2026Q4: October 3 pieces (2 工作动态) + 枣庄普刊, November 1 piece + 上报, December none."""
     from baosong.ledger.regime import score
     from baosong.ledger.regime.events import Events
@@ -246,7 +246,7 @@ def _quarter(scoring, as_of: date | None):
     events = Events(pieces=tuple(oct_pieces + nov_pieces), adoptions=(
         AdoptionEvent(oct_pieces[0].piece_id, "甲", "枣庄普刊", date(2026, 10, 20)),
         AdoptionEvent(nov_pieces[0].piece_id, "甲", "上报", date(2026, 11, 20)),
-    ), as_of=as_of)
+    ), as_of=as_of, since=since)
     (row,) = score(scoring, Period.quarter(2026, 4), [C("甲")], events)
     return row, {q.category: q for q in row.quotas}
 
@@ -279,6 +279,18 @@ def test_a_quarter_scored_after_its_end_judges_every_month_as_before(scoring):
         assert [d[:8] for d in next(c for c in row.components if c.key == "quota_missing").detail] == [
             "2026年11月", "2026年12月"]
         assert (quotas[None].judged, quotas[None].periods, quotas[None].periods_met) == (True, 3, 1)
+
+
+def test_months_before_the_ledger_began_are_not_judged(scoring):
+    """settings.yaml ledger_start 2026-11 (the office went live in November, its old 台账 not imported):
+    October has no record to judge by, so its task is progress only; November and December are judged."""
+    row, quotas = _quarter(scoring, date(2027, 1, 1), since=date(2026, 11, 1))
+    # October: 枣庄普刊 15, task not judged (no +5); November 7 − 2 = 5; December 0 − 3 stops at 0
+    assert row.score == 15 + 5 + 0 == 20
+    assert components(row) == {"outlets": 22, "quota_missing": -2 - 3, "floor": 3}
+    assert (quotas[None].judged, quotas[None].periods, quotas[None].periods_met) == (True, 2, 0)
+    # the ledger beginning on the quarter's first day changes nothing
+    assert _quarter(scoring, date(2027, 1, 1), since=date(2026, 10, 1))[0].score == 25
 
 
 def test_a_period_none_of_whose_months_has_ended_is_progress_only(scoring):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -43,17 +43,17 @@ def whole_ledger_span(session: Session, tz: ZoneInfo) -> Span | None:
 def export_ledger(session: Session, span: Span | None, path: Path, scoring: Scoring, tz: ZoneInfo,
                   groups: Mapping[str, str | None] | None = None,
                   counts_for: Mapping[str, str | None] | None = None, now: datetime | None = None,
-                  periodic: Sequence[PeriodicDeadline] = ()) -> Exported:
+                  periodic: Sequence[PeriodicDeadline] = (), since: date | None = None) -> Exported:
     """Write the workbook; ``span`` None: every piece, the summary over the months they span.
 
     ``groups`` and ``counts_for`` come from units.yaml (as for ``score``); ``now`` decides commission
-    statuses (default: the current time)."""
+    statuses (default: the current time); ``since``: the ledger's first day, as for ``score``."""
     covered = span or whole_ledger_span(session, tz)
     rows = ledger_rows(session, span, tz, now)
     units = scoring_units(session, groups, counts_for)
 
     def month_scores(period: Period) -> list[UnitScore]:
-        return ledger_scores(session, period, scoring, tz, now=now, periodic=periodic, units=units)
+        return ledger_scores(session, period, scoring, tz, now=now, periodic=periodic, units=units, since=since)
 
     labels = {k: (c.label or say("excel.class_label", key=k)) for k, c in scoring.classes.items()}
     summary = summary_rows(covered, month_scores, rows, scoring, labels) if covered else []

@@ -162,7 +162,7 @@ def score(scoring: Scoring, period: Period, units: Sequence[UnitRef], events: Ev
         for b in bases:
             part = Sheet()
             s = Slice(unit=unit, period=b, stage="base", scored=period, scoring=scoring, sheet=part,
-                      as_of=events.as_of, **mine)
+                      as_of=events.as_of, since=events.since, **mine)
             for component in COMPONENTS:
                 component.contribute(s)
             floors.apply(part, scoring)
@@ -172,7 +172,7 @@ def score(scoring: Scoring, period: Period, units: Sequence[UnitRef], events: Ev
                 sheet.merge(part)
         assert sheet is not None  # base_periods is never empty
         s = Slice(unit=unit, period=period, stage="period", scored=period, scoring=scoring, sheet=sheet,
-                  as_of=events.as_of, **mine)
+                  as_of=events.as_of, since=events.since, **mine)
         for component in COMPONENTS:
             component.contribute(s)
         rows.append((unit, sheet))

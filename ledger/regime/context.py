@@ -45,10 +45,16 @@ class Slice:
     adjustments: tuple[AdjustmentEvent, ...]
     sheet: Sheet
     as_of: date | None = None  # the scoring instant's day (Events.as_of); None: every sub-period has ended
+    since: date | None = None  # the ledger's first day (Events.since); None: the ledger holds every period
 
     def ended(self, part: Period) -> bool:
         """Whether ``part`` has ended at the scoring instant (the day after its last day has come)."""
         return self.as_of is None or self.as_of >= part.end
+
+    def judges(self, part: Period) -> bool:
+        """Whether a quota is judged over ``part``: it has ended, and began when the ledger already held
+        the office's submissions (a month before ``ledger_start`` has no record to judge)."""
+        return self.ended(part) and (self.since is None or part.start >= self.since)
 
     def within(self, day: date | None) -> bool:
         return day is None or self.period.contains(day)

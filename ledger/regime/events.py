@@ -142,3 +142,6 @@ class Events:
     # the scoring instant as the office's calendar day (``score --at``, else today): a quota's sub-period
     # that has not ended by then is progress only (regime/quotas.py); None judges every sub-period
     as_of: date | None = None
+    # the first day the ledger is the office's record (settings.yaml ``ledger_start``): a quota's sub-period
+    # beginning before it is progress only, like one not yet ended; None: the ledger holds every period
+    since: date | None = None

@@ -15,7 +15,10 @@ in ``done``/``required``, but it deducts nothing, earns no ``met`` or ``per_extr
 points and does not count in ``periods``/``periods_met``. A quota none of whose
 sub-periods has ended is reported with ``judged: false``, like a longer quota. Scored
 after its end, a period is judged whole, exactly as before; ``as_of`` None (the pure
-functions called without an instant) judges every sub-period.
+functions called without an instant) judges every sub-period. A sub-period that began
+before the ledger did (``Events.since``: settings.yaml ``ledger_start``, the month an
+office went live without importing its old 台账) is progress only in the same way: there
+is no record to judge it by.
 
 A quota counts pieces submitted (``counts: submitted``, the default) or pieces adopted in the period
 (``counts: adopted``: 刊用数, by the ``outlets`` listed or by any), each piece once.
@@ -100,7 +103,7 @@ def contribute(s: Slice) -> None:
             start = enclosing.start if enclosing is not None else s.period.start
             parts = [Period(start, s.period.end, kind, s.period.name)]
         # a sub-period still running (or not begun) at the scoring instant: progress only
-        ended = [judged and s.ended(part) for part in parts]
+        ended = [judged and s.judges(part) for part in parts]
         judged = any(ended)
         total_status = s.sheet.quota((index, None), name, kind, None, judged)
         cat_status = {c: s.sheet.quota((index, c), name, kind, c, judged) for c in rule.by_category}
