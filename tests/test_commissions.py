@@ -5,7 +5,7 @@ injected clock, a working-day deadline across National Day, periodic deadlines."
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -23,6 +23,8 @@ from baosong.demo.samples import DOCX_TYPE, docx_bytes, mail
 from baosong.ledger.commissions import commission_events
 from baosong.ledger.models import OutboxMail, Piece
 from baosong.ledger.periodic import periodic_events
+from baosong.ledger.periods import Period
+from baosong.ledger.scoring_events import PERIODIC_KIND, period_events
 from baosong.processing import process
 from baosong.vocabulary import CommissionLink, CommissionStatus, MailKind
 
@@ -312,3 +314,14 @@ def test_periodic_deadlines_on_time_late_missed(tmp_path: Path, office_database:
         ("季度政务信息和宣传报道情况", "2026Q4", "滕州市体育局", "late"),
         ("季度政务信息和宣传报道情况", "2026Q4", "滕州市信访局", "missed"),
         ("季度政务信息和宣传报道情况", "2026Q4", "滕州市审计局", "on_time")]
+    # the year's scoring events: the 2026Q1-Q3 reports were "missed" (nothing on record), unless the ledger
+    # began after them (settings.yaml ledger_start): then only the deadlines from its first day count
+    with application.sessions() as session:
+        def periodic_outcomes(since: date | None) -> set[str]:
+            events = period_events(session, Period.year(2026), TZ, now=datetime(2027, 1, 5, tzinfo=TZ),
+                                   periodic=application.config.settings.commissions.periodic, since=since)
+            return {c.commission for c in events.commissions if c.kind == PERIODIC_KIND}
+
+        quarterly = "季度政务信息和宣传报道情况（2026Q{}）"
+        assert periodic_outcomes(None) == {*(quarterly.format(q) for q in (1, 2, 3, 4)), "外媒刊用目录（2026）"}
+        assert periodic_outcomes(date(2026, 10, 1)) == {quarterly.format(4), "外媒刊用目录（2026）"}
