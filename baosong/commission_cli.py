@@ -93,19 +93,27 @@ def commission_new(
         warn(say("commission.deadline_past", deadline=when))
     elif not no_send and application.config.settings.smtp is None:
         warn(say("commission.no_smtp"))
+    delivery = made.delivery
     if as_json:
         _json({"id": made.id, "number": made.number, "message_id": made.message_id,
-               "deadline": made.deadline.when.isoformat(), "units": list(made.units), "queued": made.queued})
+               "deadline": made.deadline.when.isoformat(), "units": list(made.units), "queued": made.queued,
+               "deferred": delivery.deferred if delivery is not None else 0,
+               "failed": delivery.failed if delivery is not None else 0})
     else:
         out.print(say("commission.recorded", number=made.number, id=made.id, topic=topic), markup=False)
         out.print(say("commission.recorded_deadline", deadline=when, deadline_text=made.deadline.text,
                       count=len(made.units), units="、".join(made.units)), markup=False)
         if made.delivery is not None:
             out.print(say("commission.recorded_delivery", summary=made.delivery.summary()))
-    if made.delivery is not None and (made.delivery.failed or made.delivery.deferred):
-        for e in made.delivery.errors[:5]:
+    # The commission is recorded whatever became of its notices: exit 0, so a script never records it twice.
+    # A notice held back stays pending in the outbox and is delivered again at the next delivery run.
+    if delivery is not None and delivery.deferred:
+        warn(say("commission.notices_deferred", number=made.number, count=delivery.deferred))
+    if delivery is not None and delivery.failed:
+        warn(say("commission.notices_refused", number=made.number, count=delivery.failed))
+    if delivery is not None:
+        for e in delivery.errors[:5]:
             warn(e)
-        raise typer.Exit(1)
 
 
 @commission_app.command("list")

@@ -312,3 +312,24 @@ def test_periodic_deadlines_on_time_late_missed(tmp_path: Path, office_database:
         ("季度政务信息和宣传报道情况", "2026Q4", "滕州市体育局", "late"),
         ("季度政务信息和宣传报道情况", "2026Q4", "滕州市信访局", "missed"),
         ("季度政务信息和宣传报道情况", "2026Q4", "滕州市审计局", "on_time")]
+
+
+def test_smtp_down_the_commission_is_recorded_once_exit_0_and_the_notices_wait_in_the_outbox(
+        tmp_path: Path, smtp_sink):
+    from baosong.demo.servers import free_port
+
+    config = write_office_config(tmp_path / "config", smtp=smtp_sink)
+    settings = yaml.safe_load((config / "settings.yaml").read_text(encoding="utf-8"))
+    settings["smtp"]["port"] = free_port()  # nothing listens there: connection refused
+    (config / "settings.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    deadline = (datetime.now(TZ) + timedelta(days=20)).strftime("%Y-%m-%d 17:00")
+    result = invoke(config, "commission", "new", "--topic", "安全生产", "--units", "商务局",
+                    "--deadline", deadline, "--json")
+    assert result.exit_code == 0, result.output  # recorded: a script checking rc must not record it again
+    made = json.loads(result.stdout)
+    assert {"id", "number", "message_id"} <= set(made) and made["deferred"] == 2
+    assert "发件队列" in result.stderr and "自动重试" in result.stderr and "无法连接发信服务器" in result.stderr
+    application = App.open(config)
+    with application.sessions() as session:
+        rows = list(session.scalars(select(OutboxMail).where(OutboxMail.kind == MailKind.COMMISSION.value)))
+        assert len(rows) == 2 and all(r.status == "pending" for r in rows)
