@@ -42,6 +42,11 @@ def _short_time(application, when: datetime | None) -> str:
     return when.astimezone(application.config.tz).strftime("%Y-%m-%d %H:%M") if when is not None else "—"
 
 
+def _typed_differs(shown: str, typed: str | None) -> bool:
+    """Whether the deadline as typed (e.g. 3工作日) says something the time shown does not."""
+    return bool(typed) and " ".join((typed or "").split()) != shown
+
+
 def _counts(states) -> dict[str, int]:
     counts = {s.value: 0 for s in CommissionStatus}
     for s in states:
@@ -101,8 +106,12 @@ def commission_new(
                "failed": delivery.failed if delivery is not None else 0})
     else:
         out.print(say("commission.recorded", number=made.number, id=made.id, topic=topic), markup=False)
-        out.print(say("commission.recorded_deadline", deadline=when, deadline_text=made.deadline.text,
-                      count=len(made.units), units="、".join(made.units)), markup=False)
+        if _typed_differs(when, made.deadline.text):
+            out.print(say("commission.recorded_deadline", deadline=when, deadline_text=made.deadline.text,
+                          count=len(made.units), units="、".join(made.units)), markup=False)
+        else:
+            out.print(say("commission.recorded_deadline_plain", deadline=when,
+                          count=len(made.units), units="、".join(made.units)), markup=False)
         if made.delivery is not None:
             out.print(say("commission.recorded_delivery", summary=made.delivery.summary()))
     # The commission is recorded whatever became of its notices: exit 0, so a script never records it twice.
@@ -185,11 +194,17 @@ def commission_show(
         return
     out.print(say("commission.show_heading", number=c.number, id=c.id, topic=c.topic, kind=c.kind), markup=False)
     deadline = _short_time(application, c.deadline)
-    if c.closed_at:
+    typed = _typed_differs(deadline, c.deadline_text)
+    if c.closed_at and typed:
         out.print(say("commission.show_deadline_closed", deadline=deadline, deadline_text=c.deadline_text,
                       closed=_short_time(application, c.closed_at)), markup=False)
-    else:
+    elif c.closed_at:
+        out.print(say("commission.show_deadline_closed_plain", deadline=deadline,
+                      closed=_short_time(application, c.closed_at)), markup=False)
+    elif typed:
         out.print(say("commission.show_deadline", deadline=deadline, deadline_text=c.deadline_text), markup=False)
+    else:
+        out.print(say("commission.show_deadline_plain", deadline=deadline), markup=False)
     table = Table()
     for col in ("commission.column_unit", "commission.column_status", "commission.column_first_received",
                 "commission.column_pieces"):

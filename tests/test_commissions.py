@@ -333,3 +333,19 @@ def test_smtp_down_the_commission_is_recorded_once_exit_0_and_the_notices_wait_i
     with application.sessions() as session:
         rows = list(session.scalars(select(OutboxMail).where(OutboxMail.kind == MailKind.COMMISSION.value)))
         assert len(rows) == 2 and all(r.status == "pending" for r in rows)
+
+
+def test_show_repeats_the_deadline_in_brackets_only_when_typed_otherwise(tmp_path: Path):
+    config = write_office_config(tmp_path / "config")
+    deadline = (datetime.now(TZ) + timedelta(days=20)).strftime("%Y-%m-%d 17:00")
+    plain = invoke(config, "commission", "new", "--topic", "安全生产", "--units", "商务局", "--deadline", deadline,
+                   "--no-send")
+    assert plain.exit_code == 0, plain.output
+    assert f"截止时间：{deadline}，约稿单位 1 个" in plain.stdout
+    shown = invoke(config, "commission", "show", "1")
+    assert shown.exit_code == 0, shown.output
+    assert f"截止时间：{deadline}\n" in shown.stdout and f"（{deadline}）" not in shown.stdout
+    typed = invoke(config, "commission", "new", "--topic", "防汛", "--units", "商务局", "--deadline", "3工作日",
+                   "--no-send")
+    assert typed.exit_code == 0, typed.output
+    assert "（3工作日）" in invoke(config, "commission", "show", "2").stdout
