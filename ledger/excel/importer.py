@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -75,6 +76,25 @@ def parse_credits(value: Any) -> list[tuple[str, date | None]]:
         if name:
             out.append((name, day))
     return out
+
+
+_WORDS = re.compile(r"(?:字数)?[:：]?\s*(\d{1,3}(?:[,，]\d{3})+|\d+)\s*(?:个?字)?")
+
+
+def parse_words(value: Any) -> int | None:
+    """A 字数 cell as offices write it: 1200, "1,200", "1200字", "字数：1200", full-width "１２００";
+    None when it is none of these (an empty cell is 0)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and value >= 0 else None
+    text = unicodedata.normalize("NFKC", _text(value)).replace(" ", "")
+    if not text:
+        return 0
+    m = _WORDS.fullmatch(text)
+    return int(re.sub(r"[,，]", "", m.group(1))) if m else None
 
 
 def _text(value: Any) -> str:
@@ -161,10 +181,11 @@ def _exported_row(session: Session, sheet_row: SheetRow, report: ImportReport, s
                 values[key] = _text(cells[key])
         words = _text(cells.get("word_count"))
         if words:
-            if not words.isdigit():
+            count = parse_words(cells.get("word_count"))
+            if count is None:
                 raise LedgerError(say("excel.word_count_not_integer", words=words))
-            if int(words) != piece.word_count:
-                values["word_count"] = int(words)
+            if count != piece.word_count:
+                values["word_count"] = count
         if values:
             empty = say("excel.empty_value")
             for c in edit_piece(session, piece.id, values, scoring, who, reason):
@@ -213,11 +234,14 @@ def _legacy_row(session: Session, sheet_row: SheetRow, report: ImportReport, sco
     if find_message_by_sha(session, fingerprint) is not None:
         report.already += 1
         return
+    # Each cell the ledger cannot take as written is imported as "not known" and said so: a category outside
+    # scoring.yaml as 未分类, an unreadable 字数 as 0. An adoption or instruction the ledger refuses (an outlet
+    # not in scoring.yaml) refuses the whole row instead, said once, so a re-run after the fix imports it whole.
     category = _text(cells.get("category")) or None
-    if category is not None and category not in scoring.categories:
-        row.skip(say("excel.category_unknown", category=category))
+    unknown_category = category is not None and category not in scoring.categories
+    if unknown_category:
         category = None
-    words = _text(cells.get("word_count"))
+    words = parse_words(cells.get("word_count"))
     author = _text(cells.get("author")) or None
 
     def work() -> None:
@@ -227,13 +251,18 @@ def _legacy_row(session: Session, sheet_row: SheetRow, report: ImportReport, sco
             subject=title, received_at=when, size=0, archive_path="", verdict=Verdict.ACCEPTED.value, reason=None,
             detail=where, unit_name=unit.name,
             pieces=(PieceRecord(say("excel.legacy_source"), fingerprint, title, unit_text, author, category,
-                                int(words) if words.isdigit() else 0),)))
+                                words or 0),)))
         piece = message.pieces[0]  # its id is not shown: PostgreSQL does not give back a rolled-back id
         record_change(session, who, Change.IMPORT, piece_id=piece.id, new=where)
         row.change(say("excel.piece_added", title=title, unit=unit.name, day=when.date(),
                        category=category or say("excel.uncategorised")))
         default_day = parse_day(cells.get("adopted_on")) or when.astimezone(tz).date()
         _credits(session, row, piece.id, cells.get("adoptions"), cells.get("instructions"), scoring, who, default_day)
+        # said only once the row is in (a refused row says why it was refused, and nothing it did not do)
+        if unknown_category:
+            row.skip(say("excel.category_unknown", category=_text(cells.get("category"))))
+        if words is None:
+            row.skip(say("excel.word_count_unreadable", words=_text(cells.get("word_count"))))
 
     _savepoint(session, row, work)
 
