@@ -356,3 +356,18 @@ def test_an_old_sheets_word_counts_as_offices_write_them_and_a_refused_row_said_
         ("千分位字数", 1200), ("带字的字数", 1200), ("全角字数", 1200), ("认不出的字数", 0), ("分类不认识", 300)])
     again = invoke(office_config, "ledger", "import", str(old), "--apply")
     assert "5 行此前已导入" in again.output and "第 6 行：未导入——" in again.output, again.output
+
+
+def test_a_credit_without_a_date_in_a_months_sheet_is_dated_by_its_piece_not_by_today(
+        office_config: Path, tmp_path: Path, october):
+    xlsx = tmp_path / "十月.xlsx"
+    assert invoke(office_config, "ledger", "export", "--month", "2026-10", "-o", str(xlsx)).exit_code == 0
+    before = scores(office_config)
+    fill(xlsx, {october["plain"]: {"批示": "滕州市政府领导"}})  # received 2026-10-09, no date typed
+    dry = invoke(office_config, "ledger", "import", str(xlsx))
+    applied = invoke(office_config, "ledger", "import", str(xlsx), "--apply")
+    line = f"第 2 行 稿件 {october['plain']}：登记批示 滕州市政府领导 2026-10-09"
+    assert line in dry.output and line in applied.output, applied.output
+    unit, (submitted, adopted, points) = "滕州市商务局", before["滕州市商务局"]
+    assert scores(office_config)[unit] == (submitted, adopted, points + 20)  # counts in October, the sheet's month
+    assert history(office_config, october["plain"])["changes"][-1]["action"] == "instruct"

@@ -156,7 +156,7 @@ def _credits(session: Session, row: _Row, piece_id: int, cell_outlets: Any, cell
 
 
 def _exported_row(session: Session, sheet_row: SheetRow, report: ImportReport, scoring: Scoring, who: Who,
-                  default_day: date) -> None:
+                  default_day: date | None, tz: ZoneInfo) -> None:
     cells = sheet_row.cells
     raw_id = _text(cells.get("id"))
     if not raw_id.isdigit():
@@ -200,7 +200,10 @@ def _exported_row(session: Session, sheet_row: SheetRow, report: ImportReport, s
         elif status == void and piece.status != PieceStatus.VOID.value:
             void_piece(session, piece.id, who, reason)
             row.change(say("excel.status_changed", old=counted, new=void))
-        _credits(session, row, piece.id, cells.get("adoptions"), cells.get("instructions"), scoring, who, default_day)
+        # a credit written without a date is dated by its piece (the day it was received), not by the day of the
+        # import: the sheet is of a period, and a bare 批示 must count in that period, the same on every re-run
+        day = default_day or piece.received_at.astimezone(tz).date()
+        _credits(session, row, piece.id, cells.get("adoptions"), cells.get("instructions"), scoring, who, day)
 
     _savepoint(session, row, work)
     if len(report.changes) + len(report.skipped) == before:
@@ -215,7 +218,7 @@ def _received(value: Any, tz: ZoneInfo) -> datetime | None:
 
 
 def _legacy_row(session: Session, sheet_row: SheetRow, report: ImportReport, scoring: Scoring, who: Who,
-                tz: ZoneInfo, file_name: str) -> None:
+                tz: ZoneInfo, file_name: str, given_day: date | None = None) -> None:
     cells = sheet_row.cells
     row = _Row(report, sheet_row.number, None)
     when = _received(cells.get("received_at"), tz)
@@ -256,7 +259,7 @@ def _legacy_row(session: Session, sheet_row: SheetRow, report: ImportReport, sco
         record_change(session, who, Change.IMPORT, piece_id=piece.id, new=where)
         row.change(say("excel.piece_added", title=title, unit=unit.name, day=when.date(),
                        category=category or say("excel.uncategorised")))
-        default_day = parse_day(cells.get("adopted_on")) or when.astimezone(tz).date()
+        default_day = parse_day(cells.get("adopted_on")) or given_day or when.astimezone(tz).date()
         _credits(session, row, piece.id, cells.get("adoptions"), cells.get("instructions"), scoring, who, default_day)
         # said only once the row is in (a refused row says why it was refused, and nothing it did not do)
         if unknown_category:
@@ -279,19 +282,20 @@ def _begin_for_savepoints(session: Session) -> None:
 
 
 def import_workbook(session: Session, path: Path, scoring: Scoring, who: Who, tz: ZoneInfo, *,
-                    legacy: LegacyLedger | None, default_day: date) -> ImportReport:
-    """Apply the workbook to the session (the caller commits for --apply, rolls back for a dry run)."""
+                    legacy: LegacyLedger | None, default_day: date | None = None) -> ImportReport:
+    """Apply the workbook to the session (the caller commits for --apply, rolls back for a dry run).
+    ``default_day``: the date of a credit the sheet gives without one; None: its piece's received date."""
     _begin_for_savepoints(session)
     rows = read_exported(path)
     if rows is not None:
         report = ImportReport("exported")
         for r in rows:
-            _exported_row(session, r, report, scoring, who, default_day)
+            _exported_row(session, r, report, scoring, who, default_day, tz)
         return report
     if legacy is None:
         raise LedgerError(say("excel.not_exported_ledger", file=path.name))
 
     report = ImportReport("legacy")
     for r in read_legacy(path, legacy):
-        _legacy_row(session, r, report, scoring, who, tz, path.name)
+        _legacy_row(session, r, report, scoring, who, tz, path.name, default_day)
     return report
