@@ -270,6 +270,9 @@ def test_last_successful_poll_is_recorded_and_shown_when_a_poll_fails(tmp_path: 
     result = invoke(config, "poll", "--once")
     assert result.exit_code == 1
     assert f"上次成功收信：{good}" in said(result)
+    # it never got in: no "无新邮件" (nothing was looked at), and it says so
+    assert "无新邮件" not in said(result) and "取到 0 封" not in said(result)
+    assert f"邮箱“{application.config.settings.mailboxes[0].name}”：未能连接或登录，本次没有收信" in said(result)
 
 
 @pytest.mark.timeout(240)
