@@ -383,7 +383,7 @@ def log_message(mailbox: str, uid: int | None, outcome: Outcome) -> None:
 def _mailbox(cfg: MailboxConfig) -> Mailbox:
     return Mailbox(name=cfg.name, host=cfg.host, port=cfg.port, ssl=cfg.ssl, username=cfg.username,
                    password=secret(cfg.password, cfg.password_env), folder=cfg.folder, timeout=cfg.timeout,
-                   deadline=cfg.deadline)
+                   deadline=cfg.deadline, password_env=None if cfg.password else cfg.password_env)
 
 
 def _note_poll(app: App, report: MailboxReport) -> None:

@@ -329,3 +329,17 @@ def test_judged_on_every_core_and_still_a_duplicate_is_a_duplicate(tmp_path: Pat
         for subject in ("【工作动态】再报一次", "【工作动态】同一批又报一次"):
             dup = session.scalar(select(Message).where(Message.subject == subject))
             assert dup is not None and (dup.verdict, dup.reason) == ("rejected", "duplicate")
+
+
+def test_a_password_env_that_is_not_set_is_named(tmp_path: Path, imap_account, monkeypatch):
+    variable = "BAOSONG_TEST_IMAP_PASSWORD_UNSET"
+    monkeypatch.delenv(variable, raising=False)
+    box = {"name": MAILBOX, "host": imap_account.host, "port": imap_account.port, "ssl": False,
+           "username": imap_account.username, "password_env": variable}
+    config = write_office_config(tmp_path / "config", mailboxes=[box])
+    result = invoke(config, "poll", "--once")
+    assert result.exit_code == 1
+    text = said(result).replace("\n", "")
+    assert f"环境变量 {variable} 未设置" in text and "请在 settings.yaml 中设置 password 或 password_env" not in text
+    monkeypatch.setenv(variable, imap_account.password)  # set, the same config polls
+    assert invoke(config, "poll", "--once").exit_code == 0
