@@ -263,13 +263,13 @@ def commission_refuse(
     with application.sessions() as session:
         c = _get(session, key)
         try:
-            refuse(session, c, unit, datetime.now(application.config.tz), note, undo=undo)
+            marked = refuse(session, c, unit, datetime.now(application.config.tz), note, undo=undo)
         except LedgerError as exc:
             fail(str(exc))
         session.commit()
-        number = c.number
-    out.print(say("commission.refused_undone", number=number, unit=unit) if undo
-              else say("commission.refused", number=number, unit=unit), markup=False)
+        number, name = c.number, marked.unit.name  # the unit's full name, as the other commands show it
+    out.print(say("commission.refused_undone", number=number, unit=name) if undo
+              else say("commission.refused", number=number, unit=name), markup=False)
 
 
 @commission_app.command("link")

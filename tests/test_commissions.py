@@ -211,6 +211,7 @@ def test_on_time_late_missed_refused_with_an_injected_clock(tmp_path: Path, offi
            late)
     refused = invoke(config, "commission", "refuse", str(made.id), "信访局", "--note", "电话告知无法报送")
     assert refused.exit_code == 0, refused.output
+    assert "滕州市信访局 已标记为拒报" in refused.stdout  # the full name, as the other commands show it
 
     assert statuses(config, made.id, datetime(2026, 12, 3, tzinfo=TZ)) == {
         "滕州市审计局": "open", "滕州市体育局": "open", "滕州市信访局": "refused"}
