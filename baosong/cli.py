@@ -139,7 +139,7 @@ def _read_file(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        fail(say("cli.file_unreadable", path=path, reason=exc.strerror or exc))
+        fail(say("cli.file_unreadable", path=path, reason=_os_reason(exc)))
 
 
 def _parse_when(text: str, tz) -> datetime:

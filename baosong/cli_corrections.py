@@ -269,7 +269,7 @@ def ledger_import(
     from baosong.ledger.excel.importer import import_workbook
 
     application = open_app()
-    default_day = _day(on, application.config.tz)
+    default_day = _day(on, application.config.tz) if on else None  # None: an undated credit takes its piece's day
     who = Who(who_is(by).actor, f"import {file.name}")
     with application.sessions() as session:
         try:

@@ -42,6 +42,11 @@ def _short_time(application, when: datetime | None) -> str:
     return when.astimezone(application.config.tz).strftime("%Y-%m-%d %H:%M") if when is not None else "—"
 
 
+def _typed_differs(shown: str, typed: str | None) -> bool:
+    """Whether the deadline as typed (e.g. 3工作日) says something the time shown does not."""
+    return bool(typed) and " ".join((typed or "").split()) != shown
+
+
 def _counts(states) -> dict[str, int]:
     counts = {s.value: 0 for s in CommissionStatus}
     for s in states:
@@ -92,19 +97,31 @@ def commission_new(
         warn(say("commission.deadline_past", deadline=when))
     elif not no_send and application.config.settings.smtp is None:
         warn(say("commission.no_smtp"))
+    delivery = made.delivery
     if as_json:
         _json({"id": made.id, "number": made.number, "message_id": made.message_id,
-               "deadline": made.deadline.when.isoformat(), "units": list(made.units), "queued": made.queued})
+               "deadline": made.deadline.when.isoformat(), "units": list(made.units), "queued": made.queued,
+               "deferred": delivery.deferred if delivery is not None else 0,
+               "failed": delivery.failed if delivery is not None else 0})
     else:
         out.print(say("commission.recorded", number=made.number, id=made.id, topic=topic), markup=False)
-        out.print(say("commission.recorded_deadline", deadline=when, deadline_text=made.deadline.text,
-                      count=len(made.units), units="、".join(made.units)), markup=False)
+        if _typed_differs(when, made.deadline.text):
+            out.print(say("commission.recorded_deadline", deadline=when, deadline_text=made.deadline.text,
+                          count=len(made.units), units="、".join(made.units)), markup=False)
+        else:
+            out.print(say("commission.recorded_deadline_plain", deadline=when,
+                          count=len(made.units), units="、".join(made.units)), markup=False)
         if made.delivery is not None:
             out.print(say("commission.recorded_delivery", summary=made.delivery.summary()))
-    if made.delivery is not None and (made.delivery.failed or made.delivery.deferred):
-        for e in made.delivery.errors[:5]:
+    # The commission is recorded whatever became of its notices: exit 0, so a script never records it twice.
+    # A notice held back stays pending in the outbox and is delivered again at the next delivery run.
+    if delivery is not None and delivery.deferred:
+        warn(say("commission.notices_deferred", number=made.number, count=delivery.deferred))
+    if delivery is not None and delivery.failed:
+        warn(say("commission.notices_refused", number=made.number, count=delivery.failed))
+    if delivery is not None:
+        for e in delivery.errors[:5]:
             warn(e)
-        raise typer.Exit(1)
 
 
 @commission_app.command("list", help=say("help.cmd_commission_list"))
@@ -174,11 +191,17 @@ def commission_show(
         return
     out.print(say("commission.show_heading", number=c.number, id=c.id, topic=c.topic, kind=c.kind), markup=False)
     deadline = _short_time(application, c.deadline)
-    if c.closed_at:
+    typed = _typed_differs(deadline, c.deadline_text)
+    if c.closed_at and typed:
         out.print(say("commission.show_deadline_closed", deadline=deadline, deadline_text=c.deadline_text,
                       closed=_short_time(application, c.closed_at)), markup=False)
-    else:
+    elif c.closed_at:
+        out.print(say("commission.show_deadline_closed_plain", deadline=deadline,
+                      closed=_short_time(application, c.closed_at)), markup=False)
+    elif typed:
         out.print(say("commission.show_deadline", deadline=deadline, deadline_text=c.deadline_text), markup=False)
+    else:
+        out.print(say("commission.show_deadline_plain", deadline=deadline), markup=False)
     table = Table()
     for col in ("commission.column_unit", "commission.column_status", "commission.column_first_received",
                 "commission.column_pieces"):
@@ -235,13 +258,13 @@ def commission_refuse(
     with application.sessions() as session:
         c = _get(session, key)
         try:
-            refuse(session, c, unit, datetime.now(application.config.tz), note, undo=undo)
+            marked = refuse(session, c, unit, datetime.now(application.config.tz), note, undo=undo)
         except LedgerError as exc:
             fail(str(exc))
         session.commit()
-        number = c.number
-    out.print(say("commission.refused_undone", number=number, unit=unit) if undo
-              else say("commission.refused", number=number, unit=unit), markup=False)
+        number, name = c.number, marked.unit.name  # the unit's full name, as the other commands show it
+    out.print(say("commission.refused_undone", number=number, unit=name) if undo
+              else say("commission.refused", number=number, unit=name), markup=False)
 
 
 @commission_app.command("link", help=say("help.cmd_commission_link"))

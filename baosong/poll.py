@@ -65,6 +65,7 @@ class MailboxReport:
     set_aside: int = 0   # failed too often: moved to quarantine, recorded, the office alerted
     oversize: int = 0    # judged from the header alone (RFC822.SIZE above the limit): not downloaded
     ok: bool = False     # every folder polled to the end (per-message failures aside)
+    connected: bool = False  # the server was reached and logged in to (a poll that never was fetched nothing)
     last_success: datetime | None = None   # the last successful poll (this one when ``ok``)
     stopped: bool = False      # a stop was asked for (SIGTERM): the rest waits for the next start
     failures_in_row: int = 0   # polls of this mailbox that failed in a row, this one included
@@ -76,9 +77,18 @@ class MailboxReport:
         return None if self.ok else ("；".join(self.errors) or say("poll.poll_not_completed"))
 
     def summary(self) -> str:
+        if not self.connected:  # nothing was looked at: say that, not "no new mail"
+            return say("poll.summary_not_connected", mailbox=self.mailbox) + (
+                say("poll.summary_last_success", when=self.last_success) if self.last_success
+                else say("poll.summary_last_success_never"))
         counts = "，".join(say("poll.summary_count", verdict=verdict_labels().get(k, k), count=v)
-                          for k, v in self.counts.items()) or say("poll.summary_no_new")
-        text = (say("poll.summary", mailbox=self.mailbox, fetched=self.fetched, new=self.new, counts=counts)
+                          for k, v in self.counts.items())
+        if counts or self.ok:
+            head = say("poll.summary", mailbox=self.mailbox, fetched=self.fetched, new=self.new,
+                       counts=counts or say("poll.summary_no_new"))
+        else:  # cut short before anything new was recorded: there may well be new mail still waiting
+            head = say("poll.summary_plain", mailbox=self.mailbox, fetched=self.fetched, new=self.new)
+        text = (head
                 + (say("poll.summary_already", already=self.already) if self.already else "")
                 + (say("poll.summary_oversize", oversize=self.oversize) if self.oversize else "")
                 + (say("poll.summary_set_aside", set_aside=self.set_aside) if self.set_aside else ""))
@@ -375,7 +385,7 @@ def log_message(mailbox: str, uid: int | None, outcome: Outcome) -> None:
 def _mailbox(cfg: MailboxConfig) -> Mailbox:
     return Mailbox(name=cfg.name, host=cfg.host, port=cfg.port, ssl=cfg.ssl, username=cfg.username,
                    password=secret(cfg.password, cfg.password_env), folder=cfg.folder, timeout=cfg.timeout,
-                   deadline=cfg.deadline)
+                   deadline=cfg.deadline, password_env=None if cfg.password else cfg.password_env)
 
 
 def _note_poll(app: App, report: MailboxReport) -> None:
@@ -406,6 +416,7 @@ def poll_mailbox(app: App, cfg: MailboxConfig, progress: Progress | None = None,
     box = _mailbox(cfg)
     try:
         box.connect()
+        report.connected = True
         for folder in [cfg.folder, *([cfg.junk_folder] if cfg.junk_folder else [])]:
             _FolderPoll(app, cfg, box, folder, report, progress, should_stop).run()
             if report.stopped:

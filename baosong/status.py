@@ -3,9 +3,14 @@
 Pinned JSON keys: ``ok``, ``mailboxes`` (``[{"name", "last_attempt", "last_success", "last_error",
 "consecutive_failures", "stale"}]``), ``today`` (``{"received", "by_verdict"}``), ``outbox``
 (``{"pending", "failed", "pending_recipients", "failed_recipients", "failures": [...]}``),
-``failed_messages``, ``next_jobs`` (``[{"job", "at"}]``) and ``lease``.
+``failed_messages``, ``next_jobs`` (``[{"job", "at"}]``) and ``lease``; also ``daemon_running``.
 ``ok`` is false (the command exits 1) when a configured mailbox has never been polled successfully
 or not for longer than ``daemon.stale_minutes``.
+
+Whether a daemon runs is read from the sending lease (``ledger/leases.py``): a running ``baosong run``
+renews it at every job and deletes it when it stops; a lease past its expiry, or held by a process of
+this machine that no longer exists, is no daemon. ``next_jobs`` are the times a running daemon would
+work; the text says them only when one runs (``poll --once`` from cron polls, but schedules nothing).
 """
 
 from __future__ import annotations
@@ -19,6 +24,17 @@ from baosong.messages import say
 
 def _iso(when: datetime | None, tz) -> str | None:
     return when.astimezone(tz).isoformat(timespec="seconds") if when else None
+
+
+def _holder_gone(holder: str) -> bool:
+    from baosong.daemon import _dead_here
+
+    return _dead_here(holder)
+
+
+def _shown(iso: str | None) -> str | None:
+    """An ISO time of the report as a person reads it: 2026-11-30 14:00 (the report's own time zone)."""
+    return datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M") if iso else None
 
 
 def next_notice_at(app: App, now: datetime) -> datetime:
@@ -53,6 +69,7 @@ def collect(app: App, now: datetime | None = None) -> dict[str, Any]:
         failed_messages = sum(1 for f in failures(session) if f.set_aside_at is None)
         lease = holder_of(session)
         lease_info = ({"holder": lease.holder, "expires": _iso(lease.expires_at, tz)} if lease else None)
+        running = lease is not None and lease.expires_at > now and not _holder_gone(lease.holder)
     mailboxes = []
     last_attempts: list[datetime] = []
     for cfg in settings.mailboxes:
@@ -80,6 +97,7 @@ def collect(app: App, now: datetime | None = None) -> dict[str, Any]:
         "next_jobs": [{"job": "poll", "at": _iso(max(next_poll, now), tz)},
                       {"job": "period-notice", "at": _iso(next_notice_at(app, now), tz)}],
         "lease": lease_info,
+        "daemon_running": running,
     }
 
 
@@ -87,15 +105,20 @@ def status_lines(report: dict[str, Any]) -> list[str]:
     """What `baosong status` prints (Chinese)."""
     from baosong.notify.labels import verdict_labels
 
-    lines = [say("status.ok" if report["ok"] else "status.stale", now=report["now"])]
+    running = report.get("daemon_running", True)
+    now = _shown(report["now"])
+    if not report["ok"]:
+        lines = [say("status.stale", now=now)]
+    else:
+        lines = [say("status.ok", now=now) if running else say("status.ok_no_daemon", now=now)]
     if not report["mailboxes"]:
         lines.append(say("status.no_mailboxes"))
     for m in report["mailboxes"]:
-        last_success = m["last_success"] or say("status.never")
+        last_success = _shown(m["last_success"]) or say("status.never")
         if m["last_attempt"]:
             result = (say("status.mailbox_failed", count=m["consecutive_failures"], error=m["last_error"])
                       if m["last_error"] else say("status.mailbox_succeeded"))
-            line = say("status.mailbox", name=m["name"], last_attempt=m["last_attempt"], result=result,
+            line = say("status.mailbox", name=m["name"], last_attempt=_shown(m["last_attempt"]), result=result,
                        last_success=last_success)
         else:
             line = say("status.mailbox_never_polled", name=m["name"], last_success=last_success)
@@ -111,13 +134,15 @@ def status_lines(report: dict[str, Any]) -> list[str]:
         lines.append("  " + say("status.outbox_refused", id=f["id"], subject=f["subject"], recipient=f["recipient"],
                                 error=f["error"]))
     lines.append(say("status.failed_messages", count=report["failed_messages"]))
-    for j in report["next_jobs"]:
+    if not running:  # nothing is scheduled: no "next poll" time to promise
+        lines.append(say("status.no_daemon"))
+    for j in report["next_jobs"] if running else []:
         if j["job"] == "poll":
-            lines.append(say("status.next_poll", at=j["at"]))
+            lines.append(say("status.next_poll", at=_shown(j["at"])))
         elif j["job"] == "period-notice":
-            lines.append(say("status.next_notice", at=j["at"]))
+            lines.append(say("status.next_notice", at=_shown(j["at"])))
         else:
-            lines.append(say("status.next_job", job=j["job"], at=j["at"]))
-    if report["lease"]:
-        lines.append(say("status.lease", holder=report["lease"]["holder"], expires=report["lease"]["expires"]))
+            lines.append(say("status.next_job", job=j["job"], at=_shown(j["at"])))
+    if report["lease"] and running:
+        lines.append(say("status.lease", holder=report["lease"]["holder"], expires=_shown(report["lease"]["expires"])))
     return lines

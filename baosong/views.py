@@ -165,7 +165,9 @@ def describe_change(row: dict, piece_id: int | None = None) -> str:
     elif row["action"] in ("supersede", "merge") and piece_id is not None and row["piece"] != piece_id:
         what = (say("views.change_superseded_other", piece=row["piece"]) if row["action"] == "supersede"
                 else say("views.change_merged_other", piece=row["piece"]))
-    elif row["action"] in ("supersede", "merge"):
+    elif row["action"] == "supersede":
+        what = say("views.change_superseded_by", piece=row["related_piece"])
+    elif row["action"] == "merge":
         what = say("views.change_into", action=label, piece=row["related_piece"])
     elif row["action"] == "rename_unit":
         what = f"{label}：{row['old']} → {row['new']}"

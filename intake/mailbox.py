@@ -144,8 +144,10 @@ def uid_set(uids: Sequence[int]) -> list[str]:
 
 class Mailbox:
     def __init__(self, *, name: str, host: str, port: int, ssl: bool, username: str, password: str | None,
-                 folder: str = "INBOX", timeout: float = 60.0, deadline: float | None = None):
+                 folder: str = "INBOX", timeout: float = 60.0, deadline: float | None = None,
+                 password_env: str | None = None):
         self.name = name
+        self.password_env = password_env  # the variable the password was to come from (named when it is unset)
         self.host, self.port, self.ssl = host, port, ssl
         self.username, self.password = username, password
         self.folder = folder
@@ -171,7 +173,10 @@ class Mailbox:
             raise self.deadline_error()
 
     def connect(self) -> None:
-        if self.password is None:
+        if not self.password:
+            if self.password_env:  # configured, but the variable is not set where baosong runs
+                raise MailboxError(say("intake.mailbox_password_env_unset", mailbox=self.name,
+                                       variable=self.password_env))
             raise MailboxError(say("intake.mailbox_no_password", mailbox=self.name))
         try:
             client = _client_class(self.watchdog)(self.host, port=self.port, ssl=self.ssl, timeout=self.timeout)

@@ -134,7 +134,8 @@ def restore_piece(session: Session, piece_id: int, who: Who, reason: str | None 
 def _two_pieces(session: Session, first: int, second: int, doing: str) -> tuple[Piece, Piece]:
     """``doing``: the key of the verb (``"ledger.doing_merge"`` ...)."""
     if first == second:
-        raise LedgerError(say("ledger.same_piece_twice", piece=first, doing=say(doing)))
+        raise LedgerError(say("ledger.same_piece_merged", piece=first) if doing == "ledger.doing_merge"
+                          else say("ledger.same_piece_superseded", piece=first))
     a, b = get_piece(session, first), get_piece(session, second)
     _must_count(a, doing)
     _must_count(b, doing)

@@ -213,6 +213,7 @@ def test_on_time_late_missed_refused_with_an_injected_clock(tmp_path: Path, offi
            late)
     refused = invoke(config, "commission", "refuse", str(made.id), "信访局", "--note", "电话告知无法报送")
     assert refused.exit_code == 0, refused.output
+    assert "滕州市信访局 已标记为拒报" in refused.stdout  # the full name, as the other commands show it
 
     assert statuses(config, made.id, datetime(2026, 12, 3, tzinfo=TZ)) == {
         "滕州市审计局": "open", "滕州市体育局": "open", "滕州市信访局": "refused"}
@@ -325,3 +326,40 @@ def test_periodic_deadlines_on_time_late_missed(tmp_path: Path, office_database:
         quarterly = "季度政务信息和宣传报道情况（2026Q{}）"
         assert periodic_outcomes(None) == {*(quarterly.format(q) for q in (1, 2, 3, 4)), "外媒刊用目录（2026）"}
         assert periodic_outcomes(date(2026, 10, 1)) == {quarterly.format(4), "外媒刊用目录（2026）"}
+
+
+def test_smtp_down_the_commission_is_recorded_once_exit_0_and_the_notices_wait_in_the_outbox(
+        tmp_path: Path, smtp_sink):
+    from baosong.demo.servers import free_port
+
+    config = write_office_config(tmp_path / "config", smtp=smtp_sink)
+    settings = yaml.safe_load((config / "settings.yaml").read_text(encoding="utf-8"))
+    settings["smtp"]["port"] = free_port()  # nothing listens there: connection refused
+    (config / "settings.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    deadline = (datetime.now(TZ) + timedelta(days=20)).strftime("%Y-%m-%d 17:00")
+    result = invoke(config, "commission", "new", "--topic", "安全生产", "--units", "商务局",
+                    "--deadline", deadline, "--json")
+    assert result.exit_code == 0, result.output  # recorded: a script checking rc must not record it again
+    made = json.loads(result.stdout)
+    assert {"id", "number", "message_id"} <= set(made) and made["deferred"] == 2
+    assert "发件队列" in result.stderr and "自动重试" in result.stderr and "无法连接发信服务器" in result.stderr
+    application = App.open(config)
+    with application.sessions() as session:
+        rows = list(session.scalars(select(OutboxMail).where(OutboxMail.kind == MailKind.COMMISSION.value)))
+        assert len(rows) == 2 and all(r.status == "pending" for r in rows)
+
+
+def test_show_repeats_the_deadline_in_brackets_only_when_typed_otherwise(tmp_path: Path):
+    config = write_office_config(tmp_path / "config")
+    deadline = (datetime.now(TZ) + timedelta(days=20)).strftime("%Y-%m-%d 17:00")
+    plain = invoke(config, "commission", "new", "--topic", "安全生产", "--units", "商务局", "--deadline", deadline,
+                   "--no-send")
+    assert plain.exit_code == 0, plain.output
+    assert f"截止时间：{deadline}，约稿单位 1 个" in plain.stdout
+    shown = invoke(config, "commission", "show", "1")
+    assert shown.exit_code == 0, shown.output
+    assert f"截止时间：{deadline}\n" in shown.stdout and f"（{deadline}）" not in shown.stdout
+    typed = invoke(config, "commission", "new", "--topic", "防汛", "--units", "商务局", "--deadline", "3工作日",
+                   "--no-send")
+    assert typed.exit_code == 0, typed.output
+    assert "（3工作日）" in invoke(config, "commission", "show", "2").stdout

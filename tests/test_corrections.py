@@ -317,3 +317,21 @@ def test_a_unit_that_no_longer_exists_keeps_its_history_with_active_false(office
     units.write_text(text.replace(entry, "  - name: 滕州市地震局\n    short: 地震局\n    class: C\n"), encoding="utf-8")
     check = invoke(office_config, "check-config")
     assert check.exit_code == 1 and "至少登记一个报送邮箱" in check.output and "addresses" in check.output
+
+
+def test_wording_of_history_a_piece_with_itself_and_the_export_name(office_config: Path, tmp_path: Path):
+    first = submit(office_config, tmp_path, BINHU, "滨湖镇秋粮收购")
+    revised = submit(office_config, tmp_path, BINHU, "滨湖镇秋粮收购（修改稿）")
+    assert invoke(office_config, "ledger", "supersede", str(first), str(revised)).exit_code == 0
+    shown = invoke(office_config, "ledger", "history", str(first))
+    assert shown.exit_code == 0 and f"被修改稿（稿件 {revised}）替换" in shown.output, shown.output
+    assert f"被修改稿替换稿件 {revised}" not in shown.output
+    itself = invoke(office_config, "ledger", "merge", str(revised), str(revised))
+    assert itself.exit_code == 1 and f"不能把稿件 {revised} 并入它自己" in itself.output, itself.output
+    same = invoke(office_config, "ledger", "supersede", str(revised), str(revised))
+    assert same.exit_code == 1 and f"稿件 {revised} 不能被它自己替换" in same.output, same.output
+    bad = invoke(office_config, "ledger", "export", "--month", "2026-10", "-o", str(tmp_path / "台账.csv"))
+    assert bad.exit_code == 1 and "输出文件应以 .xlsx 结尾" in bad.output and " / " in bad.output, bad.output
+    missing = invoke(office_config, "inspect", str(tmp_path / "nonexist.eml"))
+    assert missing.exit_code == 1 and "文件或文件夹不存在" in missing.output, missing.output
+    assert "No such file" not in missing.output

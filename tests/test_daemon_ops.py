@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import datetime
 from email import policy
 from email.parser import BytesParser
@@ -122,7 +123,31 @@ def test_status_text_separates_each_mailbox_result_from_its_last_success():
               "outbox": {"pending": 0, "failed": 0, "pending_recipients": 0, "failed_recipients": 0, "failures": []},
               "failed_messages": 0, "next_jobs": [], "lease": None}
     lines = status_lines(report)
-    assert ("邮箱“旧邮箱”：最近收信 2026-11-30T10:24:00+08:00，失败（连续 2 次）：无法连接收信服务器 / cannot connect；"
-            "最近成功 2026-11-30T09:00:00+08:00  ← 超时未成功收信") in lines
-    assert "邮箱“报送邮箱”：最近收信 2026-11-30T10:24:00+08:00，成功；最近成功 2026-11-30T09:00:00+08:00" in lines
+    assert ("邮箱“旧邮箱”：最近收信 2026-11-30 10:24，失败（连续 2 次）：无法连接收信服务器 / cannot connect；"
+            "最近成功 2026-11-30 09:00  ← 超时未成功收信") in lines
+    assert "邮箱“报送邮箱”：最近收信 2026-11-30 10:24，成功；最近成功 2026-11-30 09:00" in lines
     assert "邮箱“新邮箱”：最近收信 从未，最近成功 从未" in lines
+
+
+def test_status_after_a_one_off_poll_says_no_daemon_runs_and_shows_times_as_people_read_them(
+        tmp_path: Path, imap_account):
+    good = {"name": "报送邮箱", "host": imap_account.host, "port": imap_account.port, "ssl": False,
+            "username": imap_account.username, "password": imap_account.password}
+    config = write_office_config(tmp_path / "config", mailboxes=[good])
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--config", str(config), "poll", "--once"]).exit_code == 0
+    text = runner.invoke(cli, ["--config", str(config), "status"])
+    assert text.exit_code == 0, text.output  # polled in time: ok, as the JSON contract says
+    assert "状态：正常" not in text.output and "守护进程未运行" in text.output
+    assert "下次收信" not in text.output and "守护进程：未运行" in text.output
+    assert "+08:00" not in text.output
+    report = json.loads(runner.invoke(cli, ["--config", str(config), "status", "--json"]).output)
+    assert report["daemon_running"] is False and report["lease"] is None
+    assert re.search(r"最近收信 \d{4}-\d\d-\d\d \d\d:\d\d，成功；最近成功 \d{4}-\d\d-\d\d \d\d:\d\d\n", text.output)
+
+    daemon = Daemon(App.open(config), holder="test")  # a daemon that ran a job holds the lease: it runs
+    daemon.cycle()
+    running = runner.invoke(cli, ["--config", str(config), "status"])
+    assert "状态：正常" in running.output and "下次收信：" in running.output and "守护进程：未运行" not in running.output
+    daemon.release()  # stopped cleanly: no daemon again
+    assert "守护进程：未运行" in runner.invoke(cli, ["--config", str(config), "status"]).output

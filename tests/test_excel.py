@@ -318,3 +318,56 @@ def test_the_summary_shows_whatever_components_scoring_gives(tmp_path: Path):
     write_workbook(xlsx, "2026年第四季度", [], rows)
     header = [c.value for c in openpyxl.load_workbook(xlsx)["汇总"][1]]
     assert header[-4:] == ["超额加分", "约稿得分", "得分", "排名"]
+
+
+def test_an_old_sheets_word_counts_as_offices_write_them_and_a_refused_row_said_as_it_is_done(
+        office_config: Path, tmp_path: Path):
+    old = tmp_path / "旧台账.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "信息报送台账"
+    ws.append(["序号", "报送日期", "报送单位", "信息标题", "作者", "信息类别", "字数", "采用情况", "领导批示"])
+    ws.append([1, "2025-03-04", "滨湖镇", "千分位字数", None, "工作动态", "1,200", None, None])
+    ws.append([2, "2025-03-05", "滨湖镇", "带字的字数", None, "工作动态", "1200字", None, None])
+    ws.append([3, "2025-03-06", "滨湖镇", "全角字数", None, "工作动态", "１２００", None, None])
+    ws.append([4, "2025-03-07", "滨湖镇", "认不出的字数", None, "工作动态", "约一千", None, None])
+    # an unknown category AND an unknown outlet: the outlet refuses the row, said once; nothing says 按未分类导入
+    ws.append([5, "2025-03-08", "滨湖镇", "两处不认识", None, "防汛专报", 300, "火星日报", None])
+    # an unknown category alone: imported as 未分类, said so
+    ws.append([6, "2025-03-09", "滨湖镇", "分类不认识", None, "防汛专报", 300, None, None])
+    wb.save(old)
+    with_legacy_mapping(office_config)
+
+    dry = invoke(office_config, "ledger", "import", str(old))
+    applied = invoke(office_config, "ledger", "import", str(old), "--apply")
+    assert dry.exit_code == 0 and applied.exit_code == 0, applied.output
+    for result in (dry, applied):  # the preview says exactly what the apply does
+        out = result.output
+        assert "第 5 行：新增稿件" in out, out
+        assert "第 5 行：字数“约一千”无法识别，按 0 导入" in out, out
+        assert "第 6 行：未导入——" in out and "第 6 行：分类" not in out, out
+        assert "第 6 行：新增稿件" not in out, out
+        assert "第 7 行：新增稿件《分类不认识》｜滨湖镇人民政府｜2025-03-09｜未分类" in out, out
+        assert "第 7 行：分类“防汛专报”不在 scoring.yaml 的 categories 中，按未分类导入" in out, out
+    assert [line for line in dry.output.splitlines() if "第 " in line] == [
+        line for line in applied.output.splitlines() if "第 " in line]
+    listing = json.loads(invoke(office_config, "ledger", "list", "--json").stdout)
+    assert sorted((p["title"], p["word_count"]) for p in listing) == sorted([
+        ("千分位字数", 1200), ("带字的字数", 1200), ("全角字数", 1200), ("认不出的字数", 0), ("分类不认识", 300)])
+    again = invoke(office_config, "ledger", "import", str(old), "--apply")
+    assert "5 行此前已导入" in again.output and "第 6 行：未导入——" in again.output, again.output
+
+
+def test_a_credit_without_a_date_in_a_months_sheet_is_dated_by_its_piece_not_by_today(
+        office_config: Path, tmp_path: Path, october):
+    xlsx = tmp_path / "十月.xlsx"
+    assert invoke(office_config, "ledger", "export", "--month", "2026-10", "-o", str(xlsx)).exit_code == 0
+    before = scores(office_config)
+    fill(xlsx, {october["plain"]: {"批示": "滕州市政府领导"}})  # received 2026-10-09, no date typed
+    dry = invoke(office_config, "ledger", "import", str(xlsx))
+    applied = invoke(office_config, "ledger", "import", str(xlsx), "--apply")
+    line = f"第 2 行 稿件 {october['plain']}：登记批示 滕州市政府领导 2026-10-09"
+    assert line in dry.output and line in applied.output, applied.output
+    unit, (submitted, adopted, points) = "滕州市商务局", before["滕州市商务局"]
+    assert scores(office_config)[unit] == (submitted, adopted, points + 20)  # counts in October, the sheet's month
+    assert history(office_config, october["plain"])["changes"][-1]["action"] == "instruct"

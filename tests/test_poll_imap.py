@@ -270,6 +270,9 @@ def test_last_successful_poll_is_recorded_and_shown_when_a_poll_fails(tmp_path: 
     result = invoke(config, "poll", "--once")
     assert result.exit_code == 1
     assert f"上次成功收信：{good}" in said(result)
+    # it never got in: no "无新邮件" (nothing was looked at), and it says so
+    assert "无新邮件" not in said(result) and "取到 0 封" not in said(result)
+    assert f"邮箱“{application.config.settings.mailboxes[0].name}”：未能连接或登录，本次没有收信" in said(result)
 
 
 @pytest.mark.timeout(240)
@@ -326,3 +329,17 @@ def test_judged_on_every_core_and_still_a_duplicate_is_a_duplicate(tmp_path: Pat
         for subject in ("【工作动态】再报一次", "【工作动态】同一批又报一次"):
             dup = session.scalar(select(Message).where(Message.subject == subject))
             assert dup is not None and (dup.verdict, dup.reason) == ("rejected", "duplicate")
+
+
+def test_a_password_env_that_is_not_set_is_named(tmp_path: Path, imap_account, monkeypatch):
+    variable = "BAOSONG_TEST_IMAP_PASSWORD_UNSET"
+    monkeypatch.delenv(variable, raising=False)
+    box = {"name": MAILBOX, "host": imap_account.host, "port": imap_account.port, "ssl": False,
+           "username": imap_account.username, "password_env": variable}
+    config = write_office_config(tmp_path / "config", mailboxes=[box])
+    result = invoke(config, "poll", "--once")
+    assert result.exit_code == 1
+    text = said(result).replace("\n", "")
+    assert f"环境变量 {variable} 未设置" in text and "请在 settings.yaml 中设置 password 或 password_env" not in text
+    monkeypatch.setenv(variable, imap_account.password)  # set, the same config polls
+    assert invoke(config, "poll", "--once").exit_code == 0

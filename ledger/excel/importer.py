@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -77,6 +78,25 @@ def parse_credits(value: Any) -> list[tuple[str, date | None]]:
     return out
 
 
+_WORDS = re.compile(r"(?:字数)?[:：]?\s*(\d{1,3}(?:[,，]\d{3})+|\d+)\s*(?:个?字)?")
+
+
+def parse_words(value: Any) -> int | None:
+    """A 字数 cell as offices write it: 1200, "1,200", "1200字", "字数：1200", full-width "１２００";
+    None when it is none of these (an empty cell is 0)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and value >= 0 else None
+    text = unicodedata.normalize("NFKC", _text(value)).replace(" ", "")
+    if not text:
+        return 0
+    m = _WORDS.fullmatch(text)
+    return int(re.sub(r"[,，]", "", m.group(1))) if m else None
+
+
 def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -136,7 +156,7 @@ def _credits(session: Session, row: _Row, piece_id: int, cell_outlets: Any, cell
 
 
 def _exported_row(session: Session, sheet_row: SheetRow, report: ImportReport, scoring: Scoring, who: Who,
-                  default_day: date) -> None:
+                  default_day: date | None, tz: ZoneInfo) -> None:
     cells = sheet_row.cells
     raw_id = _text(cells.get("id"))
     if not raw_id.isdigit():
@@ -161,10 +181,11 @@ def _exported_row(session: Session, sheet_row: SheetRow, report: ImportReport, s
                 values[key] = _text(cells[key])
         words = _text(cells.get("word_count"))
         if words:
-            if not words.isdigit():
+            count = parse_words(cells.get("word_count"))
+            if count is None:
                 raise LedgerError(say("excel.word_count_not_integer", words=words))
-            if int(words) != piece.word_count:
-                values["word_count"] = int(words)
+            if count != piece.word_count:
+                values["word_count"] = count
         if values:
             empty = say("excel.empty_value")
             for c in edit_piece(session, piece.id, values, scoring, who, reason):
@@ -179,7 +200,10 @@ def _exported_row(session: Session, sheet_row: SheetRow, report: ImportReport, s
         elif status == void and piece.status != PieceStatus.VOID.value:
             void_piece(session, piece.id, who, reason)
             row.change(say("excel.status_changed", old=counted, new=void))
-        _credits(session, row, piece.id, cells.get("adoptions"), cells.get("instructions"), scoring, who, default_day)
+        # a credit written without a date is dated by its piece (the day it was received), not by the day of the
+        # import: the sheet is of a period, and a bare 批示 must count in that period, the same on every re-run
+        day = default_day or piece.received_at.astimezone(tz).date()
+        _credits(session, row, piece.id, cells.get("adoptions"), cells.get("instructions"), scoring, who, day)
 
     _savepoint(session, row, work)
     if len(report.changes) + len(report.skipped) == before:
@@ -194,7 +218,7 @@ def _received(value: Any, tz: ZoneInfo) -> datetime | None:
 
 
 def _legacy_row(session: Session, sheet_row: SheetRow, report: ImportReport, scoring: Scoring, who: Who,
-                tz: ZoneInfo, file_name: str) -> None:
+                tz: ZoneInfo, file_name: str, given_day: date | None = None) -> None:
     cells = sheet_row.cells
     row = _Row(report, sheet_row.number, None)
     when = _received(cells.get("received_at"), tz)
@@ -213,11 +237,14 @@ def _legacy_row(session: Session, sheet_row: SheetRow, report: ImportReport, sco
     if find_message_by_sha(session, fingerprint) is not None:
         report.already += 1
         return
+    # Each cell the ledger cannot take as written is imported as "not known" and said so: a category outside
+    # scoring.yaml as 未分类, an unreadable 字数 as 0. An adoption or instruction the ledger refuses (an outlet
+    # not in scoring.yaml) refuses the whole row instead, said once, so a re-run after the fix imports it whole.
     category = _text(cells.get("category")) or None
-    if category is not None and category not in scoring.categories:
-        row.skip(say("excel.category_unknown", category=category))
+    unknown_category = category is not None and category not in scoring.categories
+    if unknown_category:
         category = None
-    words = _text(cells.get("word_count"))
+    words = parse_words(cells.get("word_count"))
     author = _text(cells.get("author")) or None
 
     def work() -> None:
@@ -227,13 +254,18 @@ def _legacy_row(session: Session, sheet_row: SheetRow, report: ImportReport, sco
             subject=title, received_at=when, size=0, archive_path="", verdict=Verdict.ACCEPTED.value, reason=None,
             detail=where, unit_name=unit.name,
             pieces=(PieceRecord(say("excel.legacy_source"), fingerprint, title, unit_text, author, category,
-                                int(words) if words.isdigit() else 0),)))
+                                words or 0),)))
         piece = message.pieces[0]  # its id is not shown: PostgreSQL does not give back a rolled-back id
         record_change(session, who, Change.IMPORT, piece_id=piece.id, new=where)
         row.change(say("excel.piece_added", title=title, unit=unit.name, day=when.date(),
                        category=category or say("excel.uncategorised")))
-        default_day = parse_day(cells.get("adopted_on")) or when.astimezone(tz).date()
+        default_day = parse_day(cells.get("adopted_on")) or given_day or when.astimezone(tz).date()
         _credits(session, row, piece.id, cells.get("adoptions"), cells.get("instructions"), scoring, who, default_day)
+        # said only once the row is in (a refused row says why it was refused, and nothing it did not do)
+        if unknown_category:
+            row.skip(say("excel.category_unknown", category=_text(cells.get("category"))))
+        if words is None:
+            row.skip(say("excel.word_count_unreadable", words=_text(cells.get("word_count"))))
 
     _savepoint(session, row, work)
 
@@ -250,19 +282,20 @@ def _begin_for_savepoints(session: Session) -> None:
 
 
 def import_workbook(session: Session, path: Path, scoring: Scoring, who: Who, tz: ZoneInfo, *,
-                    legacy: LegacyLedger | None, default_day: date) -> ImportReport:
-    """Apply the workbook to the session (the caller commits for --apply, rolls back for a dry run)."""
+                    legacy: LegacyLedger | None, default_day: date | None = None) -> ImportReport:
+    """Apply the workbook to the session (the caller commits for --apply, rolls back for a dry run).
+    ``default_day``: the date of a credit the sheet gives without one; None: its piece's received date."""
     _begin_for_savepoints(session)
     rows = read_exported(path)
     if rows is not None:
         report = ImportReport("exported")
         for r in rows:
-            _exported_row(session, r, report, scoring, who, default_day)
+            _exported_row(session, r, report, scoring, who, default_day, tz)
         return report
     if legacy is None:
         raise LedgerError(say("excel.not_exported_ledger", file=path.name))
 
     report = ImportReport("legacy")
     for r in read_legacy(path, legacy):
-        _legacy_row(session, r, report, scoring, who, tz, path.name)
+        _legacy_row(session, r, report, scoring, who, tz, path.name, default_day)
     return report

@@ -57,6 +57,8 @@ def correction_text(c: Correction, tz: ZoneInfo) -> str:
         what = f"{label} {c.new_value}"
     elif c.action in ("adopt_undo", "instruct_undo"):
         what = f"{label} {c.old_value}"
+    elif c.action == "supersede" and c.related_piece_id and c.piece_id:
+        what = say("excel.correction_superseded_by", piece=c.related_piece_id)
     elif c.related_piece_id:
         what = say("excel.correction_related", action=label, piece=c.related_piece_id if c.piece_id else "").rstrip()
     else:
