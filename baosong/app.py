@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from baosong.config.loader import Config, load_config, secret
 
@@ -64,14 +63,19 @@ class App:
 
         cfg = self.config
         with self.sessions() as session:
-            return ledger_scores(session, period, cfg.scoring, cfg.tz, groups={u.name: u.group for u in cfg.units},
-                                 counts_for={u.name: u.counts_for for u in cfg.units}, now=now,
-                                 periodic=cfg.settings.commissions.periodic, since=self.ledger_start())
+            return ledger_scores(session, period, cfg.scoring, cfg.tz, now=now, **self.scoring_options())
 
-    def ledger_start(self) -> date | None:
-        """The first day of settings.yaml's ``ledger_start`` month (None: the ledger holds every period)."""
-        start = self.config.settings.ledger_start
-        return None if start is None else date(int(start[:4]), int(start[5:7]), 1)
+    def scoring_options(self) -> dict[str, Any]:
+        """What scoring reads from units.yaml and settings.yaml besides the regime, as keyword arguments of
+        ``ledger_scores`` and ``export_ledger``: units' groups and 直报点, periodic deadlines, and the first
+        day of ``ledger_start`` (None: the ledger holds every period)."""
+        from baosong.ledger.periods import Month
+
+        cfg = self.config
+        start = cfg.settings.ledger_start
+        return {"groups": {u.name: u.group for u in cfg.units}, "counts_for": {u.name: u.counts_for for u in cfg.units},
+                "periodic": cfg.settings.commissions.periodic,
+                "since": None if start is None else Month.parse(start).first_day()}
 
     def delivery_policy(self) -> DeliveryPolicy:
         from baosong.ledger.outbox import DeliveryPolicy

@@ -242,12 +242,9 @@ def ledger_export(
     application = open_app()
     config = application.config
     span = _span(month, quarter, half, year, config.scoring)
-    groups = {u.name: u.group for u in config.units}
-    counts_for = {u.name: u.counts_for for u in config.units}
     with application.sessions() as session:
         try:
-            done = export_ledger(session, span, output, config.scoring, config.tz, groups, counts_for,
-                                 periodic=config.settings.commissions.periodic, since=application.ledger_start())
+            done = export_ledger(session, span, output, config.scoring, config.tz, **application.scoring_options())
         except OSError as exc:
             fail(say("corrections.export_unwritable", output=output, reason=exc.strerror or exc))
     if span:

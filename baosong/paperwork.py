@@ -95,10 +95,8 @@ def attach_ledger_xlsx(app: App, period: Period) -> Attachment | None:
     with tempfile.TemporaryDirectory(prefix="baosong-xlsx-") as tmp:
         path = Path(tmp) / f"{month}.xlsx"
         with app.sessions() as session:
-            cfg = app.config
-            export_ledger(session, month_span(month), path, cfg.scoring, cfg.tz,
-                          {u.name: u.group for u in cfg.units}, {u.name: u.counts_for for u in cfg.units},
-                          periodic=cfg.settings.commissions.periodic, since=app.ledger_start())
+            export_ledger(session, month_span(month), path, app.config.scoring, app.config.tz,
+                          **app.scoring_options())
         data = path.read_bytes()
     name = render("ledger_attachment_name.txt.j2", label=month.label).strip()
     return Attachment(name, data, XLSX_MIME)

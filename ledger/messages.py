@@ -139,29 +139,28 @@ def load_units(session: Session, names: Iterable[str]) -> None:
             cache.update({u.name: u for u in session.scalars(select(Unit).where(Unit.name.in_(wanted)))})
 
 
+def _pairs_seen(session: Session, pairs: Iterable[tuple[str, str]], key: Any, unit_id: Any,
+                *where: Any) -> set[tuple[str, str]]:
+    """Those of the (``key`` value, unit name) pairs the ledger holds (rows of ``key``'s table matching
+    ``where``, joined to their unit by ``unit_id``): one query per 500 keys."""
+    wanted = set(pairs)
+    keys = sorted({k for k, _ in wanted})
+    found: set[tuple[str, str]] = set()
+    for i in range(0, len(keys), 500):
+        rows = session.execute(select(key, Unit.name).join(Unit, unit_id == Unit.id)
+                               .where(key.in_(keys[i:i + 500]), *where))
+        found.update((k, name) for k, name in rows if (k, name) in wanted)
+    return found
+
+
 def pieces_seen(session: Session, pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     """Those of (document SHA-256, unit name) already recorded as accepted pieces: one query a batch."""
-    wanted = set(pairs)
-    shas = sorted({sha for sha, _ in wanted})
-    found: set[tuple[str, str]] = set()
-    for i in range(0, len(shas), 500):
-        rows = session.execute(select(Piece.sha256, Unit.name).join(Unit, Piece.unit_id == Unit.id)
-                               .where(Piece.sha256.in_(shas[i:i + 500])))
-        found.update((sha, name) for sha, name in rows if (sha, name) in wanted)
-    return found
+    return _pairs_seen(session, pairs, Piece.sha256, Piece.unit_id)
 
 
 def message_ids_seen(session: Session, pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     """Those of (Message-ID, unit name) already recorded as accepted messages: one query a batch."""
-    wanted = set(pairs)
-    ids = sorted({mid for mid, _ in wanted})
-    found: set[tuple[str, str]] = set()
-    for i in range(0, len(ids), 500):
-        rows = session.execute(select(Message.message_id, Unit.name).join(Unit, Message.unit_id == Unit.id)
-                               .where(Message.message_id.in_(ids[i:i + 500]),
-                                      Message.verdict == Verdict.ACCEPTED.value))
-        found.update((mid, name) for mid, name in rows if mid is not None and (mid, name) in wanted)
-    return found
+    return _pairs_seen(session, pairs, Message.message_id, Message.unit_id, Message.verdict == Verdict.ACCEPTED.value)
 
 
 def recent_pieces(session: Session, unit_names: Iterable[str],

@@ -67,6 +67,15 @@ def _ledger(config: Path) -> list[tuple]:
         return out
 
 
+def _one_at_a_time(config: Path, raws: list[bytes]) -> list[tuple]:
+    """The reference: the same messages processed one by one (minute i for the i-th) into a new SQLite
+    ledger, as :func:`_ledger` reads it."""
+    one = App.open(write_office_config(config))
+    for i, raw in enumerate(raws):
+        process(one, raw, mailbox="test", received_at=ARRIVED.replace(minute=i).astimezone(TZ))
+    return _ledger(config)
+
+
 def test_one_batch_judges_as_one_message_at_a_time(tmp_path: Path, office_database: str | None, imap_account):
     """The polled ledger on SQLite or PostgreSQL, the one-at-a-time reference on SQLite."""
     raws = _messages()
@@ -88,12 +97,7 @@ def test_one_batch_judges_as_one_message_at_a_time(tmp_path: Path, office_databa
     assert poll_mailbox(app, app.config.settings.mailboxes[0]).new == len(later)
     raws += later
 
-    single = write_office_config(tmp_path / "single")
-    one = App.open(single)
-    for i, raw in enumerate(raws):
-        process(one, raw, mailbox="test", received_at=ARRIVED.replace(minute=i).astimezone(TZ))
-
-    batch, alone = _ledger(polled), _ledger(single)
+    batch, alone = _ledger(polled), _one_at_a_time(tmp_path / "single", raws)
     assert batch == alone
     assert [(v, r) for v, r, _ in batch[:4]] == [("accepted", None)] * 2 + [("rejected", "duplicate")] * 2
     assert batch[4][2] == (("滨湖镇推进农村人居环境整治", "滨湖镇推进农村人居环境整治"),)   # linked to what it revises
@@ -125,12 +129,7 @@ def test_batches_of_one_poll_judge_as_one_message_at_a_time(tmp_path: Path, imap
     assert report.ok and report.new == len(raws), report.errors
     assert client.select_folder("INBOX")[b"EXISTS"] == 0   # every batch filed
 
-    single = write_office_config(tmp_path / "single")
-    one = App.open(single)
-    for i, raw in enumerate(raws):
-        process(one, raw, mailbox="test", received_at=ARRIVED.replace(minute=i).astimezone(TZ))
-
-    batch, alone = _ledger(polled), _ledger(single)
+    batch, alone = _ledger(polled), _one_at_a_time(tmp_path / "single", raws)
     assert batch == alone
     assert batch[7][2][0][1] == "滨湖镇推进农村人居环境整治"    # revision of a piece two batches back
     assert batch[8][:2] == ("rejected", "duplicate")           # duplicate of a piece three batches back
